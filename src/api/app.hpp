@@ -1,0 +1,29 @@
+#pragma once
+// What request handlers and sessions share: configuration, services and the pools that
+// run blocking work. Built once in main, outlives every session.
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+
+#include "broker/broker.hpp"
+#include "chat/accounts.hpp"
+#include "chat/messages.hpp"
+#include "core/config.hpp"
+#include "hub/hub.hpp"
+#include "store/store.hpp"
+
+namespace gc::api {
+
+struct App {
+  core::Config config;
+  store::Store& store;
+  broker::Broker& broker;
+  hub::Hub& hub;
+  chat::Accounts& accounts;
+  chat::MessageService& messages;
+  boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
+  boost::asio::thread_pool& hashing;   // bcrypt
+  std::atomic<bool> draining{false};
+  std::atomic<int> requestsInFlight{0};
+};
+
+}  // namespace gc::api

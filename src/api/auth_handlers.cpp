@@ -1,0 +1,80 @@
+// POST /api/auth/register, /login, /logout; GET /api/auth/me.
+#include <boost/asio/use_awaitable.hpp>
+
+#include "api/json_body.hpp"
+#include "api/routes.hpp"
+#include "chat/json_encode.hpp"
+#include "core/error.hpp"
+#include "core/offload.hpp"
+
+namespace gc::api {
+namespace {
+
+using boost::asio::awaitable;
+
+Response signedInResponse(App& app, int status, const chat::SignedIn& s) {
+  std::string body = "{\"user\":" + ownUser(app, s.user) + ",\"token\":";
+  chat::appendJsonString(body, s.token);
+  body += '}';
+  auto r = Response::json(status, std::move(body));
+  r.headers.emplace_back("Set-Cookie", "gc_token=" + s.token + "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
+                                           std::to_string(app.accounts.tokenTtlSeconds()));
+  return r;
+}
+
+}  // namespace
+
+std::string publicUser(App& app, const store::User& user) {
+  return chat::encodeUser(user, false, app.hub.isOnline(user.id) ? "online" : "offline");
+}
+
+std::string ownUser(App& app, const store::User& user) {
+  return chat::encodeUser(user, true, app.hub.isOnline(user.id) ? "online" : "offline");
+}
+
+void addAuthRoutes(Router& router, App& app) {
+  router.add("POST", "/api/auth/register", Access::Public,
+             [&app](Request& req) -> awaitable<Response> {
+               auto body = parseJsonObject(req);
+               auto username = requireString(body, "username");
+               auto email = requireString(body, "email");
+               auto password = requireString(body, "password");
+               auto signedIn = co_await core::offload(app.hashing, [&] {
+                 return app.accounts.registerUser(username, email, password);
+               });
+               app.messages.rememberUser(signedIn.user.id);
+               co_return signedInResponse(app, 201, signedIn);
+             });
+
+  router.add("POST", "/api/auth/login", Access::Public,
+             [&app](Request& req) -> awaitable<Response> {
+               auto body = parseJsonObject(req);
+               auto login = requireString(body, "login");
+               auto password = requireString(body, "password");
+               auto signedIn = co_await core::offload(
+                   app.hashing, [&] { return app.accounts.login(login, password); });
+               app.messages.rememberUser(signedIn.user.id);
+               co_return signedInResponse(app, 200, signedIn);
+             });
+
+  router.add("POST", "/api/auth/logout", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               const auto claims = *req.auth;
+               co_await core::offload(app.blocking, [&] { app.accounts.logout(claims); });
+               app.hub.closeToken(claims.sub, claims.jti, 1008, "logged out");
+               auto r = Response::noContent();
+               r.headers.emplace_back("Set-Cookie",
+                                      "gc_token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+               co_return r;
+             });
+
+  router.add("GET", "/api/auth/me", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               auto user = co_await core::offload(
+                   app.blocking, [&] { return app.accounts.userById(req.userId()); });
+               if (!user) throw core::unauthorized("the account no longer exists");
+               co_return Response::json(200, "{\"user\":" + ownUser(app, *user) + "}");
+             });
+}
+
+}  // namespace gc::api

@@ -1,0 +1,131 @@
+// GET /api/conversations, GET|POST /api/conversations/:cid/messages,
+// POST /api/conversations/:cid/read.
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/json_body.hpp"
+#include "api/routes.hpp"
+#include "chat/conversation_id.hpp"
+#include "chat/json_encode.hpp"
+#include "core/error.hpp"
+#include "core/offload.hpp"
+
+namespace gc::api {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+// Awaits the commit of one send: the store calls back on its commit thread, and the
+// coroutine resumes on its own executor.
+awaitable<chat::SendOutcome> sendAndAwaitCommit(App& app, const std::string& userId,
+                                                const chat::Target& target,
+                                                chat::SendRequest request) {
+  return asio::async_initiate<decltype(asio::use_awaitable),
+                              void(std::exception_ptr, chat::SendOutcome)>(
+      [&app, &userId, &target](auto handler, chat::SendRequest request) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        app.messages.send(userId, target, std::move(request),
+                          [shared](chat::SendOutcome outcome, std::exception_ptr error) {
+                            auto executor = asio::get_associated_executor(*shared);
+                            asio::post(executor, [shared, error,
+                                                  outcome = std::move(outcome)]() mutable {
+                              (*shared)(error, std::move(outcome));
+                            });
+                          });
+      },
+      asio::use_awaitable, std::move(request));
+}
+
+awaitable<chat::Target> authorize(App& app, const std::string& userId, const std::string& cid) {
+  if (auto cached = app.messages.authorizeCached(userId, cid)) co_return *cached;
+  co_return co_await core::offload(app.blocking, [&] { return app.messages.authorize(userId, cid); });
+}
+
+std::string encodeMessages(const std::vector<store::Message>& messages) {
+  std::string body = "{\"messages\":[";
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (i) body += ',';
+    body += chat::encodeMessage(messages[i]);
+  }
+  body += "]}";
+  return body;
+}
+
+}  // namespace
+
+void addConversationRoutes(Router& router, App& app) {
+  router.add("GET", "/api/conversations", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               const auto& me = req.userId();
+               co_return co_await core::offload(app.blocking, [&] {
+                 auto list = app.store.conversations().listForUser(me, 200);
+                 std::string body = "{\"conversations\":[";
+                 bool first = true;
+                 for (const auto& c : list) {
+                   const auto ref = chat::parseConversationId(c.id);
+                   if (!ref || ref->kind != chat::ConversationRef::Kind::Direct) continue;
+                   const auto& peerId = ref->first == me ? ref->second : ref->first;
+                   const auto peer = app.store.users().byId(peerId);
+                   if (!peer) continue;
+                   if (!first) body += ',';
+                   first = false;
+                   body += "{\"id\":";
+                   chat::appendJsonString(body, c.id);
+                   body += ",\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer);
+                   body += ",\"lastMessage\":";
+                   body += c.lastMessage ? chat::encodeMessage(*c.lastMessage) : "null";
+                   body += ",\"lastSeq\":" + std::to_string(c.lastSeq);
+                   body += ",\"unread\":" + std::to_string(c.unread);
+                   body += ",\"readSeq\":" + std::to_string(c.readSeq) + "}";
+                 }
+                 body += "]}";
+                 return Response::json(200, std::move(body));
+               });
+             });
+
+  router.add("GET", "/api/conversations/:cid/messages", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
+               store::PageQuery q;
+               q.before = queryInt(req, "before", 0, INT64_MAX);
+               q.after = queryInt(req, "after", 0, INT64_MAX);
+               q.limit = static_cast<int>(queryInt(req, "limit", 1, 100).value_or(50));
+               auto messages =
+                   co_await core::offload(app.blocking, [&] { return app.messages.page(target, q); });
+               co_return Response::json(200, encodeMessages(messages));
+             });
+
+  router.add("POST", "/api/conversations/:cid/messages", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               auto body = parseJsonObject(req);
+               chat::SendRequest send;
+               send.conversationId = req.params.at("cid");
+               send.body = requireString(body, "body");
+               send.type = optionalString(body, "type").value_or("text");
+               send.clientMsgId = optionalString(body, "clientMsgId").value_or("");
+               if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
+                 send.roomId = optionalString(meta->as_object(), "roomId");
+               }
+               send = chat::validateSend(std::move(send));
+               const auto target = co_await authorize(app, req.userId(), send.conversationId);
+               auto outcome = co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
+               co_return Response::json(outcome.duplicate ? 200 : 201,
+                                        "{\"message\":" + outcome.messageJson + "}");
+             });
+
+  router.add("POST", "/api/conversations/:cid/read", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               auto body = parseJsonObject(req);
+               const auto seq = requireInt(body, "seq");
+               if (seq < 0) throw core::invalidField("seq", "must not be negative");
+               const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
+               co_await core::offload(app.blocking,
+                                      [&] { return app.messages.markRead(req.userId(), target, seq); });
+               co_return Response::noContent();
+             });
+}
+
+}  // namespace gc::api

@@ -1,0 +1,270 @@
+#include "api/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
+
+#include "api/auth_token.hpp"
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+#include "ws/ws_session.hpp"
+
+namespace gc::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+http::response<http::string_body> toBeast(Response r, unsigned version, bool keepAlive) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "gopherchat");
+  if (!r.contentType.empty()) res.set(http::field::content_type, r.contentType);
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (auto& [name, value] : r.headers) res.insert(name, value);
+  res.body() = std::move(r.body);
+  res.keep_alive(keepAlive);
+  res.prepare_payload();
+  return res;
+}
+
+std::optional<Request> toRequest(const http::request<http::string_body>& in) {
+  auto target = boost::urls::parse_origin_form(in.target());
+  if (!target) return std::nullopt;
+  Request req;
+  req.method = std::string(in.method_string());
+  req.path = target->path();
+  if (req.path.find('\0') != std::string::npos) return std::nullopt;
+  for (auto param : target->params()) req.query[param.key] = param.value;
+  req.contentType = std::string(in[http::field::content_type]);
+  req.authorization = std::string(in[http::field::authorization]);
+  req.cookie = std::string(in[http::field::cookie]);
+  return req;
+}
+
+awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
+  auto match = router.match(req.method, req.path);
+  if (!match.handler) {
+    if (match.allowedMethods.empty()) co_return errorResponse(404, "not_found", "no such route");
+    auto r = errorResponse(405, "method_not_allowed", "method not allowed on this route");
+    std::string allow;
+    for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
+    r.headers.emplace_back("Allow", allow);
+    co_return r;
+  }
+  req.params = std::move(match.params);
+  if (match.access == Access::Authenticated) {
+    const auto [found, token] = findToken({req.authorization, req.cookie, {}});
+    if (found != TokenLookup::Found) co_return errorResponse(401, "unauthorized", "authentication required");
+    req.auth = app.accounts.authenticate(token);
+    if (!req.auth) co_return errorResponse(401, "unauthorized", "invalid or expired token");
+  }
+  std::optional<Response> failure;
+  try {
+    co_return co_await (*match.handler)(req);
+  } catch (const core::ApiError& e) {
+    failure = errorResponse(e.status(), e.code(), e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("{} {} failed: {}", req.method, req.path, e.what());
+    failure = errorResponse(500, "internal", "internal error");
+  }
+  co_return std::move(*failure);
+}
+
+
+// One HTTP/1.1 connection: read a request, answer it, repeat while keep-alive holds.
+awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& router) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  beast::error_code ec;
+  bool first = true;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(app.config.maxBodyBytes);
+    stream.expires_after(std::chrono::seconds(first ? app.config.headerTimeoutSeconds
+                                                    : app.config.keepAliveTimeoutSeconds));
+    first = false;
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    std::optional<Response> early;
+    if (ec == http::error::body_limit) {
+      early = errorResponse(413, "too_large", "request body too large");
+    } else if (ec == http::error::header_limit) {
+      early = errorResponse(431, "invalid_request", "request headers too large");
+    } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+               ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+               ec == asio::error::connection_reset) {
+      co_return;
+    } else if (ec) {
+      early = errorResponse(400, "invalid_request", "malformed HTTP request");
+    }
+    if (early) {
+      stream.expires_after(std::chrono::seconds(5));
+      co_await http::async_write(stream, toBeast(std::move(*early), 11, false),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+
+    auto& head = parser.get();
+    if (beast::websocket::is_upgrade(head)) {
+      // Only /ws upgrades; Origin first (a foreign page must learn nothing), then the token.
+      std::optional<Response> refusal;
+      std::optional<chat::Claims> claims;
+      const auto target = head.target();
+      const bool isWs = target == "/ws" || target.starts_with("/ws?");
+      if (!isWs) {
+        refusal = errorResponse(404, "not_found", "no such route");
+      } else if (!originAllowed(head[http::field::origin], head[http::field::host],
+                                app.config.allowedOrigins)) {
+        refusal = errorResponse(403, "forbidden", "origin not allowed");
+      } else if (app.draining) {
+        refusal = errorResponse(503, "unavailable", "server is shutting down");
+      } else {
+        const auto protocols = head[http::field::sec_websocket_protocol];
+        const auto [found, token] =
+            findToken({head[http::field::authorization], head[http::field::cookie], protocols});
+        if (found == TokenLookup::Found) claims = app.accounts.authenticate(token);
+        if (!claims) refusal = errorResponse(401, "unauthorized", "authentication required");
+      }
+      if (refusal) {
+        stream.expires_after(std::chrono::seconds(5));
+        co_await http::async_write(stream, toBeast(std::move(*refusal), head.version(), false),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_return;
+      }
+      const bool answerSubprotocol =
+          head[http::field::sec_websocket_protocol].find("gopherchat.v1") != std::string_view::npos;
+      stream.expires_never();
+      ws::startSession(app, stream.release_socket(), parser.release(), std::move(*claims),
+                       answerSubprotocol);
+      co_return;
+    }
+
+    if (!parser.is_done()) {
+      stream.expires_after(std::chrono::seconds(app.config.bodyTimeoutSeconds));
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (ec == http::error::body_limit) {
+          co_await http::async_write(
+              stream, toBeast(errorResponse(413, "too_large", "request body too large"), 11, false),
+              asio::redirect_error(asio::use_awaitable, ec));
+          stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
+        co_return;
+      }
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    auto in = parser.release();
+    app.requestsInFlight.fetch_add(1);
+    Response response;
+    if (auto req = toRequest(in)) {
+      req->body = std::move(in.body());
+      response = co_await dispatch(app, router, *req);
+    } else {
+      response = errorResponse(400, "invalid_request", "malformed request target");
+    }
+    const bool keepAlive = in.keep_alive() && !app.draining;
+    stream.expires_after(std::chrono::seconds(app.config.bodyTimeoutSeconds));
+    co_await http::async_write(stream, toBeast(std::move(response), in.version(), keepAlive),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    app.requestsInFlight.fetch_sub(1);
+    core::metrics().httpRequests.fetch_add(1, std::memory_order_relaxed);
+    core::metrics().httpLatencySeconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (ec || !keepAlive) {
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+  }
+}
+
+}  // namespace
+
+bool originAllowed(std::string_view origin, std::string_view host,
+                   const std::vector<std::string>& allowed) {
+  if (origin.empty()) return true;  // not a browser
+  if (!host.empty() && origin.starts_with("http://") && origin.substr(7) == host) return true;
+  for (const auto& a : allowed) {
+    if (origin == a) return true;
+  }
+  return false;
+}
+
+struct HttpServer::Impl {
+  asio::io_context& ioc;
+  App& app;
+  Router router;
+  tcp::acceptor acceptor;
+  Impl(asio::io_context& i, App& a, Router r)
+      : ioc(i), app(a), router(std::move(r)), acceptor(asio::make_strand(i)) {}
+
+  awaitable<void> acceptLoop() {
+    asio::steady_timer backoff(acceptor.get_executor());
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(
+          asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) {
+        // Out of file descriptors, most likely: wait instead of spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        backoff.expires_after(std::chrono::milliseconds(100));
+        co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, serveConnection(std::move(socket), app, router),
+                     [](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         spdlog::error("http session failed: {}", ex.what());
+                       }
+                     });
+    }
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, App& app, Router router)
+    : impl_(std::make_unique<Impl>(ioc, app, std::move(router))) {}
+
+HttpServer::~HttpServer() = default;
+
+tcp::endpoint HttpServer::listen(const tcp::endpoint& endpoint) {
+  auto& a = impl_->acceptor;
+  a.open(endpoint.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  a.bind(endpoint);
+  a.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(a.get_executor(), impl_->acceptLoop(), asio::detached);
+  return a.local_endpoint();
+}
+
+void HttpServer::stopAccepting() {
+  asio::post(impl_->acceptor.get_executor(), [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+}
+
+}  // namespace gc::api

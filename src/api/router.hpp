@@ -1,0 +1,42 @@
+#pragma once
+// Route table: method + pattern with `:name` segments → handler. Unknown paths are 404,
+// known paths with another method 405 (with the allowed methods).
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.hpp"
+
+namespace gc::api {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+enum class Access { Public, Authenticated };
+
+class Router {
+ public:
+  void add(std::string method, std::string_view pattern, Access access, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;
+    Access access = Access::Public;
+    std::unordered_map<std::string, std::string> params;
+    std::vector<std::string> allowedMethods;  // when the path matched but the method did not
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // ":name" captures one segment
+    Access access;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+std::vector<std::string_view> splitPath(std::string_view path);
+
+}  // namespace gc::api

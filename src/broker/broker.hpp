@@ -1,0 +1,32 @@
+#pragma once
+// The Broker carries events between server instances: what one instance commits, every
+// instance delivers to its own connections. The in-process broker serves one machine; a
+// Redis broker (scale-out) implements the same interface.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gc::broker {
+
+using SharedFrame = std::shared_ptr<const std::string>;
+
+// One encoded frame for every open connection of these users.
+struct Delivery {
+  std::vector<std::string> userIds;
+  SharedFrame frame;
+};
+
+class Broker {
+ public:
+  using Subscriber = std::function<void(const Delivery&)>;
+  virtual ~Broker() = default;
+  // Deliveries published from one thread reach subscribers in the order published.
+  virtual void publish(const Delivery& delivery) = 0;
+  virtual void subscribe(Subscriber subscriber) = 0;
+  virtual bool ready() = 0;
+};
+
+std::unique_ptr<Broker> makeLocalBroker();
+
+}  // namespace gc::broker

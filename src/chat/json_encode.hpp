@@ -1,0 +1,21 @@
+#pragma once
+// The contract's JSON shapes for users and messages, built once per object so frames can
+// be shared between recipients.
+#include <string>
+#include <string_view>
+
+#include "store/types.hpp"
+
+namespace gc::chat {
+
+// Appends `s` as a JSON string literal (quotes included).
+void appendJsonString(std::string& out, std::string_view s);
+
+std::string encodeMessage(const store::Message& m);
+// `withEmail` only for the user themself; `status` comes from presence.
+std::string encodeUser(const store::User& u, bool withEmail, std::string_view status);
+
+// Default metadata for a new message.
+std::string defaultMetadataJson();
+
+}  // namespace gc::chat

@@ -1,0 +1,150 @@
+#include "chat/messages.hpp"
+
+#include <mutex>
+
+#include "chat/conversation_id.hpp"
+#include "chat/json_encode.hpp"
+#include "chat/validation.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time_format.hpp"
+
+namespace gc::chat {
+namespace {
+
+std::optional<Target> directTarget(const std::string& userId, const ConversationRef& ref,
+                                   const std::string& conversationId) {
+  if (userId != ref.first && userId != ref.second) return std::nullopt;
+  Target t{.conversationId = conversationId,
+           .kind = "dm",
+           .to = userId == ref.first ? ref.second : ref.first,
+           .participants = {ref.first}};
+  if (ref.second != ref.first) t.participants.push_back(ref.second);
+  return t;
+}
+
+ConversationRef parseOrNotFound(const std::string& conversationId) {
+  auto ref = parseConversationId(conversationId);
+  if (!ref) throw core::notFound("conversation not found");
+  // Groups arrive with the groups feature; until then no group conversation exists.
+  if (ref->kind == ConversationRef::Kind::Group) throw core::notFound("conversation not found");
+  return *ref;
+}
+
+}  // namespace
+
+MessageService::MessageService(store::Store& store, broker::Broker& broker)
+    : store_(store), broker_(broker) {}
+
+void MessageService::rememberUser(const std::string& userId) {
+  {
+    std::shared_lock lock(knownMutex_);
+    if (knownUsers_.contains(userId)) return;
+  }
+  std::unique_lock lock(knownMutex_);
+  knownUsers_.insert(userId);
+}
+
+bool MessageService::knownUser(const std::string& userId) const {
+  std::shared_lock lock(knownMutex_);
+  return knownUsers_.contains(userId);
+}
+
+std::optional<Target> MessageService::authorizeCached(const std::string& userId,
+                                                      const std::string& conversationId) const {
+  const auto ref = parseOrNotFound(conversationId);
+  auto target = directTarget(userId, ref, conversationId);
+  if (!target) throw core::forbidden("you are not a participant of this conversation");
+  if (!knownUser(target->to)) return std::nullopt;
+  return target;
+}
+
+Target MessageService::authorize(const std::string& userId, const std::string& conversationId) {
+  const auto ref = parseOrNotFound(conversationId);
+  auto target = directTarget(userId, ref, conversationId);
+  if (!target) throw core::forbidden("you are not a participant of this conversation");
+  if (!knownUser(target->to)) {
+    if (!store_.users().byId(target->to)) throw core::notFound("conversation not found");
+    rememberUser(target->to);
+  }
+  return *target;
+}
+
+SendRequest validateSend(SendRequest request) {
+  request.body = normalizeBody(request.body);
+  if (!request.clientMsgId.empty()) validateClientMsgId(request.clientMsgId);
+  if (request.type == "call-invite") {
+    if (!request.roomId || request.roomId->empty() || request.roomId->size() > 64) {
+      throw core::invalidField("metadata.roomId", "a call-invite needs a room id");
+    }
+  } else if (request.type != "text") {
+    throw core::invalidField("msgType", "must be text or call-invite");
+  }
+  return request;
+}
+
+void MessageService::send(const std::string& userId, const Target& target, SendRequest request,
+                          SendDone done) {
+  request = validateSend(std::move(request));
+  std::string metadata = defaultMetadataJson();
+  if (request.roomId) {
+    metadata.pop_back();
+    metadata += ",\"roomId\":";
+    appendJsonString(metadata, *request.roomId);
+    metadata += '}';
+  }
+  store::NewMessage draft{
+      .message = store::Message{.id = core::newId(),
+                                .conversationId = target.conversationId,
+                                .seq = 0,
+                                .from = userId,
+                                .to = target.to,
+                                .body = std::move(request.body),
+                                .type = std::move(request.type),
+                                .metadataJson = std::move(metadata),
+                                .clientMsgId = std::move(request.clientMsgId),
+                                .createdAtMs = core::nowMs()},
+      .conversationKind = target.kind,
+      .participants = target.participants,
+  };
+  store_.messages().append(
+      std::move(draft), [this, participants = target.participants, done = std::move(done)](
+                            store::AppendResult result, std::exception_ptr error) {
+        if (error) {
+          done(SendOutcome{}, error);
+          return;
+        }
+        SendOutcome outcome{.message = std::move(result.message),
+                            .messageJson = {},
+                            .duplicate = result.duplicate};
+        outcome.messageJson = encodeMessage(outcome.message);
+        // A retry was broadcast when it first committed; only its sender hears of it again.
+        if (!outcome.duplicate) {
+          auto frame = std::make_shared<std::string>();
+          frame->reserve(outcome.messageJson.size() + 32);
+          frame->append(R"({"type":"message","message":)").append(outcome.messageJson).append("}");
+          broker_.publish(broker::Delivery{.userIds = participants, .frame = std::move(frame)});
+        }
+        done(std::move(outcome), nullptr);
+      });
+}
+
+std::vector<store::Message> MessageService::page(const Target& target,
+                                                 const store::PageQuery& query) {
+  return store_.messages().page(target.conversationId, query);
+}
+
+std::int64_t MessageService::markRead(const std::string& userId, const Target& target,
+                                      std::int64_t seq) {
+  const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
+  std::string frame = R"({"type":"read","conversationId":)";
+  appendJsonString(frame, target.conversationId);
+  frame += ",\"userId\":";
+  appendJsonString(frame, userId);
+  frame += ",\"seq\":" + std::to_string(marker) + "}";
+  broker_.publish(broker::Delivery{.userIds = target.participants,
+                                   .frame = std::make_shared<std::string>(std::move(frame))});
+  return marker;
+}
+
+}  // namespace gc::chat

@@ -1,0 +1,78 @@
+#pragma once
+// Messages: the rules for who may write and read a conversation, and the send path:
+// validate → authorize → store (group commit) → on commit publish to every participant.
+#include <exception>
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "broker/broker.hpp"
+#include "store/store.hpp"
+
+namespace gc::chat {
+
+struct SendRequest {
+  std::string conversationId;
+  std::string body;
+  std::string type = "text";
+  std::string clientMsgId;
+  std::optional<std::string> roomId;  // call-invite only
+};
+
+// An authorized conversation, from one user's point of view.
+struct Target {
+  std::string conversationId;
+  std::string kind;  // "dm" | "group"
+  std::string to;    // DM: the other user (self for notes-to-self); group: the group id
+  std::vector<std::string> participants;
+};
+
+struct SendOutcome {
+  store::Message message;
+  std::string messageJson;  // encoded once, for the ack and the broadcast
+  bool duplicate = false;
+};
+
+class MessageService {
+ public:
+  using SendDone = std::function<void(SendOutcome outcome, std::exception_ptr error)>;
+
+  MessageService(store::Store& store, broker::Broker& broker);
+
+  // Non-blocking. The target when the cache can decide; throws ApiError when the rules say
+  // no; nullopt when a store lookup is needed (then call authorize on the blocking pool).
+  std::optional<Target> authorizeCached(const std::string& userId,
+                                        const std::string& conversationId) const;
+  // Blocking.
+  Target authorize(const std::string& userId, const std::string& conversationId);
+
+  // Non-blocking: validates the request and hands it to the store. `done` runs on the
+  // store's commit thread after the message was committed and published (or failed).
+  void send(const std::string& userId, const Target& target, SendRequest request,
+            SendDone done);
+
+  // Blocking reads and marker writes; authorization is the caller's (authorize first).
+  std::vector<store::Message> page(const Target& target, const store::PageQuery& query);
+  // Moves the user's read marker and tells the participants; returns the new marker.
+  std::int64_t markRead(const std::string& userId, const Target& target, std::int64_t seq);
+
+  // Users known to exist (they authenticated or were looked up), so a DM to them needs no
+  // store lookup on the hot path. Users are never deleted in v1.
+  void rememberUser(const std::string& userId);
+
+ private:
+  bool knownUser(const std::string& userId) const;
+
+  store::Store& store_;
+  broker::Broker& broker_;
+  mutable std::shared_mutex knownMutex_;
+  std::unordered_set<std::string> knownUsers_;
+};
+
+// Validates the client-supplied parts of a send (throws ApiError 400).
+SendRequest validateSend(SendRequest request);
+
+}  // namespace gc::chat

@@ -1,0 +1,17 @@
+#pragma once
+// The contract's input limits. Each check throws core::ApiError 400 naming the field.
+#include <string>
+#include <string_view>
+
+namespace gc::chat {
+
+void validateUsername(std::string_view username);
+void validateEmail(std::string_view email);
+void validatePassword(std::string_view password);
+// Trims surrounding whitespace and checks 1..4000 code points; returns the trimmed body.
+std::string normalizeBody(std::string_view body);
+void validateClientMsgId(std::string_view clientMsgId);
+// Number of Unicode code points in valid UTF-8.
+std::size_t codePoints(std::string_view utf8) noexcept;
+
+}  // namespace gc::chat

@@ -1,0 +1,34 @@
+#pragma once
+// Everything the server reads from flags and environment, as one aggregate.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gc::core {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string dataDir = "data";
+  std::string dbUrl;     // empty: sqlite://<dataDir>/chat.db
+  std::string redisUrl;  // empty: in-process broker
+  std::string jwtSecret; // empty: generated once and kept in <dataDir>/jwt-secret
+  std::vector<std::string> allowedOrigins;
+  std::string webRoot;
+  std::string clamdSocket;
+  int bcryptCost = 10;
+  int threads = 0;  // 0: one per core
+  std::string logFormat = "text";
+  std::string logLevel = "info";
+  std::size_t maxBodyBytes = 1 << 20;
+  std::size_t wsFrameLimit = 64 * 1024;
+  std::size_t wsQueueBytes = 4 << 20;
+  int wsIdleTimeoutSeconds = 60;
+  int tokenTtlSeconds = 7 * 24 * 3600;
+  std::string sqliteSynchronous = "full";
+  int headerTimeoutSeconds = 10;
+  int bodyTimeoutSeconds = 30;
+  int keepAliveTimeoutSeconds = 75;
+};
+
+}  // namespace gc::core

@@ -1,0 +1,62 @@
+#include "core/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace gc::core {
+
+void Histogram::observe(double v) noexcept {
+  std::size_t i = 0;
+  while (i < size_ && v > bounds_[i]) ++i;
+  counts_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sumMicros_.fetch_add(static_cast<std::uint64_t>(v * 1e6), std::memory_order_relaxed);
+}
+
+void Histogram::render(std::string& out, const char* name, const char* help) const {
+  out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < size_; ++i) {
+    cumulative += counts_[i].load(std::memory_order_relaxed);
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], cumulative);
+  }
+  cumulative += counts_[size_].load(std::memory_order_relaxed);
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, cumulative);
+  out += fmt::format("{}_sum {}\n{}_count {}\n", name,
+                     static_cast<double>(sumMicros_.load(std::memory_order_relaxed)) / 1e6, name,
+                     count_.load(std::memory_order_relaxed));
+}
+
+namespace {
+void counter(std::string& out, const char* name, const char* type, const char* help,
+             std::uint64_t v) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
+}
+}  // namespace
+
+std::string Metrics::render() const {
+  std::string out;
+  out.reserve(4096);
+  counter(out, "gc_ws_connections", "gauge", "Open chat WebSocket connections.",
+          static_cast<std::uint64_t>(std::max<std::int64_t>(0, wsConnections.load())));
+  counter(out, "gc_http_requests_total", "counter", "HTTP requests answered.",
+          httpRequests.load());
+  counter(out, "gc_messages_committed_total", "counter", "Messages durably committed.",
+          messagesCommitted.load());
+  counter(out, "gc_frames_fanned_out_total", "counter",
+          "Frames queued to WebSocket connections by fan-out.", framesFannedOut.load());
+  counter(out, "gc_slow_consumers_closed_total", "counter",
+          "Connections closed because their write queue overflowed.", slowConsumersClosed.load());
+  counter(out, "gc_ws_frames_rejected_total", "counter",
+          "Client frames answered with an error frame.", wsFramesRejected.load());
+  httpLatencySeconds.render(out, "gc_http_request_duration_seconds",
+                            "HTTP request latency from parsed request to response written.");
+  commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");
+  return out;
+}
+
+Metrics& metrics() {
+  static Metrics m;
+  return m;
+}
+
+}  // namespace gc::core

@@ -1,0 +1,47 @@
+#pragma once
+// Process-wide counters for /metrics, lock-free on the hot path.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace gc::core {
+
+// A fixed-bucket histogram in the Prometheus sense (cumulative on render).
+class Histogram {
+ public:
+  static constexpr std::size_t kMaxBuckets = 16;
+  template <std::size_t N>
+  explicit Histogram(const std::array<double, N>& bounds) : size_(N) {
+    static_assert(N <= kMaxBuckets);
+    for (std::size_t i = 0; i < N; ++i) bounds_[i] = bounds[i];
+  }
+  void observe(double v) noexcept;
+  void render(std::string& out, const char* name, const char* help) const;
+
+ private:
+  std::size_t size_;
+  std::array<double, kMaxBuckets> bounds_{};
+  std::array<std::atomic<std::uint64_t>, kMaxBuckets + 1> counts_{};
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sumMicros_{0};  // sum kept in millionths to stay integral
+};
+
+struct Metrics {
+  std::atomic<std::int64_t> wsConnections{0};
+  std::atomic<std::uint64_t> httpRequests{0};
+  std::atomic<std::uint64_t> messagesCommitted{0};
+  std::atomic<std::uint64_t> framesFannedOut{0};
+  std::atomic<std::uint64_t> slowConsumersClosed{0};
+  std::atomic<std::uint64_t> wsFramesRejected{0};
+  Histogram httpLatencySeconds{std::array<double, 10>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05, 0.1, 0.25, 1.0}};
+  Histogram commitBatchSize{
+      std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
+
+  std::string render() const;
+};
+
+Metrics& metrics();
+
+}  // namespace gc::core

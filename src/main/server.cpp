@@ -1,0 +1,133 @@
+#include "main/server.hpp"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "api/http_server.hpp"
+#include "api/routes.hpp"
+#include "chat/jwt.hpp"
+
+namespace gc::server {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+tcp::endpoint parseListen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  const int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
+  return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
+}
+
+// SIGTERM: stop accepting, close WebSockets with 1001, let requests in flight finish,
+// commit what the store has queued, then stop the threads.
+asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_context& ioc) {
+  spdlog::info("draining: no new connections; closing WebSockets");
+  app.draining = true;
+  http.stopAccepting();
+  app.hub.closeAll(1001, "server shutting down");
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (app.requestsInFlight.load() > 0 || app.hub.connectionCount() > 0)) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  app.store.drain();
+  spdlog::info("drained; exiting");
+  ioc.stop();
+}
+
+}  // namespace
+
+std::string loadOrCreateJwtSecret(const core::Config& config) {
+  if (!config.jwtSecret.empty()) {
+    if (config.jwtSecret.size() < 32) {
+      throw std::invalid_argument("--jwt-secret must be at least 32 characters (256 bits)");
+    }
+    return config.jwtSecret;
+  }
+  const auto path = std::filesystem::path(config.dataDir) / "jwt-secret";
+  if (std::ifstream in(path); in) {
+    std::string secret;
+    std::getline(in, secret);
+    if (secret.size() >= 32) return secret;
+  }
+  unsigned char raw[32];
+  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("RAND_bytes failed");
+  std::string secret;
+  for (unsigned char b : raw) secret += fmt::format("{:02x}", b);
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << secret << "\n";
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  ::chmod(tmp.c_str(), 0600);
+  std::filesystem::rename(tmp, path);
+  spdlog::info("generated a JWT secret in {}", path.string());
+  return secret;
+}
+
+int run(core::Config config) {
+  std::filesystem::create_directories(config.dataDir);
+  const unsigned threads =
+      config.threads > 0 ? static_cast<unsigned>(config.threads) : std::max(1u, std::thread::hardware_concurrency());
+
+  auto store = store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous, .readers = 4});
+  auto broker = broker::makeLocalBroker();
+  hub::Hub hub;
+  broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
+  chat::Accounts accounts(*store, {.jwtSecret = loadOrCreateJwtSecret(config),
+                                   .bcryptCost = config.bcryptCost,
+                                   .tokenTtlSeconds = config.tokenTtlSeconds});
+  accounts.loadRevocations();
+  chat::MessageService messages(*store, *broker);
+
+  asio::thread_pool blocking(4);
+  asio::thread_pool hashing(threads);
+  asio::io_context ioc(static_cast<int>(threads));
+  api::App app{.config = config,
+               .store = *store,
+               .broker = *broker,
+               .hub = hub,
+               .accounts = accounts,
+               .messages = messages,
+               .blocking = blocking,
+               .hashing = hashing};
+  api::HttpServer http(ioc, app, api::buildRouter(app));
+  const auto bound = http.listen(parseListen(config.listen));
+  spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
+
+  asio::signal_set signals(ioc, SIGTERM, SIGINT);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (!ec) asio::co_spawn(ioc, drain(app, http, ioc), asio::detached);
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+  blocking.join();
+  hashing.join();
+  return 0;
+}
+
+}  // namespace gc::server

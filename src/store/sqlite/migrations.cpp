@@ -1,0 +1,88 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+
+namespace gc::store::sqlite {
+namespace {
+
+// Append only: a released migration is never edited, a change is a new step.
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: accounts, conversations, messages, read markers, revoked tokens.
+    R"sql(
+CREATE TABLE users (
+  id            TEXT PRIMARY KEY,
+  username      TEXT NOT NULL,
+  username_key  TEXT NOT NULL UNIQUE,
+  email         TEXT NOT NULL,
+  email_key     TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  avatar        TEXT NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  last_seen     INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE conversations (
+  id            TEXT PRIMARY KEY,
+  kind          TEXT NOT NULL,
+  last_seq      INTEGER NOT NULL,
+  last_activity INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE conversation_members (
+  user_id         TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  PRIMARY KEY (user_id, conversation_id)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+  conversation_id TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  id              TEXT NOT NULL UNIQUE,
+  sender_id       TEXT NOT NULL,
+  recipient_id    TEXT NOT NULL,
+  body            TEXT NOT NULL,
+  type            TEXT NOT NULL,
+  metadata        TEXT NOT NULL,
+  client_msg_id   TEXT,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, seq)
+);
+CREATE UNIQUE INDEX messages_client_msg_id
+  ON messages (sender_id, conversation_id, client_msg_id) WHERE client_msg_id IS NOT NULL;
+
+CREATE TABLE read_markers (
+  user_id         TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  PRIMARY KEY (user_id, conversation_id)
+) WITHOUT ROWID;
+
+CREATE TABLE revoked_tokens (
+  jti        TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+};
+
+}  // namespace
+
+void migrate(SqliteDb& db) {
+  auto& version = db.prepare("PRAGMA user_version");
+  version.step();
+  const auto current = version.int64(0);
+  version.reset();
+  for (auto v = current; v < static_cast<std::int64_t>(kMigrations.size()); ++v) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(kMigrations[static_cast<size_t>(v)]);
+      // PRAGMA takes no bound parameters; the value is our own integer.
+      db.exec(("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+}  // namespace gc::store::sqlite

@@ -1,0 +1,79 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace gc::store::sqlite {
+
+std::vector<ConversationSummary> SqliteConversationStore::listForUser(std::string_view userId,
+                                                                      int limit) {
+  return readers_.with([userId, limit](SqliteDb& db) {
+    std::vector<ConversationSummary> out;
+    auto& q = db.prepare(
+                    "SELECT c.id, c.kind, c.last_seq, c.last_activity, COALESCE(r.seq, 0)"
+                    " FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id"
+                    " LEFT JOIN read_markers r ON r.user_id = m.user_id AND r.conversation_id = c.id"
+                    " WHERE m.user_id = ?1 ORDER BY c.last_activity DESC, c.id LIMIT ?2")
+                  .bind(1, userId)
+                  .bind(2, std::int64_t{limit});
+    while (q.step()) {
+      out.push_back(ConversationSummary{.id = q.text(0),
+                                        .kind = q.text(1),
+                                        .lastSeq = q.int64(2),
+                                        .lastActivityMs = q.int64(3),
+                                        .readSeq = q.int64(4),
+                                        .unread = 0,
+                                        .lastMessage = std::nullopt});
+    }
+    for (auto& c : out) {
+      c.lastMessage = db.prepare("SELECT " GC_MESSAGE_COLUMNS
+                                 " FROM messages WHERE conversation_id = ?1 AND seq = ?2")
+                          .bind(1, c.id)
+                          .bind(2, c.lastSeq)
+                          .one(readMessage);
+      c.unread = *db.prepare(
+                        "SELECT count(*) FROM messages WHERE conversation_id = ?1 AND seq > ?2"
+                        " AND sender_id != ?3")
+                      .bind(1, c.id)
+                      .bind(2, c.readSeq)
+                      .bind(3, userId)
+                      .one([](const Statement& s) { return s.int64(0); });
+    }
+    return out;
+  });
+}
+
+std::int64_t SqliteConversationStore::lastSeq(std::string_view conversationId) {
+  return readers_.with([conversationId](SqliteDb& db) {
+    return db.prepare("SELECT last_seq FROM conversations WHERE id = ?1")
+        .bind(1, conversationId)
+        .one([](const Statement& s) { return s.int64(0); })
+        .value_or(0);
+  });
+}
+
+std::int64_t SqliteConversationStore::advance(std::string_view userId,
+                                              std::string_view conversationId, std::int64_t seq) {
+  return writer_.run([user = std::string(userId), cid = std::string(conversationId),
+                      seq](SqliteDb& db) {
+    return *db.prepare(
+                  "INSERT INTO read_markers (user_id, conversation_id, seq) VALUES (?1, ?2,"
+                  " min(?3, COALESCE((SELECT last_seq FROM conversations WHERE id = ?2), 0)))"
+                  " ON CONFLICT (user_id, conversation_id) DO UPDATE SET"
+                  " seq = max(seq, excluded.seq) RETURNING seq")
+                .bind(1, user)
+                .bind(2, cid)
+                .bind(3, seq)
+                .one([](const Statement& s) { return s.int64(0); });
+  });
+}
+
+std::int64_t SqliteConversationStore::get(std::string_view userId,
+                                          std::string_view conversationId) {
+  return readers_.with([userId, conversationId](SqliteDb& db) {
+    return db.prepare("SELECT seq FROM read_markers WHERE user_id = ?1 AND conversation_id = ?2")
+        .bind(1, userId)
+        .bind(2, conversationId)
+        .one([](const Statement& s) { return s.int64(0); })
+        .value_or(0);
+  });
+}
+
+}  // namespace gc::store::sqlite

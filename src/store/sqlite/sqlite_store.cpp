@@ -1,0 +1,108 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "store/sqlite/migrations.hpp"
+
+namespace gc::store::sqlite {
+
+ReaderPool::ReaderPool(const std::string& path, int size) {
+  for (int i = 0; i < size; ++i) free_.push_back(std::make_unique<SqliteDb>(path, true));
+}
+
+std::unique_ptr<SqliteDb> ReaderPool::acquire() {
+  std::unique_lock lock(mutex_);
+  available_.wait(lock, [this] { return !free_.empty(); });
+  auto db = std::move(free_.back());
+  free_.pop_back();
+  return db;
+}
+
+void ReaderPool::release(std::unique_ptr<SqliteDb> db) {
+  std::lock_guard lock(mutex_);
+  free_.push_back(std::move(db));
+  available_.notify_one();
+}
+
+namespace {
+
+std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions& options) {
+  auto db = std::make_unique<SqliteDb>(path, false);
+  db->exec("PRAGMA journal_mode = WAL");
+  if (options.synchronous == "full") {
+    db->exec("PRAGMA synchronous = FULL");
+  } else if (options.synchronous == "normal") {
+    db->exec("PRAGMA synchronous = NORMAL");
+  } else if (options.synchronous == "off") {
+    db->exec("PRAGMA synchronous = OFF");
+  } else {
+    throw std::invalid_argument("sqlite synchronous must be full, normal or off");
+  }
+  db->exec("PRAGMA cache_size = -65536");
+  migrate(*db);
+  return db;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
+    // The writer opens first: it creates the file, turns on WAL and migrates, so the
+    // read-only connections find the schema.
+    : writer_(std::make_unique<SqliteWriter>(openWriter(path, options), 4096)),
+      readers_(std::make_unique<ReaderPool>(path, options.readers)),
+      users_(*writer_, *readers_),
+      messages_(*writer_, *readers_),
+      conversations_(*writer_, *readers_),
+      tokens_(*writer_, *readers_) {
+  spdlog::info("store: sqlite {} (synchronous={})", path, options.synchronous);
+}
+
+SqliteStore::~SqliteStore() { writer_->drain(); }
+
+bool SqliteStore::ready() {
+  try {
+    return readers_->with([](SqliteDb& db) {
+      return db.prepare("SELECT 1").one([](const Statement& s) { return s.int64(0); }) ==
+             std::int64_t{1};
+    });
+  } catch (const std::exception& e) {
+    spdlog::warn("store not ready: {}", e.what());
+    return false;
+  }
+}
+
+Message readMessage(const Statement& row) {
+  Message m;
+  m.id = row.text(0);
+  m.conversationId = row.text(1);
+  m.seq = row.int64(2);
+  m.from = row.text(3);
+  m.to = row.text(4);
+  m.body = row.text(5);
+  m.type = row.text(6);
+  m.metadataJson = row.text(7);
+  m.clientMsgId = row.text(8);
+  m.createdAtMs = row.int64(9);
+  return m;
+}
+
+void SqliteRevokedTokenStore::revoke(std::string_view jti, std::int64_t expiresAtSec) {
+  writer_.run([jti = std::string(jti), expiresAtSec](SqliteDb& db) {
+    db.prepare("INSERT OR IGNORE INTO revoked_tokens (jti, expires_at) VALUES (?1, ?2)")
+        .bind(1, jti)
+        .bind(2, expiresAtSec)
+        .run();
+  });
+}
+
+std::vector<std::string> SqliteRevokedTokenStore::active(std::int64_t nowSec) {
+  return readers_.with([nowSec](SqliteDb& db) {
+    std::vector<std::string> out;
+    auto& q = db.prepare("SELECT jti FROM revoked_tokens WHERE expires_at > ?1").bind(1, nowSec);
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+  });
+}
+
+}  // namespace gc::store::sqlite

@@ -1,0 +1,123 @@
+#pragma once
+// The embedded backend: one SQLite file in WAL mode, one writer thread that group-commits,
+// and a few read-only connections for queries.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_writer.hpp"
+#include "store/store.hpp"
+
+namespace gc::store::sqlite {
+
+// Hands out the read-only connections, one per caller at a time.
+class ReaderPool {
+ public:
+  ReaderPool(const std::string& path, int size);
+
+  template <class F>
+  auto with(F use) -> decltype(use(std::declval<SqliteDb&>())) {
+    std::unique_ptr<SqliteDb> db = acquire();
+    struct Release {
+      ReaderPool* pool;
+      std::unique_ptr<SqliteDb>& db;
+      ~Release() { pool->release(std::move(db)); }
+    } release{this, db};
+    return use(*db);
+  }
+
+ private:
+  std::unique_ptr<SqliteDb> acquire();
+  void release(std::unique_ptr<SqliteDb> db);
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<SqliteDb>> free_;
+};
+
+class SqliteUserStore final : public UserStore {
+ public:
+  SqliteUserStore(SqliteWriter& writer, ReaderPool& readers) : writer_(writer), readers_(readers) {}
+  void create(const User& user) override;
+  int createMissing(const std::vector<User>& users) override;
+  std::optional<User> byId(std::string_view id) override;
+  std::optional<User> byLogin(std::string_view login) override;
+  std::vector<User> searchByPrefix(std::string_view prefix, int limit) override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
+class SqliteMessageStore final : public MessageStore {
+ public:
+  SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  void append(NewMessage message, AppendCallback done) override;
+  std::vector<Message> page(std::string_view conversationId, const PageQuery& q) override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
+class SqliteConversationStore final : public ConversationStore, public ReadMarkerStore {
+ public:
+  SqliteConversationStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  std::vector<ConversationSummary> listForUser(std::string_view userId, int limit) override;
+  std::int64_t lastSeq(std::string_view conversationId) override;
+  std::int64_t advance(std::string_view userId, std::string_view conversationId,
+                       std::int64_t seq) override;
+  std::int64_t get(std::string_view userId, std::string_view conversationId) override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
+class SqliteRevokedTokenStore final : public RevokedTokenStore {
+ public:
+  SqliteRevokedTokenStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  void revoke(std::string_view jti, std::int64_t expiresAtSec) override;
+  std::vector<std::string> active(std::int64_t nowSec) override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const StoreOptions& options);
+  ~SqliteStore() override;
+
+  UserStore& users() override { return users_; }
+  MessageStore& messages() override { return messages_; }
+  ConversationStore& conversations() override { return conversations_; }
+  ReadMarkerStore& readMarkers() override { return conversations_; }
+  RevokedTokenStore& revokedTokens() override { return tokens_; }
+  bool ready() override;
+  void drain() override { writer_->drain(); }
+
+ private:
+  std::unique_ptr<SqliteWriter> writer_;
+  std::unique_ptr<ReaderPool> readers_;
+  SqliteUserStore users_;
+  SqliteMessageStore messages_;
+  SqliteConversationStore conversations_;
+  SqliteRevokedTokenStore tokens_;
+};
+
+// Columns of a message row, in the order readMessage expects. A macro so that it joins the
+// SQL literals at compile time (statements are cached by their literal).
+#define GC_MESSAGE_COLUMNS                                                     \
+  "id, conversation_id, seq, sender_id, recipient_id, body, type, metadata, " \
+  "COALESCE(client_msg_id, ''), created_at"
+Message readMessage(const Statement& row);
+
+}  // namespace gc::store::sqlite

@@ -1,0 +1,83 @@
+#pragma once
+// The one writer of a SQLite database. Every write becomes an Op on its queue; the writer
+// thread takes everything queued (up to a cap), applies it in one transaction and commits
+// once: group commit, so one fsync serves many sends. Completions run on the writer thread
+// after the commit, in queue order.
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "store/sqlite/sqlite_db.hpp"
+
+namespace gc::store::sqlite {
+
+class SqliteWriter {
+ public:
+  struct Op {
+    // Runs inside the batch transaction. May run twice: if any op of a batch throws, the
+    // batch is rolled back and each op is retried in a transaction of its own.
+    std::function<void(SqliteDb&)> apply;
+    // After commit (error empty) or after the op's own transaction failed (error set).
+    std::function<void(std::exception_ptr)> complete;
+  };
+
+  SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch);
+  ~SqliteWriter();
+
+  void submit(Op op);
+  // Blocks the calling (non-network) thread until `apply` committed; rethrows its error.
+  template <class F>
+  auto run(F apply) -> decltype(apply(std::declval<SqliteDb&>()));
+
+  // Commits what is queued, then stops the thread. Later submits fail with unavailable.
+  void drain();
+
+ private:
+  void loop();
+  void commitBatch(std::deque<Op>& batch);
+  static void complete(Op& op, std::exception_ptr error) noexcept;
+
+  std::unique_ptr<SqliteDb> db_;
+  std::size_t maxBatch_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Op> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+template <class F>
+auto SqliteWriter::run(F apply) -> decltype(apply(std::declval<SqliteDb&>())) {
+  using R = decltype(apply(std::declval<SqliteDb&>()));
+  auto promise = std::make_shared<std::promise<R>>();
+  auto result = std::make_shared<std::optional<std::conditional_t<std::is_void_v<R>, int, R>>>();
+  auto future = promise->get_future();
+  submit(Op{
+      .apply =
+          [apply = std::move(apply), result](SqliteDb& db) {
+            if constexpr (std::is_void_v<R>) {
+              apply(db);
+            } else {
+              result->emplace(apply(db));
+            }
+          },
+      .complete =
+          [promise, result](std::exception_ptr error) {
+            if (error) {
+              promise->set_exception(error);
+            } else if constexpr (std::is_void_v<R>) {
+              promise->set_value();
+            } else {
+              promise->set_value(std::move(**result));
+            }
+          },
+  });
+  return future.get();
+}
+
+}  // namespace gc::store::sqlite

@@ -1,0 +1,95 @@
+#pragma once
+// The Store: one interface of per-entity sub-stores, implemented once per backend
+// (sqlite/ now, postgres/ later) and tested by one suite for every backend.
+//
+// Calls are blocking and must never run on a network thread: callers run them on the
+// blocking pool. The exception is MessageStore::append, which is asynchronous so that
+// many sends share one transaction (group commit).
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/types.hpp"
+
+namespace gc::store {
+
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+  // Throws core::ApiError 409 username_taken / email_taken (case-insensitive).
+  virtual void create(const User& user) = 0;
+  // Creates the users that do not exist yet (by username or email); returns how many.
+  virtual int createMissing(const std::vector<User>& users) = 0;
+  virtual std::optional<User> byId(std::string_view id) = 0;
+  // `login` is a username or an email, matched case-insensitively.
+  virtual std::optional<User> byLogin(std::string_view login) = 0;
+  // Usernames starting with `prefix` (case-insensitive), in username order.
+  virtual std::vector<User> searchByPrefix(std::string_view prefix, int limit) = 0;
+};
+
+class MessageStore {
+ public:
+  // Called exactly once per append, after the transaction holding the message committed
+  // (or failed: then `error` is set). Callbacks run on the store's commit thread, in commit
+  // order, so whatever they publish leaves in seq order: they must be quick and not block.
+  using AppendCallback = std::function<void(AppendResult result, std::exception_ptr error)>;
+
+  virtual ~MessageStore() = default;
+  virtual void append(NewMessage message, AppendCallback done) = 0;
+  // Ascending seq. No cursor: the newest `limit`; `before`/`after` bound the window.
+  virtual std::vector<Message> page(std::string_view conversationId, const PageQuery& q) = 0;
+};
+
+class ConversationStore {
+ public:
+  virtual ~ConversationStore() = default;
+  // The user's conversations, most recent activity first, with unread counts.
+  virtual std::vector<ConversationSummary> listForUser(std::string_view userId, int limit) = 0;
+  // 0 when the conversation has no message yet.
+  virtual std::int64_t lastSeq(std::string_view conversationId) = 0;
+};
+
+class ReadMarkerStore {
+ public:
+  virtual ~ReadMarkerStore() = default;
+  // Moves the marker forward only, clamped to the conversation's last seq; returns it.
+  virtual std::int64_t advance(std::string_view userId, std::string_view conversationId,
+                               std::int64_t seq) = 0;
+  virtual std::int64_t get(std::string_view userId, std::string_view conversationId) = 0;
+};
+
+class RevokedTokenStore {
+ public:
+  virtual ~RevokedTokenStore() = default;
+  virtual void revoke(std::string_view jti, std::int64_t expiresAtSec) = 0;
+  // Every jti revoked and not yet expired at `nowSec` (loaded into memory at start-up).
+  virtual std::vector<std::string> active(std::int64_t nowSec) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual UserStore& users() = 0;
+  virtual MessageStore& messages() = 0;
+  virtual ConversationStore& conversations() = 0;
+  virtual ReadMarkerStore& readMarkers() = 0;
+  virtual RevokedTokenStore& revokedTokens() = 0;
+  // True when the database answers a trivial query.
+  virtual bool ready() = 0;
+  // Commits everything queued, then stops accepting writes. Idempotent.
+  virtual void drain() = 0;
+};
+
+struct StoreOptions {
+  std::string synchronous = "full";  // sqlite: full | normal | off
+  int readers = 4;
+};
+
+// Chooses the backend from the URL: sqlite://PATH (postgres:// arrives later).
+std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& options);
+
+}  // namespace gc::store

@@ -1,0 +1,114 @@
+#include "ws/frame_codec.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "chat/json_encode.hpp"
+
+namespace gc::ws {
+namespace {
+
+namespace json = boost::json;
+
+[[noreturn]] void invalid(std::string_view field, std::string_view why, std::string ref = {}) {
+  throw FrameError{"invalid_request", std::string(field) + ": " + std::string(why), std::move(ref)};
+}
+
+std::string stringField(const json::object& o, std::string_view field, const std::string& ref,
+                        bool required = true) {
+  const auto* v = o.if_contains(field);
+  if (!v || v->is_null()) {
+    if (required) invalid(field, "is required", ref);
+    return {};
+  }
+  if (!v->is_string()) invalid(field, "must be a string", ref);
+  return std::string(v->as_string());
+}
+
+}  // namespace
+
+ClientFrame decodeClientFrame(std::string_view text) {
+  boost::system::error_code ec;
+  json::parse_options options;
+  options.max_depth = 16;
+  json::value v = json::parse(text, ec, {}, options);
+  if (ec || !v.is_object()) throw FrameError{"invalid_frame", "a frame is one JSON object", {}};
+  const auto& o = v.as_object();
+  const auto* type = o.if_contains("type");
+  if (!type || !type->is_string()) throw FrameError{"invalid_request", "type: is required", {}};
+
+  ClientFrame f;
+  const std::string_view t = type->as_string();
+  if (t == "send") {
+    f.type = ClientFrame::Type::Send;
+    // The ref comes first so every later error can name the send it belongs to.
+    const auto* id = o.if_contains("clientMsgId");
+    const std::string ref = id && id->is_string() ? std::string(id->as_string()) : std::string();
+    f.send.clientMsgId = stringField(o, "clientMsgId", ref);
+    f.send.conversationId = stringField(o, "conversationId", ref);
+    f.send.body = stringField(o, "body", ref);
+    f.send.type = stringField(o, "msgType", ref, false);
+    if (f.send.type.empty()) f.send.type = "text";
+    if (const auto* meta = o.if_contains("metadata"); meta && !meta->is_null()) {
+      if (!meta->is_object()) invalid("metadata", "must be an object", ref);
+      if (const auto* room = meta->as_object().if_contains("roomId"); room && !room->is_null()) {
+        if (!room->is_string()) invalid("metadata.roomId", "must be a string", ref);
+        f.send.roomId = std::string(room->as_string());
+      }
+    }
+  } else if (t == "typing") {
+    f.type = ClientFrame::Type::Typing;
+    f.conversationId = stringField(o, "conversationId", {});
+    f.typingState = stringField(o, "state", {});
+    if (f.typingState != "start" && f.typingState != "stop") invalid("state", "must be start or stop");
+  } else if (t == "read") {
+    f.type = ClientFrame::Type::Read;
+    f.conversationId = stringField(o, "conversationId", {});
+    const auto* seq = o.if_contains("seq");
+    if (!seq || !seq->is_int64() || seq->as_int64() < 0) invalid("seq", "must be a non-negative integer");
+    f.seq = seq->as_int64();
+  } else if (t == "ping") {
+    f.type = ClientFrame::Type::Ping;
+  } else {
+    throw FrameError{"unknown_type", "type: unknown frame type", {}};
+  }
+  return f;
+}
+
+std::string encodeErrorFrame(std::string_view code, std::string_view message,
+                             std::string_view ref) {
+  std::string out = R"({"type":"error","code":)";
+  chat::appendJsonString(out, code);
+  out += ",\"message\":";
+  chat::appendJsonString(out, message);
+  out += ",\"ref\":";
+  if (ref.empty()) {
+    out += "null";
+  } else {
+    chat::appendJsonString(out, ref);
+  }
+  out += '}';
+  return out;
+}
+
+std::string encodeAckFrame(std::string_view clientMsgId, std::string_view messageJson) {
+  std::string out = R"({"type":"ack","clientMsgId":)";
+  chat::appendJsonString(out, clientMsgId);
+  out += ",\"message\":";
+  out += messageJson;
+  out += '}';
+  return out;
+}
+
+std::string encodeTypingFrame(std::string_view conversationId, std::string_view userId,
+                              std::string_view state) {
+  std::string out = R"({"type":"typing","conversationId":)";
+  chat::appendJsonString(out, conversationId);
+  out += ",\"userId\":";
+  chat::appendJsonString(out, userId);
+  out += ",\"state\":";
+  chat::appendJsonString(out, state);
+  out += '}';
+  return out;
+}
+
+}  // namespace gc::ws

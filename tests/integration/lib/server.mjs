@@ -1,0 +1,288 @@
+// Starts the real gopherchat-server binary for black-box tests.
+//
+//   const server = await startServer({ args: ['--ws-queue-bytes', '65536'] });
+//   server.baseUrl / server.wsUrl / server.port / server.dataDir / server.jwtSecret
+//   await server.stop()     // SIGTERM, waits for exit, returns the exit code
+//   await server.kill9()    // SIGKILL, waits for exit
+//   await server.restart()  // same data dir, same jwt secret, new port (updates this object)
+//   await server.cleanup()  // kill if running and remove the data dir
+//
+// Env: GC_SERVER_BIN overrides the binary, GC_TEST_VERBOSE=1 echoes the server's output,
+// GC_KEEP_DATA=1 keeps the temp data dirs.
+import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..', '..');
+export const serverBin = process.env.GC_SERVER_BIN
+  ? resolve(process.env.GC_SERVER_BIN)
+  : join(repoRoot, 'build', 'bin', 'gopherchat-server');
+
+const START_DEADLINE_MS = 10_000;
+const STOP_DEADLINE_MS = 15_000;
+const LISTEN_RE = /listening on 127\.0\.0\.1:(\d+)/;
+const verbose = !!process.env.GC_TEST_VERBOSE;
+
+// Every child we started, so that nothing outlives the test process.
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const child of live) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    process.exit(130);
+  });
+}
+
+export function makeTempDir(prefix = 'gc-it-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function randomSecret() {
+  return randomBytes(32).toString('hex'); // 64 hex chars
+}
+
+class ServerProcess {
+  constructor({ dataDir, jwtSecret, args, env, ownsDataDir }) {
+    this.dataDir = dataDir;
+    this.jwtSecret = jwtSecret;
+    this.extraArgs = args;
+    this.extraEnv = env;
+    this.ownsDataDir = ownsDataDir;
+    this.child = null;
+    this.output = '';
+    this.exitCode = undefined;
+    this.exitSignal = undefined;
+    this.port = 0;
+    this.starts = 0;
+  }
+
+  get baseUrl() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get wsUrl() {
+    return `ws://127.0.0.1:${this.port}/ws`;
+  }
+  get origin() {
+    return this.baseUrl;
+  }
+  get running() {
+    return this.child !== null && this.exitCode === undefined;
+  }
+
+  /** The server's combined stdout/stderr so far (all starts). */
+  logs() {
+    return this.output;
+  }
+
+  async start() {
+    if (this.running) throw new Error('server already running');
+    if (!existsSync(serverBin)) {
+      throw new Error(`server binary not found: ${serverBin} (build it, or set GC_SERVER_BIN)`);
+    }
+    this.starts += 1;
+    const args = [
+      '--listen', '127.0.0.1:0',
+      '--data-dir', this.dataDir,
+      '--bcrypt-cost', '4',
+      '--jwt-secret', this.jwtSecret,
+      ...this.extraArgs,
+    ];
+    const child = spawn(serverBin, args, {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exitCode = undefined;
+    this.exitSignal = undefined;
+    live.add(child);
+    const startMark = this.output.length;
+    this.output += `\n--- start #${this.starts}: ${serverBin} ${args.join(' ')}\n`;
+
+    this.exited = new Promise((resolveExit) => {
+      child.once('exit', (code, signal) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        live.delete(child);
+        resolveExit({ code, signal });
+      });
+    });
+
+    const port = await new Promise((resolveStart, rejectStart) => {
+      let done = false;
+      const finish = (err, value) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        if (err) rejectStart(err);
+        else resolveStart(value);
+      };
+      const onData = (chunk) => {
+        const text = chunk.toString('utf8');
+        this.output += text;
+        if (verbose) process.stderr.write(`[server:${this.port || '?'}] ${text}`);
+        const m = LISTEN_RE.exec(this.output.slice(startMark));
+        if (m) finish(null, Number(m[1]));
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('error', (err) => finish(err));
+      child.once('exit', (code, signal) =>
+        finish(
+          new Error(
+            `server exited before listening (code ${code}, signal ${signal}); output:\n` +
+              this.output.slice(startMark),
+          ),
+        ),
+      );
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        finish(
+          new Error(
+            `server did not print "listening on 127.0.0.1:PORT" within ${START_DEADLINE_MS} ms; output:\n` +
+              this.output.slice(startMark),
+          ),
+        );
+      }, START_DEADLINE_MS);
+    });
+    this.port = port;
+    return this;
+  }
+
+  async #signalAndWait(signal) {
+    if (!this.running) return this.exitCode ?? null;
+    this.child.kill(signal);
+    let timer;
+    const timeout = new Promise((_, rej) => {
+      timer = setTimeout(
+        () => rej(new Error(`server did not exit within ${STOP_DEADLINE_MS} ms after ${signal}`)),
+        STOP_DEADLINE_MS,
+      );
+    });
+    try {
+      await Promise.race([this.exited, timeout]);
+    } catch (err) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.exitCode;
+  }
+
+  /** SIGTERM and wait for the exit; returns the exit code (null when killed by a signal). */
+  stop() {
+    return this.#signalAndWait('SIGTERM');
+  }
+
+  /** SIGKILL and wait for the exit. */
+  async kill9() {
+    await this.#signalAndWait('SIGKILL');
+    return this.exitSignal;
+  }
+
+  /** Starts again on the same data dir and jwt secret (stopping it first if needed). */
+  async restart() {
+    if (this.running) await this.stop();
+    return this.start();
+  }
+
+  /** Kills the process if it still runs and removes the data dir (unless GC_KEEP_DATA). */
+  async cleanup() {
+    if (this.running) {
+      try {
+        await this.kill9();
+      } catch {
+        /* ignore */
+      }
+    }
+    if (this.ownsDataDir && !process.env.GC_KEEP_DATA) {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Starts a server on a fresh temp data dir (or `dataDir`) with a random jwt secret (or `jwtSecret`).
+ * `args` are extra command-line arguments.
+ */
+export async function startServer({ args = [], env = {}, dataDir, jwtSecret } = {}) {
+  const server = new ServerProcess({
+    dataDir: dataDir ?? makeTempDir(),
+    jwtSecret: jwtSecret ?? randomSecret(),
+    args,
+    env,
+    ownsDataDir: dataDir === undefined,
+  });
+  try {
+    await server.start();
+  } catch (err) {
+    await server.cleanup();
+    throw err;
+  }
+  return server;
+}
+
+/** Runs `gopherchat-server <args>` to completion: {code, stdout, stderr}. */
+export function runServerCommand(args, { timeoutMs = 30_000, env = {} } = {}) {
+  return new Promise((resolveRun) => {
+    execFile(
+      serverBin,
+      args,
+      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolveRun({ code, stdout: String(stdout), stderr: String(stderr), error: err ?? null });
+      },
+    );
+  });
+}
+
+/** Fetches /metrics and returns a map "name{labels}" → number (and bare names for unlabelled). */
+export async function scrapeMetrics(server) {
+  const res = await fetch(`${server.baseUrl}/metrics`);
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, values: parseMetrics(text) };
+}
+
+export function parseMetrics(text) {
+  const values = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m) values.set(m[1] + (m[2] ?? ''), Number(m[3]));
+  }
+  return values;
+}
+
+/** Sum of every sample of a metric (all label sets). */
+export function metricSum(values, name) {
+  let sum = 0;
+  let found = false;
+  for (const [key, v] of values) {
+    if (key === name || key.startsWith(name + '{')) {
+      sum += v;
+      found = true;
+    }
+  }
+  return found ? sum : undefined;
+}
