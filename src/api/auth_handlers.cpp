@@ -17,7 +17,8 @@ Response signedInResponse(App& app, int status, const chat::SignedIn& s) {
   chat::appendJsonString(body, s.token);
   body += '}';
   auto r = Response::json(status, std::move(body));
-  r.headers.emplace_back("Set-Cookie", "gc_token=" + s.token + "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
+  r.headers.emplace_back("Set-Cookie", "gc_token=" + s.token +
+                                           "; HttpOnly; SameSite=Lax; Path=/; Max-Age=" +
                                            std::to_string(app.accounts.tokenTtlSeconds()));
   return r;
 }
@@ -33,18 +34,17 @@ std::string ownUser(App& app, const store::User& user) {
 }
 
 void addAuthRoutes(Router& router, App& app) {
-  router.add("POST", "/api/auth/register", Access::Public,
-             [&app](Request& req) -> awaitable<Response> {
-               auto body = parseJsonObject(req);
-               auto username = requireString(body, "username");
-               auto email = requireString(body, "email");
-               auto password = requireString(body, "password");
-               auto signedIn = co_await core::offload(app.hashing, [&] {
-                 return app.accounts.registerUser(username, email, password);
-               });
-               app.messages.rememberUser(signedIn.user.id);
-               co_return signedInResponse(app, 201, signedIn);
-             });
+  router.add(
+      "POST", "/api/auth/register", Access::Public, [&app](Request& req) -> awaitable<Response> {
+        auto body = parseJsonObject(req);
+        auto username = requireString(body, "username");
+        auto email = requireString(body, "email");
+        auto password = requireString(body, "password");
+        auto signedIn = co_await core::offload(
+            app.hashing, [&] { return app.accounts.registerUser(username, email, password); });
+        app.messages.rememberUser(signedIn.user.id);
+        co_return signedInResponse(app, 201, signedIn);
+      });
 
   router.add("POST", "/api/auth/login", Access::Public,
              [&app](Request& req) -> awaitable<Response> {

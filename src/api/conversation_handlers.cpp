@@ -30,10 +30,10 @@ awaitable<chat::SendOutcome> sendAndAwaitCommit(App& app, const std::string& use
         app.messages.send(userId, target, std::move(request),
                           [shared](chat::SendOutcome outcome, std::exception_ptr error) {
                             auto executor = asio::get_associated_executor(*shared);
-                            asio::post(executor, [shared, error,
-                                                  outcome = std::move(outcome)]() mutable {
-                              (*shared)(error, std::move(outcome));
-                            });
+                            asio::post(executor,
+                                       [shared, error, outcome = std::move(outcome)]() mutable {
+                                         (*shared)(error, std::move(outcome));
+                                       });
                           });
       },
       asio::use_awaitable, std::move(request));
@@ -41,7 +41,8 @@ awaitable<chat::SendOutcome> sendAndAwaitCommit(App& app, const std::string& use
 
 awaitable<chat::Target> authorize(App& app, const std::string& userId, const std::string& cid) {
   if (auto cached = app.messages.authorizeCached(userId, cid)) co_return *cached;
-  co_return co_await core::offload(app.blocking, [&] { return app.messages.authorize(userId, cid); });
+  co_return co_await core::offload(app.blocking,
+                                   [&] { return app.messages.authorize(userId, cid); });
 }
 
 std::string encodeMessages(const std::vector<store::Message>& messages) {
@@ -93,8 +94,8 @@ void addConversationRoutes(Router& router, App& app) {
                q.before = queryInt(req, "before", 0, INT64_MAX);
                q.after = queryInt(req, "after", 0, INT64_MAX);
                q.limit = static_cast<int>(queryInt(req, "limit", 1, 100).value_or(50));
-               auto messages =
-                   co_await core::offload(app.blocking, [&] { return app.messages.page(target, q); });
+               auto messages = co_await core::offload(app.blocking,
+                                                      [&] { return app.messages.page(target, q); });
                co_return Response::json(200, encodeMessages(messages));
              });
 
@@ -111,7 +112,8 @@ void addConversationRoutes(Router& router, App& app) {
                }
                send = chat::validateSend(std::move(send));
                const auto target = co_await authorize(app, req.userId(), send.conversationId);
-               auto outcome = co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
+               auto outcome =
+                   co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
                co_return Response::json(outcome.duplicate ? 200 : 201,
                                         "{\"message\":" + outcome.messageJson + "}");
              });
@@ -122,8 +124,8 @@ void addConversationRoutes(Router& router, App& app) {
                const auto seq = requireInt(body, "seq");
                if (seq < 0) throw core::invalidField("seq", "must not be negative");
                const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
-               co_await core::offload(app.blocking,
-                                      [&] { return app.messages.markRead(req.userId(), target, seq); });
+               co_await core::offload(
+                   app.blocking, [&] { return app.messages.markRead(req.userId(), target, seq); });
                co_return Response::noContent();
              });
 }

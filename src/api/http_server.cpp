@@ -69,7 +69,8 @@ awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
   req.params = std::move(match.params);
   if (match.access == Access::Authenticated) {
     const auto [found, token] = findToken({req.authorization, req.cookie, {}});
-    if (found != TokenLookup::Found) co_return errorResponse(401, "unauthorized", "authentication required");
+    if (found != TokenLookup::Found)
+      co_return errorResponse(401, "unauthorized", "authentication required");
     req.auth = app.accounts.authenticate(token);
     if (!req.auth) co_return errorResponse(401, "unauthorized", "invalid or expired token");
   }
@@ -84,7 +85,6 @@ awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
   }
   co_return std::move(*failure);
 }
-
 
 // One HTTP/1.1 connection: read a request, answer it, repeat while keep-alive holds.
 awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& router) {
@@ -159,7 +159,8 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
 
     if (!parser.is_done()) {
       stream.expires_after(std::chrono::seconds(app.config.bodyTimeoutSeconds));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == http::error::body_limit) {
           co_await http::async_write(

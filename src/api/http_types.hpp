@@ -37,9 +37,14 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 
   static Response json(int status, std::string body) {
-    return Response{.status = status, .body = std::move(body), .contentType = "application/json; charset=utf-8", .headers = {}};
+    return Response{.status = status,
+                    .body = std::move(body),
+                    .contentType = "application/json; charset=utf-8",
+                    .headers = {}};
   }
-  static Response noContent() { return Response{.status = 204, .body = {}, .contentType = {}, .headers = {}}; }
+  static Response noContent() {
+    return Response{.status = 204, .body = {}, .contentType = {}, .headers = {}};
+  }
 };
 
 // {"error":{"code","message"}}

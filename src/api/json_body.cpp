@@ -47,20 +47,21 @@ std::int64_t requireInt(const json::object& o, std::string_view field) {
   const auto* v = o.if_contains(field);
   if (!v) throw core::invalidField(field, "is required");
   if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64() && v->as_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v->as_uint64());
+  if (v->is_uint64() && v->as_uint64() <= INT64_MAX)
+    return static_cast<std::int64_t>(v->as_uint64());
   throw core::invalidField(field, "must be an integer");
 }
 
-std::optional<std::int64_t> queryInt(const Request& request, std::string_view key,
-                                     std::int64_t min, std::int64_t max) {
+std::optional<std::int64_t> queryInt(const Request& request, std::string_view key, std::int64_t min,
+                                     std::int64_t max) {
   const auto raw = request.queryValue(key);
   if (!raw) return std::nullopt;
   std::int64_t v = 0;
   const auto* end = raw->data() + raw->size();
   const auto [ptr, ec] = std::from_chars(raw->data(), end, v);
   if (raw->empty() || ec != std::errc() || ptr != end || v < min || v > max) {
-    throw core::invalidField(key, "must be an integer from " + std::to_string(min) + " to " +
-                                      std::to_string(max));
+    throw core::invalidField(
+        key, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return v;
 }

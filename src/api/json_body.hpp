@@ -19,7 +19,7 @@ std::optional<std::string> optionalString(const boost::json::object& o, std::str
 std::int64_t requireInt(const boost::json::object& o, std::string_view field);
 
 // A query parameter that must be a non-negative integer when present.
-std::optional<std::int64_t> queryInt(const Request& request, std::string_view key,
-                                     std::int64_t min, std::int64_t max);
+std::optional<std::int64_t> queryInt(const Request& request, std::string_view key, std::int64_t min,
+                                     std::int64_t max);
 
 }  // namespace gc::api

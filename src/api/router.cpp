@@ -21,7 +21,8 @@ std::vector<std::string_view> splitPath(std::string_view path) {
 }
 
 void Router::add(std::string method, std::string_view pattern, Access access, Handler handler) {
-  Route r{.method = std::move(method), .segments = {}, .access = access, .handler = std::move(handler)};
+  Route r{
+      .method = std::move(method), .segments = {}, .access = access, .handler = std::move(handler)};
   for (auto s : splitPath(pattern)) r.segments.emplace_back(s);
   routes_.push_back(std::move(r));
 }

@@ -21,6 +21,8 @@ class LocalBroker final : public Broker {
 
 }  // namespace
 
-std::unique_ptr<Broker> makeLocalBroker() { return std::make_unique<LocalBroker>(); }
+std::unique_ptr<Broker> makeLocalBroker() {
+  return std::make_unique<LocalBroker>();
+}
 
 }  // namespace gc::broker

@@ -45,7 +45,8 @@ std::optional<std::int64_t> intClaim(const json::object& o, std::string_view key
   const auto* v = o.if_contains(key);
   if (!v) return std::nullopt;
   if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64() && v->as_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v->as_uint64());
+  if (v->is_uint64() && v->as_uint64() <= INT64_MAX)
+    return static_cast<std::int64_t>(v->as_uint64());
   return std::nullopt;  // strings, floats and 1e309 are not NumericDates we accept
 }
 
@@ -121,7 +122,8 @@ std::string signJwt(const Claims& claims, std::string_view secret) {
   payload["iat"] = claims.iat;
   payload["exp"] = claims.exp;
   payload["jti"] = claims.jti;
-  std::string signingInput = base64UrlEncode(kHeader) + "." + base64UrlEncode(json::serialize(payload));
+  std::string signingInput =
+      base64UrlEncode(kHeader) + "." + base64UrlEncode(json::serialize(payload));
   const std::string mac = hmacSha256(secret, signingInput);
   return signingInput + "." + base64UrlEncode(mac);
 }

@@ -114,9 +114,8 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
           done(SendOutcome{}, error);
           return;
         }
-        SendOutcome outcome{.message = std::move(result.message),
-                            .messageJson = {},
-                            .duplicate = result.duplicate};
+        SendOutcome outcome{
+            .message = std::move(result.message), .messageJson = {}, .duplicate = result.duplicate};
         outcome.messageJson = encodeMessage(outcome.message);
         // A retry was broadcast when it first committed; only its sender hears of it again.
         if (!outcome.duplicate) {

@@ -51,8 +51,7 @@ class MessageService {
 
   // Non-blocking: validates the request and hands it to the store. `done` runs on the
   // store's commit thread after the message was committed and published (or failed).
-  void send(const std::string& userId, const Target& target, SendRequest request,
-            SendDone done);
+  void send(const std::string& userId, const Target& target, SendRequest request, SendDone done);
 
   // Blocking reads and marker writes; authorization is the caller's (authorize first).
   std::vector<store::Message> page(const Target& target, const store::PageQuery& query);

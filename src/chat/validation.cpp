@@ -7,8 +7,8 @@ namespace gc::chat {
 void validateUsername(std::string_view username) {
   bool ok = username.size() >= 3 && username.size() <= 32;
   for (char c : username) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '_');
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (!ok) throw core::invalidField("username", "must be 3-32 characters of A-Z, a-z, 0-9 and _");
 }

@@ -10,9 +10,9 @@ namespace gc::core {
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string dataDir = "data";
-  std::string dbUrl;     // empty: sqlite://<dataDir>/chat.db
-  std::string redisUrl;  // empty: in-process broker
-  std::string jwtSecret; // empty: generated once and kept in <dataDir>/jwt-secret
+  std::string dbUrl;      // empty: sqlite://<dataDir>/chat.db
+  std::string redisUrl;   // empty: in-process broker
+  std::string jwtSecret;  // empty: generated once and kept in <dataDir>/jwt-secret
   std::vector<std::string> allowedOrigins;
   std::string webRoot;
   std::string clamdSocket;

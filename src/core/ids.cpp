@@ -34,10 +34,10 @@ const ProcessUnique& processUnique() {
 std::string newId() {
   static std::atomic<std::uint32_t> counter{processUnique().counterStart};
   static constexpr char kHex[] = "0123456789abcdef";
-  const auto seconds = static_cast<std::uint32_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const auto seconds =
+      static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   const std::uint32_t n = counter.fetch_add(1, std::memory_order_relaxed);
   std::array<std::uint8_t, 12> raw{};
   raw[0] = seconds >> 24;

@@ -14,20 +14,29 @@ namespace {
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        msg.time.time_since_epoch())
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
     std::string line = "{\"ts\":\"" + rfc3339Ms(ms) + "\",\"level\":\"";
     const auto level = spdlog::level::to_string_view(msg.level);
     line.append(level.data(), level.size());
     line += "\",\"msg\":\"";
     for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
       switch (c) {
-        case '"': line += "\\\""; break;
-        case '\\': line += "\\\\"; break;
-        case '\n': line += "\\n"; break;
-        case '\r': line += "\\r"; break;
-        case '\t': line += "\\t"; break;
+        case '"':
+          line += "\\\"";
+          break;
+        case '\\':
+          line += "\\\\";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        case '\r':
+          line += "\\r";
+          break;
+        case '\t':
+          line += "\\t";
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
             line += fmt::format("\\u{:04x}", static_cast<int>(c));
@@ -47,8 +56,8 @@ class JsonFormatter final : public spdlog::formatter {
 }  // namespace
 
 void setupLogging(const std::string& format, const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "gopherchat", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("gopherchat",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {

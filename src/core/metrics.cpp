@@ -38,8 +38,7 @@ std::string Metrics::render() const {
   out.reserve(4096);
   counter(out, "gc_ws_connections", "gauge", "Open chat WebSocket connections.",
           static_cast<std::uint64_t>(std::max<std::int64_t>(0, wsConnections.load())));
-  counter(out, "gc_http_requests_total", "counter", "HTTP requests answered.",
-          httpRequests.load());
+  counter(out, "gc_http_requests_total", "counter", "HTTP requests answered.", httpRequests.load());
   counter(out, "gc_messages_committed_total", "counter", "Messages durably committed.",
           messagesCommitted.load());
   counter(out, "gc_frames_fanned_out_total", "counter",

@@ -34,10 +34,9 @@ struct Metrics {
   std::atomic<std::uint64_t> framesFannedOut{0};
   std::atomic<std::uint64_t> slowConsumersClosed{0};
   std::atomic<std::uint64_t> wsFramesRejected{0};
-  Histogram httpLatencySeconds{std::array<double, 10>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05, 0.1, 0.25, 1.0}};
-  Histogram commitBatchSize{
-      std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
+  Histogram httpLatencySeconds{
+      std::array<double, 10>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0}};
+  Histogram commitBatchSize{std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
 
   std::string render() const;
 };

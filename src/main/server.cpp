@@ -29,7 +29,8 @@ tcp::endpoint parseListen(const std::string& listen) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT");
   std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host == "localhost") host = "127.0.0.1";
   const int port = std::stoi(listen.substr(colon + 1));
   if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
@@ -88,10 +89,11 @@ std::string loadOrCreateJwtSecret(const core::Config& config) {
 
 int run(core::Config config) {
   std::filesystem::create_directories(config.dataDir);
-  const unsigned threads =
-      config.threads > 0 ? static_cast<unsigned>(config.threads) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
+                                              : std::max(1u, std::thread::hardware_concurrency());
 
-  auto store = store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous, .readers = 4});
+  auto store =
+      store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous, .readers = 4});
   auto broker = broker::makeLocalBroker();
   hub::Hub hub;
   broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });

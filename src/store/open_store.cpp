@@ -9,7 +9,8 @@ std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& opt
   constexpr std::string_view kSqlite = "sqlite://";
   if (url.starts_with(kSqlite)) {
     const std::string path = url.substr(kSqlite.size());
-    if (path.empty()) throw std::invalid_argument("sqlite URL needs a path: sqlite:///path/chat.db");
+    if (path.empty())
+      throw std::invalid_argument("sqlite URL needs a path: sqlite:///path/chat.db");
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
     return std::make_unique<sqlite::SqliteStore>(path, options);

@@ -59,12 +59,14 @@ ClientFrame decodeClientFrame(std::string_view text) {
     f.type = ClientFrame::Type::Typing;
     f.conversationId = stringField(o, "conversationId", {});
     f.typingState = stringField(o, "state", {});
-    if (f.typingState != "start" && f.typingState != "stop") invalid("state", "must be start or stop");
+    if (f.typingState != "start" && f.typingState != "stop")
+      invalid("state", "must be start or stop");
   } else if (t == "read") {
     f.type = ClientFrame::Type::Read;
     f.conversationId = stringField(o, "conversationId", {});
     const auto* seq = o.if_contains("seq");
-    if (!seq || !seq->is_int64() || seq->as_int64() < 0) invalid("seq", "must be a non-negative integer");
+    if (!seq || !seq->is_int64() || seq->as_int64() < 0)
+      invalid("seq", "must be a non-negative integer");
     f.seq = seq->as_int64();
   } else if (t == "ping") {
     f.type = ClientFrame::Type::Ping;

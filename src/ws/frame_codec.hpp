@@ -11,10 +11,10 @@ namespace gc::ws {
 
 struct ClientFrame {
   enum class Type { Send, Typing, Read, Ping } type = Type::Ping;
-  chat::SendRequest send;       // Send
-  std::string conversationId;   // Typing, Read
-  std::string typingState;      // Typing: "start" | "stop"
-  std::int64_t seq = 0;         // Read
+  chat::SendRequest send;      // Send
+  std::string conversationId;  // Typing, Read
+  std::string typingState;     // Typing: "start" | "stop"
+  std::int64_t seq = 0;        // Read
 };
 
 // A frame we answer with an error frame; the connection stays open.
@@ -27,8 +27,7 @@ struct FrameError {
 // Throws FrameError.
 ClientFrame decodeClientFrame(std::string_view text);
 
-std::string encodeErrorFrame(std::string_view code, std::string_view message,
-                             std::string_view ref);
+std::string encodeErrorFrame(std::string_view code, std::string_view message, std::string_view ref);
 std::string encodeAckFrame(std::string_view clientMsgId, std::string_view messageJson);
 std::string encodeTypingFrame(std::string_view conversationId, std::string_view userId,
                               std::string_view state);

@@ -42,13 +42,13 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
         .keep_alive_pings = true,
     };
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([answerSubprotocol](websocket::response_type& res) {
-      res.set(http::field::server, "gopherchat");
-      if (answerSubprotocol) res.set(http::field::sec_websocket_protocol, "gopherchat.v1");
-    }));
-    ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
-      self->onAccept(ec);
-    });
+    ws_.set_option(
+        websocket::stream_base::decorator([answerSubprotocol](websocket::response_type& res) {
+          res.set(http::field::server, "gopherchat");
+          if (answerSubprotocol) res.set(http::field::sec_websocket_protocol, "gopherchat.v1");
+        }));
+    ws_.async_accept(upgrade,
+                     [self = shared_from_this()](beast::error_code ec) { self->onAccept(ec); });
   }
 
   void send(broker::SharedFrame frame) override {
@@ -106,10 +106,18 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       return;
     }
     switch (frame.type) {
-      case ClientFrame::Type::Ping: enqueue(pongFrame()); break;
-      case ClientFrame::Type::Send: handleSend(std::move(frame.send)); break;
-      case ClientFrame::Type::Typing: handleTyping(frame); break;
-      case ClientFrame::Type::Read: handleRead(frame); break;
+      case ClientFrame::Type::Ping:
+        enqueue(pongFrame());
+        break;
+      case ClientFrame::Type::Send:
+        handleSend(std::move(frame.send));
+        break;
+      case ClientFrame::Type::Typing:
+        handleTyping(frame);
+        break;
+      case ClientFrame::Type::Read:
+        handleRead(frame);
+        break;
     }
   }
 
@@ -155,18 +163,18 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   void submit(const chat::Target& target, chat::SendRequest request) {
     const std::string ref = request.clientMsgId;
     try {
-      app_.messages.send(userId(), target, std::move(request),
-                         [self = shared_from_this(), ref](chat::SendOutcome outcome,
-                                                          std::exception_ptr error) {
-                           // On the store's commit thread: build the frame here, queue it
-                           // on the strand.
-                           if (error) {
-                             self->send(std::make_shared<const std::string>(errorFrameFor(error, ref)));
-                             return;
-                           }
-                           self->send(std::make_shared<const std::string>(
-                               encodeAckFrame(ref, outcome.messageJson)));
-                         });
+      app_.messages.send(
+          userId(), target, std::move(request),
+          [self = shared_from_this(), ref](chat::SendOutcome outcome, std::exception_ptr error) {
+            // On the store's commit thread: build the frame here, queue it
+            // on the strand.
+            if (error) {
+              self->send(std::make_shared<const std::string>(errorFrameFor(error, ref)));
+              return;
+            }
+            self->send(
+                std::make_shared<const std::string>(encodeAckFrame(ref, outcome.messageJson)));
+          });
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), ref);
     }
@@ -191,17 +199,18 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       for (const auto& p : target->participants) {
         if (p != userId()) others.push_back(p);
       }
-      app_.broker.publish(broker::Delivery{
-          .userIds = std::move(others),
-          .frame = std::make_shared<const std::string>(
-              encodeTypingFrame(frame.conversationId, userId(), frame.typingState))});
+      app_.broker.publish(
+          broker::Delivery{.userIds = std::move(others),
+                           .frame = std::make_shared<const std::string>(encodeTypingFrame(
+                               frame.conversationId, userId(), frame.typingState))});
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), {});
     }
   }
 
   void handleRead(const ClientFrame& frame) {
-    asio::post(app_.blocking, [self = shared_from_this(), cid = frame.conversationId, seq = frame.seq] {
+    asio::post(app_.blocking, [self = shared_from_this(), cid = frame.conversationId,
+                               seq = frame.seq] {
       try {
         const auto target = self->app_.messages.authorize(self->userId(), cid);
         self->app_.messages.markRead(self->userId(), target, seq);
@@ -238,10 +247,9 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   void write() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->onWrite(ec);
-                    });
+    ws_.async_write(
+        asio::buffer(*queue_.front()),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onWrite(ec); });
   }
 
   void onWrite(beast::error_code ec) {

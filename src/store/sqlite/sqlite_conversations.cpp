@@ -6,13 +6,14 @@ std::vector<ConversationSummary> SqliteConversationStore::listForUser(std::strin
                                                                       int limit) {
   return readers_.with([userId, limit](SqliteDb& db) {
     std::vector<ConversationSummary> out;
-    auto& q = db.prepare(
-                    "SELECT c.id, c.kind, c.last_seq, c.last_activity, COALESCE(r.seq, 0)"
-                    " FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id"
-                    " LEFT JOIN read_markers r ON r.user_id = m.user_id AND r.conversation_id = c.id"
-                    " WHERE m.user_id = ?1 ORDER BY c.last_activity DESC, c.id LIMIT ?2")
-                  .bind(1, userId)
-                  .bind(2, std::int64_t{limit});
+    auto& q =
+        db.prepare(
+              "SELECT c.id, c.kind, c.last_seq, c.last_activity, COALESCE(r.seq, 0)"
+              " FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id"
+              " LEFT JOIN read_markers r ON r.user_id = m.user_id AND r.conversation_id = c.id"
+              " WHERE m.user_id = ?1 ORDER BY c.last_activity DESC, c.id LIMIT ?2")
+            .bind(1, userId)
+            .bind(2, std::int64_t{limit});
     while (q.step()) {
       out.push_back(ConversationSummary{.id = q.text(0),
                                         .kind = q.text(1),
@@ -51,18 +52,18 @@ std::int64_t SqliteConversationStore::lastSeq(std::string_view conversationId) {
 
 std::int64_t SqliteConversationStore::advance(std::string_view userId,
                                               std::string_view conversationId, std::int64_t seq) {
-  return writer_.run([user = std::string(userId), cid = std::string(conversationId),
-                      seq](SqliteDb& db) {
-    return *db.prepare(
-                  "INSERT INTO read_markers (user_id, conversation_id, seq) VALUES (?1, ?2,"
-                  " min(?3, COALESCE((SELECT last_seq FROM conversations WHERE id = ?2), 0)))"
-                  " ON CONFLICT (user_id, conversation_id) DO UPDATE SET"
-                  " seq = max(seq, excluded.seq) RETURNING seq")
-                .bind(1, user)
-                .bind(2, cid)
-                .bind(3, seq)
-                .one([](const Statement& s) { return s.int64(0); });
-  });
+  return writer_.run(
+      [user = std::string(userId), cid = std::string(conversationId), seq](SqliteDb& db) {
+        return *db.prepare(
+                      "INSERT INTO read_markers (user_id, conversation_id, seq) VALUES (?1, ?2,"
+                      " min(?3, COALESCE((SELECT last_seq FROM conversations WHERE id = ?2), 0)))"
+                      " ON CONFLICT (user_id, conversation_id) DO UPDATE SET"
+                      " seq = max(seq, excluded.seq) RETURNING seq")
+                    .bind(1, user)
+                    .bind(2, cid)
+                    .bind(3, seq)
+                    .one([](const Statement& s) { return s.int64(0); });
+      });
 }
 
 std::int64_t SqliteConversationStore::get(std::string_view userId,

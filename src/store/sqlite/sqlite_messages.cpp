@@ -90,8 +90,7 @@ void SqliteMessageStore::append(NewMessage message, AppendCallback done) {
   });
 }
 
-std::vector<Message> SqliteMessageStore::page(std::string_view conversationId,
-                                              const PageQuery& q) {
+std::vector<Message> SqliteMessageStore::page(std::string_view conversationId, const PageQuery& q) {
   return readers_.with([conversationId, &q](SqliteDb& db) {
     std::vector<Message> out;
     const std::int64_t lower = q.after.value_or(0);

@@ -58,7 +58,9 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
   spdlog::info("store: sqlite {} (synchronous={})", path, options.synchronous);
 }
 
-SqliteStore::~SqliteStore() { writer_->drain(); }
+SqliteStore::~SqliteStore() {
+  writer_->drain();
+}
 
 bool SqliteStore::ready() {
   try {

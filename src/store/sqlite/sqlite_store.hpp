@@ -115,7 +115,7 @@ class SqliteStore final : public Store {
 
 // Columns of a message row, in the order readMessage expects. A macro so that it joins the
 // SQL literals at compile time (statements are cached by their literal).
-#define GC_MESSAGE_COLUMNS                                                     \
+#define GC_MESSAGE_COLUMNS                                                    \
   "id, conversation_id, seq, sender_id, recipient_id, body, type, metadata, " \
   "COALESCE(client_msg_id, ''), created_at"
 Message readMessage(const Statement& row);

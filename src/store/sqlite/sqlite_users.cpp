@@ -80,7 +80,9 @@ int SqliteUserStore::createMissing(const std::vector<User>& users) {
 
 std::optional<User> SqliteUserStore::byId(std::string_view id) {
   return readers_.with([id](SqliteDb& db) {
-    return db.prepare("SELECT " GC_USER_COLUMNS " FROM users WHERE id = ?1").bind(1, id).one(readUser);
+    return db.prepare("SELECT " GC_USER_COLUMNS " FROM users WHERE id = ?1")
+        .bind(1, id)
+        .one(readUser);
   });
 }
 

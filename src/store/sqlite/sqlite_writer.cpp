@@ -10,7 +10,9 @@ namespace gc::store::sqlite {
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch)
     : db_(std::move(db)), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
 
-SqliteWriter::~SqliteWriter() { drain(); }
+SqliteWriter::~SqliteWriter() {
+  drain();
+}
 
 void SqliteWriter::submit(Op op) {
   {

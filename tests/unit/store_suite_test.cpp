@@ -1,0 +1,289 @@
+// The store suite: written once against the Store interface, run for every backend.
+// SQLite always runs; a backend joins by adding its name to backends() and a case to
+// makeStore() (PostgreSQL: when GC_TEST_POSTGRES_URL is set by the test script).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+#include "core/time_format.hpp"
+#include "store/store.hpp"
+
+namespace gc::store {
+namespace {
+
+std::vector<std::string> backends() { return {"sqlite"}; }
+
+class StoreSuite : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("gc-store-" + core::newId());
+    std::filesystem::create_directories(dir_);
+    store_ = open();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::unique_ptr<Store> open() {
+    return openStore("sqlite://" + (dir_ / "chat.db").string(), {.synchronous = "full", .readers = 2});
+  }
+  void reopen() {
+    store_.reset();
+    store_ = open();
+  }
+
+  User user(const std::string& name) {
+    return User{.id = core::newId(),
+                .username = name,
+                .email = name + "@example.test",
+                .passwordHash = "$2b$04$hash",
+                .avatar = "",
+                .createdAtMs = core::nowMs(),
+                .lastSeenMs = std::nullopt};
+  }
+
+  NewMessage draft(const std::string& cid, const std::string& from, const std::string& to,
+                   const std::string& body, const std::string& clientMsgId = "") {
+    return NewMessage{.message = Message{.id = core::newId(),
+                                         .conversationId = cid,
+                                         .seq = 0,
+                                         .from = from,
+                                         .to = to,
+                                         .body = body,
+                                         .type = "text",
+                                         .metadataJson = "{}",
+                                         .clientMsgId = clientMsgId,
+                                         .createdAtMs = core::nowMs()},
+                      .conversationKind = "dm",
+                      .participants = {from, to}};
+  }
+
+  AppendResult appendSync(NewMessage m) {
+    std::promise<AppendResult> p;
+    store_->messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
+      if (e) {
+        p.set_exception(e);
+      } else {
+        p.set_value(std::move(r));
+      }
+    });
+    return p.get_future().get();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreSuite, CreatesAndFindsUsersCaseInsensitively) {
+  auto alice = user("Alice");
+  store_->users().create(alice);
+  EXPECT_EQ(store_->users().byId(alice.id)->username, "Alice");
+  EXPECT_EQ(store_->users().byLogin("aLiCe")->id, alice.id);
+  EXPECT_EQ(store_->users().byLogin("ALICE@example.TEST")->id, alice.id);
+  EXPECT_FALSE(store_->users().byLogin("bob"));
+  EXPECT_FALSE(store_->users().byId(core::newId()));
+}
+
+TEST_P(StoreSuite, RefusesDuplicateUsernameAndEmail) {
+  store_->users().create(user("alice"));
+  auto sameName = user("ALICE");
+  sameName.email = "other@example.test";
+  try {
+    store_->users().create(sameName);
+    FAIL() << "duplicate username accepted";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.code(), "username_taken");
+  }
+  auto sameEmail = user("alice2");
+  sameEmail.email = "Alice@Example.test";
+  try {
+    store_->users().create(sameEmail);
+    FAIL() << "duplicate email accepted";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.code(), "email_taken");
+  }
+}
+
+TEST_P(StoreSuite, CreateMissingSkipsExistingUsers) {
+  std::vector<User> batch = {user("p1"), user("p2")};
+  EXPECT_EQ(store_->users().createMissing(batch), 2);
+  batch.push_back(user("p3"));
+  batch[0].id = core::newId();  // same name, new id: still a duplicate
+  EXPECT_EQ(store_->users().createMissing(batch), 1);
+}
+
+TEST_P(StoreSuite, SearchesUsernamePrefixes) {
+  for (auto n : {"carol", "Carla", "carl_1", "bob"}) store_->users().create(user(n));
+  auto found = store_->users().searchByPrefix("CAR", 10);
+  std::vector<std::string> names;
+  for (auto& u : found) names.push_back(u.username);
+  EXPECT_EQ(names, (std::vector<std::string>{"carl_1", "Carla", "carol"}));
+  EXPECT_EQ(store_->users().searchByPrefix("car", 2).size(), 2u);
+  EXPECT_TRUE(store_->users().searchByPrefix("z", 10).empty());
+}
+
+TEST_P(StoreSuite, AssignsGapFreeSeqPerConversation) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId();
+  EXPECT_EQ(appendSync(draft("dm_ab", a, b, "1")).message.seq, 1);
+  EXPECT_EQ(appendSync(draft("dm_ab", b, a, "2")).message.seq, 2);
+  EXPECT_EQ(appendSync(draft("dm_ac", a, c, "x")).message.seq, 1);
+  EXPECT_EQ(appendSync(draft("dm_ab", a, b, "3")).message.seq, 3);
+}
+
+TEST_P(StoreSuite, ConcurrentAppendsGetOneToNWithoutGaps) {
+  const auto a = core::newId(), b = core::newId();
+  constexpr int kThreads = 8, kEach = 200;
+  std::mutex mutex;
+  std::vector<std::int64_t> seqs;
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        store_->messages().append(
+            draft("dm_ab", t % 2 ? a : b, t % 2 ? b : a, "m"),
+            [&](AppendResult r, std::exception_ptr e) {
+              {
+                std::lock_guard lock(mutex);
+                seqs.push_back(e ? -1 : r.message.seq);
+              }
+              if (++done == kThreads * kEach) all.set_value();
+            });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  all.get_future().wait();
+  std::sort(seqs.begin(), seqs.end());
+  for (int i = 0; i < kThreads * kEach; ++i) ASSERT_EQ(seqs[i], i + 1);
+  EXPECT_EQ(store_->conversations().lastSeq("dm_ab"), kThreads * kEach);
+}
+
+TEST_P(StoreSuite, RetryWithSameClientMsgIdReturnsTheFirstMessage) {
+  const auto a = core::newId(), b = core::newId();
+  const auto first = appendSync(draft("dm_ab", a, b, "hello", "c-1"));
+  const auto retry = appendSync(draft("dm_ab", a, b, "hello again", "c-1"));
+  EXPECT_TRUE(retry.duplicate);
+  EXPECT_FALSE(first.duplicate);
+  EXPECT_EQ(retry.message.id, first.message.id);
+  EXPECT_EQ(retry.message.seq, first.message.seq);
+  EXPECT_EQ(retry.message.body, "hello");
+  // Same id from the other participant, or into another conversation, is a new message.
+  EXPECT_FALSE(appendSync(draft("dm_ab", b, a, "mine", "c-1")).duplicate);
+  EXPECT_FALSE(appendSync(draft("dm_ac", a, b, "other", "c-1")).duplicate);
+  EXPECT_EQ(store_->conversations().lastSeq("dm_ab"), 2);
+}
+
+TEST_P(StoreSuite, RetriesInOneBatchStoreOnce) {
+  const auto a = core::newId(), b = core::newId();
+  std::promise<void> all;
+  std::atomic<int> done{0};
+  std::set<std::string> ids;
+  std::mutex mutex;
+  for (int i = 0; i < 50; ++i) {
+    store_->messages().append(draft("dm_ab", a, b, "x", "same"),
+                              [&](AppendResult r, std::exception_ptr) {
+                                {
+                                  std::lock_guard lock(mutex);
+                                  ids.insert(r.message.id);
+                                }
+                                if (++done == 50) all.set_value();
+                              });
+  }
+  all.get_future().wait();
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(store_->conversations().lastSeq("dm_ab"), 1);
+}
+
+TEST_P(StoreSuite, PagesNewestFirstWindowAscending) {
+  const auto a = core::newId(), b = core::newId();
+  for (int i = 1; i <= 10; ++i) appendSync(draft("dm_ab", a, b, std::to_string(i)));
+  auto seqs = [](const std::vector<Message>& ms) {
+    std::vector<std::int64_t> out;
+    for (auto& m : ms) out.push_back(m.seq);
+    return out;
+  };
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = {}, .after = {}, .limit = 3})),
+            (std::vector<std::int64_t>{8, 9, 10}));
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = 8, .after = {}, .limit = 3})),
+            (std::vector<std::int64_t>{5, 6, 7}));
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = {}, .after = 2, .limit = 3})),
+            (std::vector<std::int64_t>{3, 4, 5}));
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = 6, .after = 2, .limit = 10})),
+            (std::vector<std::int64_t>{3, 4, 5}));
+  EXPECT_TRUE(store_->messages().page("dm_none", {.before = {}, .after = {}, .limit = 3}).empty());
+}
+
+TEST_P(StoreSuite, ListsConversationsWithUnreadAndMarkers) {
+  auto alice = user("alice"), bob = user("bob"), carol = user("carol");
+  for (auto& u : {alice, bob, carol}) store_->users().create(u);
+  appendSync(draft("dm_ab", alice.id, bob.id, "1"));
+  appendSync(draft("dm_ab", alice.id, bob.id, "2"));
+  appendSync(draft("dm_ac", carol.id, alice.id, "hey"));
+  appendSync(draft("dm_ab", alice.id, bob.id, "3"));
+
+  auto forBob = store_->conversations().listForUser(bob.id, 50);
+  ASSERT_EQ(forBob.size(), 1u);
+  EXPECT_EQ(forBob[0].unread, 3);
+  EXPECT_EQ(forBob[0].lastSeq, 3);
+  EXPECT_EQ(forBob[0].lastMessage->body, "3");
+
+  auto forAlice = store_->conversations().listForUser(alice.id, 50);
+  ASSERT_EQ(forAlice.size(), 2u);
+  EXPECT_EQ(forAlice[0].id, "dm_ab");  // most recent activity first
+  EXPECT_EQ(forAlice[0].unread, 0);    // her own messages
+  EXPECT_EQ(forAlice[1].unread, 1);
+
+  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 2), 2);
+  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 1), 2);    // never backwards
+  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 99), 3);   // clamped to lastSeq
+  EXPECT_EQ(store_->readMarkers().get(bob.id, "dm_ab"), 3);
+  EXPECT_EQ(store_->conversations().listForUser(bob.id, 50)[0].unread, 0);
+}
+
+TEST_P(StoreSuite, RevokedTokensPersistUntilExpiry) {
+  store_->revokedTokens().revoke("jti-1", 2000);
+  store_->revokedTokens().revoke("jti-2", 1000);
+  reopen();
+  EXPECT_EQ(store_->revokedTokens().active(1500), (std::vector<std::string>{"jti-1"}));
+}
+
+TEST_P(StoreSuite, CommittedMessagesSurviveReopen) {
+  const auto a = core::newId(), b = core::newId();
+  for (int i = 0; i < 5; ++i) appendSync(draft("dm_ab", a, b, "m", "c" + std::to_string(i)));
+  reopen();
+  EXPECT_EQ(store_->messages().page("dm_ab", {.before = {}, .after = {}, .limit = 50}).size(), 5u);
+  EXPECT_EQ(appendSync(draft("dm_ab", a, b, "next")).message.seq, 6);
+  EXPECT_TRUE(appendSync(draft("dm_ab", a, b, "m", "c0")).duplicate);
+}
+
+TEST_P(StoreSuite, DrainCommitsQueuedWorkThenRefusesWrites) {
+  const auto a = core::newId(), b = core::newId();
+  std::atomic<int> committed{0};
+  for (int i = 0; i < 100; ++i) {
+    store_->messages().append(draft("dm_ab", a, b, "m"), [&](AppendResult, std::exception_ptr e) {
+      if (!e) ++committed;
+    });
+  }
+  store_->drain();
+  EXPECT_EQ(committed.load(), 100);
+  std::exception_ptr late;
+  store_->messages().append(draft("dm_ab", a, b, "late"),
+                            [&](AppendResult, std::exception_ptr e) { late = e; });
+  EXPECT_TRUE(late);
+  EXPECT_TRUE(store_->ready());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace gc::store
