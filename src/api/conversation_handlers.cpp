@@ -9,6 +9,7 @@
 #include "api/routes.hpp"
 #include "chat/conversation_id.hpp"
 #include "chat/json_encode.hpp"
+#include "chat/validation.hpp"
 #include "core/error.hpp"
 #include "core/offload.hpp"
 
@@ -27,14 +28,18 @@ awaitable<chat::SendOutcome> sendAndAwaitCommit(App& app, const std::string& use
                               void(std::exception_ptr, chat::SendOutcome)>(
       [&app, &userId, &target](auto handler, chat::SendRequest request) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        app.messages.send(userId, target, std::move(request),
-                          [shared](chat::SendOutcome outcome, std::exception_ptr error) {
-                            auto executor = asio::get_associated_executor(*shared);
-                            asio::post(executor,
-                                       [shared, error, outcome = std::move(outcome)]() mutable {
-                                         (*shared)(error, std::move(outcome));
-                                       });
-                          });
+        auto complete = [shared](chat::SendOutcome outcome, std::exception_ptr error) {
+          auto executor = asio::get_associated_executor(*shared);
+          asio::post(executor, [shared, error, outcome = std::move(outcome)]() mutable {
+            (*shared)(error, std::move(outcome));
+          });
+        };
+        try {
+          app.messages.send(userId, target, std::move(request), complete);
+        } catch (...) {
+          // A validation error is thrown before anything was queued: complete with it.
+          complete(chat::SendOutcome{}, std::current_exception());
+        }
       },
       asio::use_awaitable, std::move(request));
 }
@@ -106,11 +111,14 @@ void addConversationRoutes(Router& router, App& app) {
                send.conversationId = req.params.at("cid");
                send.body = requireString(body, "body");
                send.type = optionalString(body, "type").value_or("text");
-               send.clientMsgId = optionalString(body, "clientMsgId").value_or("");
+               send.typeField = "type";
+               if (auto id = optionalString(body, "clientMsgId")) {
+                 chat::validateClientMsgId(*id);  // present means 1-64 characters, "" too
+                 send.clientMsgId = std::move(*id);
+               }
                if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
                  send.roomId = optionalString(meta->as_object(), "roomId");
                }
-               send = chat::validateSend(std::move(send));
                const auto target = co_await authorize(app, req.userId(), send.conversationId);
                auto outcome =
                    co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));

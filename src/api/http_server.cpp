@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -54,6 +56,23 @@ std::optional<Request> toRequest(const http::request<http::string_body>& in) {
   req.authorization = std::string(in[http::field::authorization]);
   req.cookie = std::string(in[http::field::cookie]);
   return req;
+}
+
+// After refusing a request whose body is still arriving (413), closing at once would make
+// the kernel answer the unread bytes with a reset that can destroy the response before the
+// client reads it (RFC 9112 §9.6). So: stop sending, drain what arrives for a bounded time
+// and size, then close.
+awaitable<void> lingeringClose(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 16384> sink{};
+  std::size_t drained = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (!ec && drained < (16u << 20)) {
+    drained += co_await stream.async_read_some(asio::buffer(sink),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+  stream.socket().close(ec);
 }
 
 awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
@@ -117,7 +136,7 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
       stream.expires_after(std::chrono::seconds(5));
       co_await http::async_write(stream, toBeast(std::move(*early), 11, false),
                                  asio::redirect_error(asio::use_awaitable, ec));
-      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_await lingeringClose(stream);
       co_return;
     }
 
@@ -166,7 +185,7 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
           co_await http::async_write(
               stream, toBeast(errorResponse(413, "too_large", "request body too large"), 11, false),
               asio::redirect_error(asio::use_awaitable, ec));
-          stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+          co_await lingeringClose(stream);
         }
         co_return;
       }

@@ -1,5 +1,6 @@
 #include "api/json_body.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/json/parse.hpp>
 #include <charconv>
 
@@ -23,7 +24,7 @@ json::object parseJsonObject(const Request& request) {
   std::string_view type = request.contentType;
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (type != "application/json") {
+  if (!boost::algorithm::iequals(type, "application/json")) {
     throw core::ApiError(415, "unsupported_type", "Content-Type must be application/json");
   }
   return parseJsonObject(request.body);

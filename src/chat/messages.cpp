@@ -70,6 +70,9 @@ Target MessageService::authorize(const std::string& userId, const std::string& c
   return *target;
 }
 
+namespace {
+
+// The client-supplied parts of a send (throws ApiError 400); returns the normalized request.
 SendRequest validateSend(SendRequest request) {
   request.body = normalizeBody(request.body);
   if (!request.clientMsgId.empty()) validateClientMsgId(request.clientMsgId);
@@ -78,10 +81,12 @@ SendRequest validateSend(SendRequest request) {
       throw core::invalidField("metadata.roomId", "a call-invite needs a room id");
     }
   } else if (request.type != "text") {
-    throw core::invalidField("msgType", "must be text or call-invite");
+    throw core::invalidField(request.typeField, "must be text or call-invite");
   }
   return request;
 }
+
+}  // namespace
 
 void MessageService::send(const std::string& userId, const Target& target, SendRequest request,
                           SendDone done) {

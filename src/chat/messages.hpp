@@ -20,6 +20,9 @@ struct SendRequest {
   std::string type = "text";
   std::string clientMsgId;
   std::optional<std::string> roomId;  // call-invite only
+  // How the client spelled the type field, for error messages: `msgType` on the
+  // WebSocket, `type` on REST.
+  std::string_view typeField = "msgType";
 };
 
 // An authorized conversation, from one user's point of view.
@@ -49,8 +52,8 @@ class MessageService {
   // Blocking.
   Target authorize(const std::string& userId, const std::string& conversationId);
 
-  // Non-blocking: validates the request and hands it to the store. `done` runs on the
-  // store's commit thread after the message was committed and published (or failed).
+  // Non-blocking: validates the request (throws ApiError 400) and hands it to the store. `done`
+  // runs on the store's commit thread after the message was committed and published (or failed).
   void send(const std::string& userId, const Target& target, SendRequest request, SendDone done);
 
   // Blocking reads and marker writes; authorization is the caller's (authorize first).
@@ -70,8 +73,5 @@ class MessageService {
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;
 };
-
-// Validates the client-supplied parts of a send (throws ApiError 400).
-SendRequest validateSend(SendRequest request);
 
 }  // namespace gc::chat

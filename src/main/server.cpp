@@ -18,6 +18,7 @@
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
 #include "chat/jwt.hpp"
+#include "core/offload.hpp"
 
 namespace gc::server {
 namespace {
@@ -37,21 +38,26 @@ tcp::endpoint parseListen(const std::string& listen) {
   return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
 }
 
-// SIGTERM: stop accepting, close WebSockets with 1001, let requests in flight finish,
-// commit what the store has queued, then stop the threads.
+// SIGTERM: stop accepting; let requests in flight finish; commit everything the store has
+// queued (its acks are queued to their sessions as it commits); then close the WebSockets
+// with 1001 behind those acks, and stop the threads once they are gone.
 asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_context& ioc) {
-  spdlog::info("draining: no new connections; closing WebSockets");
+  spdlog::info("draining: no new connections");
   app.draining = true;
   http.stopAccepting();
-  app.hub.closeAll(1001, "server shutting down");
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline &&
-         (app.requestsInFlight.load() > 0 || app.hub.connectionCount() > 0)) {
-    timer.expires_after(std::chrono::milliseconds(20));
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-  app.store.drain();
+  auto waitUntil = [&timer](auto done, std::chrono::seconds limit) -> asio::awaitable<void> {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+  };
+  co_await waitUntil([&] { return app.requestsInFlight.load() == 0; }, std::chrono::seconds(10));
+  co_await core::offload(app.blocking, [&app] { app.store.drain(); });
+  spdlog::info("store drained; closing WebSockets");
+  app.hub.closeAll(1001, "server shutting down");
+  co_await waitUntil([&] { return app.hub.connectionCount() == 0; }, std::chrono::seconds(5));
   spdlog::info("drained; exiting");
   ioc.stop();
 }

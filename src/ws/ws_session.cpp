@@ -124,7 +124,6 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   void handleSend(chat::SendRequest request) {
     std::optional<chat::Target> target;
     try {
-      request = chat::validateSend(std::move(request));
       target = app_.messages.authorizeCached(userId(), request.conversationId);
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), request.clientMsgId);

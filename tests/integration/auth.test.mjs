@@ -58,6 +58,8 @@ describe('register', () => {
     assert.match(c, /;\s*HttpOnly(;|$)/i);
     assert.match(c, /;\s*SameSite=Lax(;|$)/i);
     assert.match(c, /;\s*Path=\/(;|$)/i);
+    assert.match(c, /;\s*Max-Age=604800(;|$)/i, 'Max-Age is the token lifetime (default 7 days)');
+    assert.ok(!/;\s*Secure/i.test(c), 'no Secure flag without TLS');
   });
 
   it('the email is shown only to its owner', T, async () => {
@@ -133,6 +135,18 @@ describe('register', () => {
       if (status === 400) assertError(res, 400, 'invalid_request', { field: 'password' });
       else assert.equal(res.status, 201, `${Buffer.byteLength(password)}-byte password: ${res.text}`);
     }
+    // A huge password is refused cheaply, before bcrypt (bcrypt only sees 72 bytes anyway).
+    const huge = 'p'.repeat(512 * 1024);
+    const t0 = Date.now();
+    const r1 = await postRegister({ username: uniqueName('pw'), email: `${uniqueName('e')}@example.test`, password: huge });
+    assertError(r1, 400, 'invalid_request', { field: 'password' });
+    const r2 = await login(server, uniqueName('nobody'), huge);
+    assert.ok(r2.status === 400 || r2.status === 401, `login with a 512 KiB password: ${r2.status}`);
+    assert.ok(Date.now() - t0 < 5000, 'answered quickly');
+    // Passwords sharing the first 72 bytes are not interchangeable.
+    const p72 = 'q'.repeat(72);
+    const u72 = await register(server, { password: p72 });
+    assert.equal((await login(server, u72.username, p72 + 'X')).status, 401, 'a 73-byte variant of a 72-byte password does not log in');
     const created = await register(server, { password: 'é'.repeat(36) });
     assert.equal((await login(server, created.username, 'é'.repeat(36))).status, 200);
   });

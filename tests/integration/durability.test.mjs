@@ -30,7 +30,7 @@ async function allMessages(server, who, cid) {
 }
 
 describe('durability', () => {
-  it('SIGTERM: WebSockets get 1001, exit code 0, acknowledged sends survive', { timeout: 40_000 }, async () => {
+  it('SIGTERM: WebSockets get 1001, exit code 0, acknowledged sends survive', { timeout: 40_000 }, async (t) => {
     const s = await fresh();
     const a = await register(s);
     const b = await register(s);
@@ -42,7 +42,8 @@ describe('durability', () => {
     // Sends in flight while the server is told to stop: every one that was acked must be stored.
     const acks = [];
     wa.tap((f) => f.type === 'ack' && acks.push(f.message));
-    for (let i = 0; i < 20; i++) wa.send({ type: 'send', clientMsgId: `t-${i}`, conversationId: cid, body: `term ${i}`, msgType: 'text' });
+    for (let i = 0; i < 200; i++) wa.send({ type: 'send', clientMsgId: `t-${i}`, conversationId: cid, body: `term ${i}`, msgType: 'text' });
+    await wa.next('ack', 10_000); // the server is busy with them now
     const code = await s.stop();
     assert.equal(code, 0, `exit code after SIGTERM (signal ${s.exitSignal})\n${s.logs().slice(-2000)}`);
     const ca = await withTimeout(wa.closed, 5000, 'sender socket closed');
@@ -52,6 +53,7 @@ describe('durability', () => {
 
     await s.restart();
     const stored = await allMessages(s, a, cid);
+    t.diagnostic(`${acks.length} of 200 in-flight sends acknowledged before the shutdown, ${stored.length} stored`);
     const storedIds = new Set(stored.map((m) => m.id));
     for (const m of acks) assert.ok(storedIds.has(m.id), `acked message seq ${m.seq} lost in shutdown`);
     assert.deepEqual(stored.map((m) => m.seq), stored.map((_, i) => i + 1), 'no gaps');
@@ -113,5 +115,32 @@ describe('durability', () => {
     assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: 100 }, (_, i) => i + 1));
     const next = await postMessage(s, b, cid, 'after crash');
     assert.equal(next.seq, 101);
+  });
+
+  it('kill -9 mid-stream, then the client retries everything: exactly one row per clientMsgId', { timeout: 40_000 }, async (t) => {
+    const s = await fresh();
+    const a = await register(s);
+    const b = await register(s);
+    const cid = dmId(a, b);
+    let ws = await connectWs(s, { token: a.token, keep: (f) => f.type !== 'message' });
+    const N = 400;
+    for (let i = 0; i < N; i++) ws.send({ type: 'send', clientMsgId: `rt-${i}`, conversationId: cid, body: `retry ${i}`, msgType: 'text' });
+    // Kill as soon as the first ack shows that commits are happening: some are in, some are not.
+    await ws.next('ack', 10_000);
+    await s.kill9();
+    await s.restart();
+    const before = (await allMessages(s, b, cid)).length;
+    t.diagnostic(`${before} of ${N} messages were committed before the kill`);
+    ws = await connectWs(s, { token: a.token, keep: (f) => f.type !== 'message' });
+    for (let i = 0; i < N; i++) ws.send({ type: 'send', clientMsgId: `rt-${i}`, conversationId: cid, body: `retry ${i}`, msgType: 'text' });
+    const acks = await ws.collect((f) => f.type === 'ack' || f.type === 'error', N, 20_000);
+    for (const x of acks) assert.equal(x.type, 'ack', JSON.stringify(x));
+    const stored = await allMessages(s, b, cid);
+    assert.equal(stored.length, N, 'one row per clientMsgId');
+    assert.ok(before <= N);
+    assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: N }, (_, i) => i + 1));
+    assert.deepEqual(new Set(stored.map((m) => m.clientMsgId)).size, N);
+    const byCmid = new Map(stored.map((m) => [m.clientMsgId, m]));
+    for (const x of acks) assert.equal(byCmid.get(x.clientMsgId)?.id, x.message.id, 'the retry ack is the stored message');
   });
 });

@@ -90,15 +90,42 @@ describe('request bodies', () => {
     assert.equal((await api(server, 'GET', '/healthz')).status, 200, 'server still alive');
   });
 
-  it('body over 1 MiB → 413 too_large (Content-Length)', T, async () => {
-    const big = JSON.stringify({ login: 'x'.repeat(MiB), password: '12345678' });
-    const res = await rawRequest(server, {
-      method: 'POST',
-      path: '/api/auth/login',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) },
-      body: big,
+  // Sends the headers and the first 64 KiB of a body of `size` bytes, then waits for an early answer
+  // (the Content-Length alone decides); if none comes within 2 s, sends the rest.
+  function postDeclaredSize(size) {
+    return new Promise((resolvePost, rejectPost) => {
+      const req = http.request({
+        host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/auth/login', agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': size },
+      });
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        clearTimeout(timer);
+        const parts = [];
+        res.on('data', (c) => parts.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          let json = null;
+          try { json = JSON.parse(text); } catch { /* not JSON */ }
+          req.destroy();
+          resolvePost({ status: res.statusCode, headers: new Headers(res.headers), text, json });
+        });
+      });
+      req.on('error', (err) => { if (!answered) rejectPost(err); });
+      const head = '{"login":"';
+      req.write(head + 'x'.repeat(64 * 1024 - head.length));
+      const timer = setTimeout(() => {
+        if (answered || req.destroyed) return;
+        const rest = size - 64 * 1024;
+        req.end('x'.repeat(rest - 25) + '","password":"12345678"}');
+      }, 2000);
     });
-    assertError({ ...res, headers: new Headers(res.headers) }, 413, 'too_large');
+  }
+
+  it('body over 1 MiB → 413 too_large (Content-Length)', T, async () => {
+    assertError(await postDeclaredSize(MiB + 1), 413, 'too_large');
+    assertError(await postDeclaredSize(64 * MiB), 413, 'too_large');
     // Just under the limit is accepted for parsing (a long login is simply unknown: 401 or 400).
     const ok = JSON.stringify({ login: 'x'.repeat(MiB - 100), password: '12345678' });
     const res2 = await rawRequest(server, {
@@ -109,6 +136,26 @@ describe('request bodies', () => {
     });
     assert.notEqual(res2.status, 413, `a ${Buffer.byteLength(ok)}-byte body is under the limit`);
     assert.ok(res2.status === 400 || res2.status === 401, `${res2.status} ${res2.text.slice(0, 200)}`);
+  });
+
+  it('a client still uploading a too-large body can read the 413 (RFC 9112 §9.6: no reset before it)', T, async () => {
+    // fetch writes the whole 4 MiB body; if the server closes with unread input, the kernel sends a
+    // RST and the client sees EPIPE/ECONNRESET instead of the 413.
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) {
+      try {
+        const r = await fetch(`${server.baseUrl}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ login: 'x'.repeat(4 * MiB), password: '12345678' }),
+        });
+        await r.text();
+        outcomes.push(r.status);
+      } catch (err) {
+        outcomes.push(err.cause?.code ?? err.message);
+      }
+    }
+    assert.deepEqual(outcomes, [413, 413, 413]);
   });
 
   it('body over the limit → 413 too_large (chunked, no Content-Length)', T, async () => {
@@ -187,6 +234,51 @@ describe('connections', () => {
     sock.destroy();
     const statuses = (data.match(/HTTP\/1\.1 (\d{3})/g) ?? []).map((s) => s.slice(9));
     assert.deepEqual(statuses, ['200', '404', '200']);
+  });
+
+  // Writes raw bytes, returns everything the server sent until it closed or went quiet.
+  async function rawExchange(text, { quietMs = 1500 } = {}) {
+    const sock = net.connect(server.port, '127.0.0.1');
+    let data = '';
+    await new Promise((resolveEx) => {
+      let timer = setTimeout(resolveEx, 5000);
+      sock.on('data', (c) => {
+        data += c.toString('latin1');
+        clearTimeout(timer);
+        timer = setTimeout(resolveEx, quietMs); // wait for a close, or for the rest of a reply
+      });
+      sock.on('close', () => {
+        clearTimeout(timer);
+        resolveEx();
+      });
+      sock.on('error', () => {});
+      sock.write(text);
+    });
+    sock.destroy();
+    return data;
+  }
+
+  it('request smuggling shapes are refused: CL+TE, conflicting Content-Length', T, async () => {
+    const body = '{"login":"a","password":"12345678"}';
+    const both = await rawExchange(
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n\r\n` +
+        `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    assert.match(both, /^HTTP\/1\.1 400/, `CL+TE: ${both.slice(0, 200)}`);
+    assert.equal((both.match(/HTTP\/1\.1 \d{3}/g) ?? []).length, 1, 'the connection is closed after the 400, nothing smuggled');
+    const dup = await rawExchange(
+      'POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${body.length}\r\nContent-Length: 5\r\n\r\n${body}`,
+    );
+    assert.match(dup, /^HTTP\/1\.1 400/, `two Content-Lengths: ${dup.slice(0, 200)}`);
+    assert.equal((await api(server, 'GET', '/healthz')).status, 200);
+  });
+
+  it('oversized headers → 431 or 400, and the server keeps serving', T, async () => {
+    const res = await rawExchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    assert.match(res, /^HTTP\/1\.1 (431|400)/, res.slice(0, 200));
+    assert.equal((await api(server, 'GET', '/healthz')).status, 200);
   });
 
   it('a garbage request line gets a 400 and the server keeps serving', T, async () => {

@@ -121,15 +121,32 @@ describe('posting', () => {
     assert.equal(list.json.messages[2].body, '😀'.repeat(4000));
   });
 
-  it('other fields: bad type, bad clientMsgId, mass assignment', T, async () => {
+  const freshDm = async () => {
     const a = await register(server);
     const b = await register(server);
-    const cid = dmId(a, b);
+    return { a, b, cid: dmId(a, b) };
+  };
+
+  it('type: only text (and call-invite with a room) from clients', T, async () => {
+    const { a, cid } = await freshDm();
     assertError(await post(a, cid, { body: 'x', type: 'system' }), 400, 'invalid_request', { field: 'type' });
     assertError(await post(a, cid, { body: 'x', type: 'bogus' }), 400, 'invalid_request', { field: 'type' });
+    assertError(await post(a, cid, { body: 'x', type: 'call-invite' }), 400, 'invalid_request', { field: 'roomId' });
+    const ok = await post(a, cid, { body: 'x', type: 'text' });
+    assert.equal(ok.status, 201, ok.text);
+  });
+
+  it('clientMsgId: 1..64 characters, a string', T, async () => {
+    const { a, cid } = await freshDm();
     assertError(await post(a, cid, { body: 'x', clientMsgId: 'c'.repeat(65) }), 400, 'invalid_request', { field: 'clientMsgId' });
-    assertError(await post(a, cid, { body: 'x', clientMsgId: '' }), 400, 'invalid_request', { field: 'clientMsgId' });
     assertError(await post(a, cid, { body: 'x', clientMsgId: 7 }), 400, 'invalid_request', { field: 'clientMsgId' });
+    const ok = await post(a, cid, { body: 'x', clientMsgId: 'c'.repeat(64) });
+    assert.equal(ok.status, 201, ok.text);
+    assertError(await post(a, cid, { body: 'x', clientMsgId: '' }), 400, 'invalid_request', { field: 'clientMsgId' });
+  });
+
+  it('mass assignment: from/seq/id/timestamp in the body are not taken', T, async () => {
+    const { a, b, cid } = await freshDm();
     const res = await post(a, cid, { body: 'x', from: b.user.id, seq: 99, id: 'f'.repeat(24), timestamp: 1 });
     if (res.status === 201) {
       assert.equal(res.json.message.from, a.user.id, 'from is the caller');
@@ -139,11 +156,18 @@ describe('posting', () => {
     } else {
       assertError(res, 400, 'invalid_request');
     }
-    // Markup is stored as text, verbatim.
-    const html = '<script>alert(1)</script> \' OR 1=1-- \u202e';
+  });
+
+  it('invalid UTF-8 is refused; markup is stored verbatim', T, async () => {
+    const { a, cid } = await freshDm();
+    const bad = Buffer.concat([Buffer.from('{"body":"a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('b"}')]);
+    const rb = await api(server, 'POST', `/api/conversations/${cid}/messages`, { token: a.token, rawBody: bad, headers: { 'content-type': 'application/json' } });
+    assertError(rb, 400, 'invalid_request');
+    const html = '<script>alert(1)</script> <img src=x onerror=alert(1)> \' OR 1=1-- \u202e \r\n[x](javascript:alert(1))';
     const r = await post(a, cid, { body: html });
     assert.equal(r.status, 201);
     assert.equal(r.json.message.body, html);
+    assert.deepEqual((await get(a, cid)).json.messages.map((m) => m.body), [html]);
   });
 
   it('notes to self: dm_<me>_<me>', T, async () => {
@@ -243,12 +267,14 @@ describe('access control', () => {
       'foo',
       `grp_${'0'.repeat(24)}`,
       'grp_nope',
-      '%00',
     ];
     for (const cid of bad) {
       assertError(await get(alice, cid), 404, 'not_found');
       assertError(await post(alice, cid, { body: 'x' }), 404, 'not_found');
     }
+    // A NUL in the path may be refused as a malformed request target instead.
+    const nul = await get(alice, '%00');
+    assertError(nul, nul.status === 400 ? 400 : 404, nul.status === 400 ? 'invalid_request' : 'not_found');
   });
 });
 
@@ -343,10 +369,13 @@ describe('users', () => {
     assert.equal(lim.json.users.length, 1);
     const none = await api(server, 'GET', `/api/users?q=${stem}zzz`, { token: alice.token });
     assert.deepEqual(none.json.users, []);
-    // LIKE wildcards are literal.
-    const wild = await api(server, 'GET', `/api/users?q=${encodeURIComponent('%')}`, { token: alice.token });
-    assert.equal(wild.status, 200);
-    assert.deepEqual(wild.json.users, []);
+    // LIKE wildcards are not wildcards: either refused or matching nobody.
+    for (const q of ['%', '_', `${stem.slice(0, 3)}%`]) {
+      const wild = await api(server, 'GET', `/api/users?q=${encodeURIComponent(q)}`, { token: alice.token });
+      if (wild.status === 400) assertError(wild, 400, 'invalid_request', { field: 'q' });
+      else if (q === '_') assert.ok(wild.json.users.every((u) => u.username.startsWith('_')), `q=_ matched ${wild.text.slice(0, 200)}`);
+      else assert.deepEqual(wild.json.users, [], `q=${q}`);
+    }
     assertError(await api(server, 'GET', `/api/users?q=${stem}&limit=101`, { token: alice.token }), 400, 'invalid_request', { field: 'limit' });
   });
 

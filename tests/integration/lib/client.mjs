@@ -91,7 +91,17 @@ export function rawRequest(server, { method = 'GET', path = '/', headers = {}, b
         for (const c of chunks) {
           if (req.destroyed) return;
           const ok = req.write(c);
-          if (!ok) await new Promise((r) => req.once('drain', r).once('close', r));
+          if (!ok) {
+            await new Promise((r) => {
+              const done = () => {
+                req.off('drain', done);
+                req.off('close', done);
+                r();
+              };
+              req.on('drain', done);
+              req.on('close', done);
+            });
+          }
         }
         req.end();
       })().catch(() => {});
