@@ -32,9 +32,10 @@ TEST(FrameCodec, SendDefaultsToTextAndReadsRoomId) {
       R"({"type":"send","clientMsgId":"c","conversationId":"d","body":"b","msgType":"call-invite","metadata":{"roomId":"r1"}})");
   EXPECT_EQ(f.send.type, "call-invite");
   EXPECT_EQ(f.send.roomId, "r1");
-  EXPECT_EQ(decodeClientFrame(R"({"type":"send","clientMsgId":"c","conversationId":"d","body":"b"})")
-                .send.type,
-            "text");
+  EXPECT_EQ(
+      decodeClientFrame(R"({"type":"send","clientMsgId":"c","conversationId":"d","body":"b"})")
+          .send.type,
+      "text");
 }
 
 TEST(FrameCodec, DecodesPingTypingRead) {

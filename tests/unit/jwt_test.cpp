@@ -57,9 +57,11 @@ TEST(Jwt, WrongSecretIsRefused) {
 
 TEST(Jwt, AlgNoneIsRefused) {
   const auto token = signJwt(sample(), kSecret);
-  for (const char* header : {R"({"alg":"none","typ":"JWT"})", R"({"alg":"None"})", R"({"alg":"nOnE"})"}) {
+  for (const char* header :
+       {R"({"alg":"none","typ":"JWT"})", R"({"alg":"None"})", R"({"alg":"nOnE"})"}) {
     EXPECT_FALSE(verifyJwt(withPart(token, 0, base64UrlEncode(header)), kSecret, kNow)) << header;
-    EXPECT_FALSE(verifyJwt(withPart(withPart(token, 0, base64UrlEncode(header)), 2, ""), kSecret, kNow))
+    EXPECT_FALSE(
+        verifyJwt(withPart(withPart(token, 0, base64UrlEncode(header)), 2, ""), kSecret, kNow))
         << header;
   }
 }

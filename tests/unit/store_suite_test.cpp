@@ -17,13 +17,14 @@
 namespace gc::store {
 namespace {
 
-std::vector<std::string> backends() { return {"sqlite"}; }
+std::vector<std::string> backends() {
+  return {"sqlite"};
+}
 
 class StoreSuite : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gc-store-" + core::newId());
+    dir_ = std::filesystem::temp_directory_path() / ("gc-store-" + core::newId());
     std::filesystem::create_directories(dir_);
     store_ = open();
   }
@@ -32,7 +33,8 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
     std::filesystem::remove_all(dir_);
   }
   std::unique_ptr<Store> open() {
-    return openStore("sqlite://" + (dir_ / "chat.db").string(), {.synchronous = "full", .readers = 2});
+    return openStore("sqlite://" + (dir_ / "chat.db").string(),
+                     {.synchronous = "full", .readers = 2});
   }
   void reopen() {
     store_.reset();
@@ -148,15 +150,14 @@ TEST_P(StoreSuite, ConcurrentAppendsGetOneToNWithoutGaps) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        store_->messages().append(
-            draft("dm_ab", t % 2 ? a : b, t % 2 ? b : a, "m"),
-            [&](AppendResult r, std::exception_ptr e) {
-              {
-                std::lock_guard lock(mutex);
-                seqs.push_back(e ? -1 : r.message.seq);
-              }
-              if (++done == kThreads * kEach) all.set_value();
-            });
+        store_->messages().append(draft("dm_ab", t % 2 ? a : b, t % 2 ? b : a, "m"),
+                                  [&](AppendResult r, std::exception_ptr e) {
+                                    {
+                                      std::lock_guard lock(mutex);
+                                      seqs.push_back(e ? -1 : r.message.seq);
+                                    }
+                                    if (++done == kThreads * kEach) all.set_value();
+                                  });
       }
     });
   }
@@ -243,8 +244,8 @@ TEST_P(StoreSuite, ListsConversationsWithUnreadAndMarkers) {
   EXPECT_EQ(forAlice[1].unread, 1);
 
   EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 2), 2);
-  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 1), 2);    // never backwards
-  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 99), 3);   // clamped to lastSeq
+  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 1), 2);   // never backwards
+  EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 99), 3);  // clamped to lastSeq
   EXPECT_EQ(store_->readMarkers().get(bob.id, "dm_ab"), 3);
   EXPECT_EQ(store_->conversations().listForUser(bob.id, 50)[0].unread, 0);
 }

@@ -1,0 +1,1274 @@
+// gopherchat-loadgen: load generator for the GopherChat server (see bench/run.sh and
+// docs/performance.md). Standalone: Boost.Beast/Asio clients and Boost.JSON only; it speaks
+// the wire contract (shared/spec/api.md) and never links the server.
+//
+// Scenarios
+//   conns  log in users, open N authenticated WebSockets, ping/pong every one, report the
+//          server's RSS per connection, hold, re-ping, close.
+//   dm     P pairs of users send direct messages to each other at maximum rate, W un-acked
+//          per socket; reports ack/delivery throughput and latency, lost/duplicate/out-of-order.
+//
+// Threading: one io_context run by --threads threads (default 1). Every WebSocket lives on
+// its own strand and owns its counters; the orchestration coroutine runs on its own strand
+// and only reads atomics until every session has stopped, then merges the per-socket data.
+
+#include "options.hpp"
+#include "stats.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24  // Linux >= 4.2: pick the source port at connect()
+#endif
+
+namespace loadgen {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using Strand = asio::strand<asio::io_context::executor_type>;
+using error_code = boost::system::error_code;
+template <class T>
+using awaitable = asio::awaitable<T>;
+
+std::string_view sv(const json::string& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+inline auto tok(error_code& ec) {
+  return asio::redirect_error(asio::use_awaitable, ec);
+}
+
+std::int64_t micros_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(b - a).count();
+}
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+void log(const std::string& s) {
+  std::fprintf(stderr, "[loadgen] %s\n", s.c_str());
+  std::fflush(stderr);
+}
+
+std::string fmt_bytes(long long b) {
+  char buf[64];
+  if (b < 0) return "n/a";
+  if (b >= 10LL * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / (1024.0 * 1024));
+  else if (b >= 10 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KiB", double(b) / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%lld B", b);
+  return buf;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared state
+
+struct Account {
+  std::string login;
+  std::string id;
+  std::string token;
+};
+
+// Per-socket state of the dm scenario. Touched only on the socket's strand, except the
+// atomics, which the orchestrator polls.
+struct DmState {
+  explicit DmState(const Strand& s) : wake(s), pace(s) {}
+  std::size_t index = 0;  // this connection's index
+  std::size_t peer = 0;   // peer connection's index
+  std::string self_id;
+  std::string conv;
+  std::string cmid_prefix;  // "<run>-<index>-"
+  std::uint64_t next_counter = 0;
+  std::unordered_map<std::uint64_t, Clock::time_point> inflight_map;
+  asio::steady_timer wake;  // the writer waits here while the window is full
+  asio::steady_timer pace;  // --rate: the writer waits here for its next send slot
+  bool writer_done = false;
+
+  std::vector<std::uint64_t> acked;         // counters of this socket's acked messages
+  std::vector<std::uint8_t> got_from_peer;  // indexed by the peer's counter
+  struct IdHash {
+    std::size_t operator()(unsigned __int128 x) const {
+      return std::size_t(std::uint64_t(x) ^ (std::uint64_t(x >> 64) * 0x9E3779B97F4A7C15ull));
+    }
+  };
+  std::unordered_set<unsigned __int128, IdHash> seen_hex_ids;  // 24-hex-char message ids seen here
+  std::unordered_set<std::string> seen_other_ids;              // any other id shape
+  std::vector<std::pair<std::string, std::int64_t>> last_seq;  // per conversation (few)
+  Latencies ack_lat, dlv_lat;
+  std::uint64_t sent = 0, acks_window = 0, dlv_window = 0, duplicates = 0, order_violations = 0,
+                seq_gaps = 0, own_echo = 0, foreign = 0, unknown_acks = 0, rejected = 0,
+                sends_in_window = 0,
+                window_stalls = 0;  // --rate: a send slot came while the window was full
+  bool cmid_echoed = false;         // peer's message objects carried our clientMsgId
+  std::atomic<std::uint64_t> inflight{0}, acked_total{0}, delivered_total{0};
+};
+
+struct Conn {
+  explicit Conn(asio::io_context& ioc) : strand(asio::make_strand(ioc)), ws(strand) {}
+  Strand strand;
+  websocket::stream<beast::tcp_stream> ws;
+  beast::flat_buffer rbuf;
+  std::size_t index = 0;
+  std::size_t user = 0;  // index into accounts
+  bool writing = false;  // strand-only
+  std::atomic<bool> open{false};
+  std::atomic<int> pong_round{0};
+  std::uint64_t frames = 0, other_frames = 0;  // strand-only
+  std::unique_ptr<DmState> dm;
+};
+
+struct Ctx {
+  Options opt;
+  asio::io_context ioc;
+  tcp::endpoint server;
+  std::string host_header;
+  std::vector<asio::ip::address> sources;
+  std::string run_id;
+
+  std::vector<Account> accounts;
+  std::vector<std::unique_ptr<Conn>> conns;
+  std::function<void(Conn&, std::string_view)> on_frame;
+
+  // Connection phase.
+  std::atomic<long> next_conn{0}, established{0}, failed{0}, open_now{0}, sessions_live{0};
+  std::atomic<long> unexpected_closes{0};
+  std::atomic<bool> closing{false};
+  std::atomic<int> ping_round{0};
+
+  // dm phase boundaries (set before the writers start, read-only afterwards).
+  Clock::time_point t_begin, t_meas0, t_meas1;
+
+  // Diagnostics, from any strand.
+  std::mutex mu;
+  std::map<std::string, long> failure_reasons;  // connect/handshake
+  std::map<std::string, long> close_reasons;    // unexpected closes
+  std::map<std::string, long> error_codes;      // {"type":"error"} frames by code
+  std::vector<std::string> error_samples;
+  std::atomic<long> error_frames{0};
+
+  explicit Ctx(Options o) : opt(std::move(o)), ioc(opt.threads) {}
+
+  void count(std::map<std::string, long>& m, const std::string& k) {
+    std::lock_guard lk(mu);
+    ++m[k];
+  }
+};
+
+awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  error_code ec;
+  co_await t.async_wait(tok(ec));
+}
+
+// Polls pred every 20 ms until it holds or the deadline passes. Returns pred().
+awaitable<bool> wait_until(const std::function<bool()>& pred, Clock::time_point deadline,
+                           const std::function<void()>& progress = {}) {
+  auto next_progress = Clock::now() + std::chrono::seconds(2);
+  while (!pred()) {
+    auto now = Clock::now();
+    if (now >= deadline) co_return pred();
+    if (progress && now >= next_progress) {
+      progress();
+      next_progress = now + std::chrono::seconds(2);
+    }
+    co_await sleep_for(std::chrono::milliseconds(20));
+  }
+  co_return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::string retry_after;
+  std::string error;  // transport error, empty when a response arrived
+};
+
+awaitable<HttpResult> http_request(Ctx& c, http::verb verb, std::string target, std::string body) {
+  HttpResult r;
+  beast::tcp_stream s(co_await asio::this_coro::executor);
+  error_code ec;
+  s.expires_after(std::chrono::seconds(c.opt.connect_timeout_s));
+  co_await s.async_connect(c.server, tok(ec));
+  if (ec) {
+    r.error = "connect: " + ec.message();
+    co_return r;
+  }
+  http::request<http::string_body> req{verb, target, 11};
+  req.set(http::field::host, c.host_header);
+  req.set(http::field::user_agent, "gopherchat-loadgen");
+  if (!body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = std::move(body);
+  }
+  req.prepare_payload();
+  co_await http::async_write(s, req, tok(ec));
+  if (ec) {
+    r.error = "write: " + ec.message();
+    co_return r;
+  }
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  co_await http::async_read(s, buf, res, tok(ec));
+  if (ec) {
+    r.error = "read: " + ec.message();
+    co_return r;
+  }
+  r.status = int(res.result_int());
+  r.body = std::move(res.body());
+  auto ra = res[http::field::retry_after];
+  r.retry_after.assign(ra.data(), ra.size());
+  s.socket().shutdown(tcp::socket::shutdown_both, ec);
+  co_return r;
+}
+
+// Logs in one user, retrying transport errors, 5xx and 429 (honouring Retry-After).
+awaitable<std::string> login_one(Ctx& c, Account& a) {
+  json::object body{{"login", a.login}, {"password", c.opt.password}};
+  std::string payload = json::serialize(body);
+  std::string last;
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    HttpResult r = co_await http_request(c, http::verb::post, "/api/auth/login", payload);
+    if (r.error.empty() && r.status == 200) {
+      error_code ec;
+      json::value v = json::parse(r.body, ec);
+      const json::object* o = ec ? nullptr : v.if_object();
+      const json::value* tokv = o ? o->if_contains("token") : nullptr;
+      const json::value* userv = o ? o->if_contains("user") : nullptr;
+      const json::value* idv =
+          userv && userv->is_object() ? userv->as_object().if_contains("id") : nullptr;
+      if (!tokv || !tokv->is_string() || !idv || !idv->is_string())
+        co_return "login " + a.login + ": unexpected response body: " + r.body.substr(0, 200);
+      a.token = std::string(sv(tokv->as_string()));
+      a.id = std::string(sv(idv->as_string()));
+      co_return std::string();
+    }
+    if (r.error.empty() && r.status == 429) {
+      int wait_s = 1;
+      try {
+        if (!r.retry_after.empty()) wait_s = std::max(1, std::stoi(r.retry_after));
+      } catch (const std::exception&) {
+      }
+      last = "HTTP 429 (rate limited)";
+      co_await sleep_for(std::chrono::seconds(wait_s));
+      continue;
+    }
+    if (r.error.empty() && r.status < 500) {
+      co_return "login " + a.login + ": HTTP " + std::to_string(r.status) + " " +
+          r.body.substr(0, 200);
+    }
+    last = r.error.empty() ? "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 200)
+                           : r.error;
+    co_await sleep_for(std::chrono::milliseconds(200 * (attempt + 1)));
+  }
+  co_return "login " + a.login + ": giving up after retries, last: " + last;
+}
+
+// Logs in accounts[0..n) with opt.login_concurrency in flight. Runs on the caller's strand.
+awaitable<std::vector<std::string>> login_all(Ctx& c, std::size_t n) {
+  c.accounts.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    c.accounts[i].login = c.opt.user_prefix + std::to_string(i + 1);
+  std::vector<std::string> errors;
+  std::size_t next = 0, done = 0;
+  int workers = int(std::min<std::size_t>(std::size_t(c.opt.login_concurrency), n));
+  auto ex = co_await asio::this_coro::executor;
+  for (int w = 0; w < workers; ++w) {
+    asio::co_spawn(
+        ex,
+        [&]() -> awaitable<void> {
+          while (next < n) {
+            std::size_t i = next++;
+            std::string err = co_await login_one(c, c.accounts[i]);
+            if (!err.empty()) errors.push_back(err);
+            ++done;
+          }
+        },
+        asio::detached);
+  }
+  auto t0 = Clock::now();
+  co_await wait_until([&] { return done == n; }, Clock::time_point::max(),
+                      [&] { log("logins: " + std::to_string(done) + "/" + std::to_string(n)); });
+  log("logged in " + std::to_string(n - errors.size()) + "/" + std::to_string(n) + " users in " +
+      fmt("%.1f s", seconds_between(t0, Clock::now())));
+  co_return errors;
+}
+
+// GET /metrics and return the value of the first gc_ws_connections sample (-1 if absent).
+awaitable<double> fetch_ws_gauge(Ctx& c) {
+  HttpResult r = co_await http_request(c, http::verb::get, "/metrics", "");
+  if (!r.error.empty() || r.status != 200) co_return -1;
+  std::string_view body = r.body;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto eol = body.find('\n', pos);
+    if (eol == std::string_view::npos) eol = body.size();
+    auto line = body.substr(pos, eol - pos);
+    pos = eol + 1;
+    constexpr std::string_view name = "gc_ws_connections";
+    if (line.substr(0, name.size()) != name) continue;
+    if (line.size() > name.size() && line[name.size()] != ' ' && line[name.size()] != '{') continue;
+    auto sp = line.rfind(' ');
+    if (sp == std::string_view::npos) continue;
+    try {
+      co_return std::stod(std::string(line.substr(sp + 1)));
+    } catch (const std::exception&) {
+      co_return -1;
+    }
+  }
+  co_return -1;
+}
+
+// ---------------------------------------------------------------------------------------
+// WebSocket sessions
+
+// Connect from `src`, upgrade with the bearer token. Returns "" or a failure description.
+awaitable<std::string> ws_connect(Ctx& c, Conn& w, const asio::ip::address& src,
+                                  const std::string& token) {
+  auto& lowest = beast::get_lowest_layer(w.ws);
+  auto& sock = lowest.socket();
+  error_code ec;
+  sock.open(src.is_v6() ? tcp::v6() : tcp::v4(), ec);
+  if (ec) co_return "socket: " + ec.message();
+  int one = 1;
+  ::setsockopt(sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  sock.bind(tcp::endpoint(src, 0), ec);
+  if (ec) co_return "bind " + src.to_string() + ": " + ec.message();
+  lowest.expires_after(std::chrono::seconds(c.opt.connect_timeout_s));
+  co_await lowest.async_connect(c.server, tok(ec));
+  if (ec) co_return "connect: " + ec.message();
+  sock.set_option(tcp::no_delay(true), ec);
+  lowest.expires_never();
+
+  websocket::stream_base::timeout to{};
+  to.handshake_timeout = std::chrono::seconds(c.opt.connect_timeout_s);
+  to.idle_timeout = websocket::stream_base::none();
+  to.keep_alive_pings = false;
+  w.ws.set_option(to);
+  w.ws.set_option(websocket::stream_base::decorator([token](websocket::request_type& req) {
+    req.set(http::field::authorization, "Bearer " + token);
+    req.set(http::field::user_agent, "gopherchat-loadgen");
+  }));
+  w.ws.auto_fragment(false);
+  w.ws.text(true);
+  websocket::response_type res;
+  co_await w.ws.async_handshake(res, c.host_header, "/ws", tok(ec));
+  if (ec) {
+    if (res.result_int() != 0 && res.result_int() != 101)
+      co_return "handshake: HTTP " + std::to_string(res.result_int());
+    co_return "handshake: " + ec.message();
+  }
+  co_return std::string();
+}
+
+void start_next_session(Ctx& c);
+
+awaitable<void> session(Ctx& c, Conn& w) {
+  const Account& acct = c.accounts[w.user];
+  const auto& src = c.sources[w.index % c.sources.size()];
+  std::string err;
+  try {
+    err = co_await ws_connect(c, w, src, acct.token);
+  } catch (const std::exception& e) {
+    err = std::string("exception: ") + e.what();
+  }
+  if (!err.empty()) {
+    c.count(c.failure_reasons, err);
+    ++c.failed;
+    --c.sessions_live;
+    error_code ec;
+    beast::get_lowest_layer(w.ws).socket().close(ec);
+    start_next_session(c);
+    co_return;
+  }
+  w.open = true;
+  ++c.open_now;
+  ++c.established;
+  start_next_session(c);
+
+  // Read loop; beast answers the server's pings while a read is outstanding.
+  error_code ec;
+  for (;;) {
+    co_await w.ws.async_read(w.rbuf, tok(ec));
+    if (ec) break;
+    ++w.frames;
+    auto d = w.rbuf.cdata();
+    try {
+      c.on_frame(w, std::string_view(static_cast<const char*>(d.data()), d.size()));
+    } catch (const std::exception& e) {
+      c.count(c.failure_reasons, std::string("frame handler: ") + e.what());
+    }
+    w.rbuf.consume(w.rbuf.size());
+  }
+  w.open = false;
+  --c.open_now;
+  if (!c.closing) {
+    ++c.unexpected_closes;
+    std::string why = ec.message();
+    if (ec == websocket::error::closed) {
+      auto cr = w.ws.reason();
+      why = "close frame code " + std::to_string(cr.code) +
+            (cr.reason.empty() ? "" : " '" + std::string(cr.reason.data(), cr.reason.size()) + "'");
+    }
+    c.count(c.close_reasons, why);
+  }
+  error_code ignore;
+  beast::get_lowest_layer(w.ws).socket().close(ignore);
+  if (w.dm) w.dm->wake.cancel();
+  --c.sessions_live;
+}
+
+void start_next_session(Ctx& c) {
+  long i = c.next_conn.fetch_add(1);
+  if (i >= long(c.conns.size())) return;
+  Conn& w = *c.conns[std::size_t(i)];
+  ++c.sessions_live;
+  asio::co_spawn(w.strand, session(c, w), asio::detached);
+}
+
+// Opens every connection in c.conns with opt.batch handshakes in flight.
+awaitable<void> open_all(Ctx& c) {
+  c.next_conn = 0;
+  long n = long(c.conns.size());
+  for (int k = 0; k < c.opt.batch && k < n; ++k) start_next_session(c);
+  co_await wait_until([&] { return c.established + c.failed >= n; }, Clock::time_point::max(),
+                      [&] {
+                        log("connections: " + std::to_string(c.established.load()) + " up, " +
+                            std::to_string(c.failed.load()) + " failed of " + std::to_string(n));
+                      });
+}
+
+// Sends one text frame on w's strand unless a write is in progress or the socket is closed.
+awaitable<void> send_text(Conn& w, std::string text) {
+  if (!w.open || w.writing) co_return;
+  w.writing = true;
+  error_code ec;
+  co_await w.ws.async_write(asio::buffer(text), tok(ec));
+  w.writing = false;
+}
+
+// Gracefully closes all sockets (close frame where possible) and waits for the sessions.
+awaitable<void> close_all(Ctx& c, std::chrono::seconds grace) {
+  c.closing = true;
+  for (auto& wp : c.conns) {
+    Conn& w = *wp;
+    asio::co_spawn(
+        w.strand,
+        [&w]() -> awaitable<void> {
+          if (!w.open) co_return;
+          error_code ec;
+          if (w.writing) {
+            beast::get_lowest_layer(w.ws).socket().close(ec);
+            co_return;
+          }
+          w.writing = true;
+          co_await w.ws.async_close(websocket::close_code::normal, tok(ec));
+          w.writing = false;
+          if (ec) beast::get_lowest_layer(w.ws).socket().close(ec);
+        },
+        asio::detached);
+  }
+  bool ok = co_await wait_until([&] { return c.sessions_live == 0; }, Clock::now() + grace);
+  if (!ok) {
+    log("close: " + std::to_string(c.sessions_live.load()) +
+        " sessions did not finish the close handshake in time; aborting them");
+    for (auto& wp : c.conns) {
+      Conn& w = *wp;
+      asio::post(w.strand, [&w] {
+        error_code ec;
+        beast::get_lowest_layer(w.ws).socket().close(ec);
+      });
+    }
+    co_await wait_until([&] { return c.sessions_live == 0; },
+                        Clock::now() + std::chrono::seconds(5));
+  }
+}
+
+// Parses one frame into a JSON object; returns nullopt for anything else.
+struct Frame {
+  json::value v;
+  const json::object* obj = nullptr;
+  std::string_view type;
+};
+
+// `mr` must outlive f (the DOM lives in it): frames are parsed without touching malloc.
+bool parse_frame(std::string_view text, Frame& f, json::monotonic_resource& mr) {
+  error_code ec;
+  f.v = json::parse(text, ec, json::storage_ptr(&mr));
+  if (ec) return false;
+  f.obj = f.v.if_object();
+  if (!f.obj) return false;
+  const json::value* t = f.obj->if_contains("type");
+  if (!t || !t->is_string()) return false;
+  f.type = sv(t->as_string());
+  return true;
+}
+
+std::string_view str_field(const json::object& o, std::string_view k) {
+  const json::value* v = o.if_contains(k);
+  if (!v || !v->is_string()) return {};
+  return sv(v->as_string());
+}
+
+void record_error_frame(Ctx& c, const json::object& o) {
+  ++c.error_frames;
+  std::string code(str_field(o, "code"));
+  std::lock_guard lk(c.mu);
+  ++c.error_codes[code.empty() ? "(no code)" : code];
+  if (c.error_samples.size() < 10) c.error_samples.push_back(json::serialize(o));
+}
+
+void print_reasons(const char* title, const std::map<std::string, long>& m) {
+  if (m.empty()) return;
+  std::printf("  %s:\n", title);
+  for (const auto& [k, v] : m) std::printf("    %8ld  %s\n", v, k.c_str());
+}
+
+void print_errors(Ctx& c) {
+  std::lock_guard lk(c.mu);
+  print_reasons("connect/handshake/send failures", c.failure_reasons);
+  print_reasons("unexpected closes", c.close_reasons);
+  print_reasons("error frames by code", c.error_codes);
+  for (const auto& s : c.error_samples) std::printf("    sample: %s\n", s.c_str());
+}
+
+json::object reasons_json(const std::map<std::string, long>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// conns scenario
+
+awaitable<void> run_conns(Ctx& c, int& exit_code) {
+  const Options& o = c.opt;
+  const long n = o.count;
+  const std::size_t users = std::size_t(std::min<long>(o.user_count, n));
+
+  c.on_frame = [&c](Conn& w, std::string_view text) {
+    alignas(16) unsigned char arena[4096];
+    json::monotonic_resource mr(arena, sizeof arena);
+    Frame f;
+    if (!parse_frame(text, f, mr)) {
+      ++w.other_frames;
+      return;
+    }
+    if (f.type == "pong")
+      w.pong_round = c.ping_round.load();
+    else if (f.type == "error")
+      record_error_frame(c, *f.obj);
+    else
+      ++w.other_frames;
+  };
+
+  auto login_errors = co_await login_all(c, users);
+  for (const auto& e : login_errors) log(e);
+  if (!login_errors.empty()) {
+    std::printf("conns: %zu of %zu logins failed; first: %s\n", login_errors.size(), users,
+                login_errors.front().c_str());
+    exit_code = 1;
+    co_return;
+  }
+
+  c.conns.reserve(std::size_t(n));
+  for (long i = 0; i < n; ++i) {
+    auto w = std::make_unique<Conn>(c.ioc);
+    w->index = std::size_t(i);
+    w->user = std::size_t(i) % users;
+    c.conns.push_back(std::move(w));
+  }
+
+  const long long rss_before = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+  const double cpu_before = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  log("server RSS before connecting: " + fmt_bytes(rss_before));
+
+  auto t0 = Clock::now();
+  co_await open_all(c);
+  const double connect_s = seconds_between(t0, Clock::now());
+  const long established = c.established;
+  log("connected " + std::to_string(established) + "/" + std::to_string(n) + " in " +
+      fmt("%.1f s", connect_s));
+  const long long rss_handshaken = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+
+  auto ping_round = [&](int round) -> awaitable<std::pair<long, double>> {
+    c.ping_round = round;
+    long targets = 0;
+    for (auto& wp : c.conns) {
+      if (!wp->open) continue;
+      ++targets;
+      asio::co_spawn(wp->strand, send_text(*wp, R"({"type":"ping"})"), asio::detached);
+    }
+    auto tp = Clock::now();
+    auto answered = [&] {
+      long a = 0;
+      for (auto& wp : c.conns)
+        if (wp->pong_round >= round) ++a;
+      return a;
+    };
+    co_await wait_until([&] { return answered() >= targets; },
+                        Clock::now() + std::chrono::seconds(o.ping_timeout_s),
+                        [&] {
+                          log("ping round " + std::to_string(round) + ": " +
+                              std::to_string(answered()) + "/" + std::to_string(targets));
+                        });
+    co_return std::pair<long, double>{answered(), seconds_between(tp, Clock::now())};
+  };
+
+  auto [pong1, ping1_s] = co_await ping_round(1);
+  log("ping round 1: " + std::to_string(pong1) + " pongs in " + fmt("%.2f s", ping1_s));
+  const long long rss_after = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+  const double cpu_after = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const double gauge = co_await fetch_ws_gauge(c);
+
+  log("holding " + std::to_string(o.hold_s) + " s");
+  co_await sleep_for(std::chrono::seconds(o.hold_s));
+  const long open_after_hold = c.open_now;
+  auto [pong2, ping2_s] = co_await ping_round(2);
+  log("ping round 2: " + std::to_string(pong2) + " pongs in " + fmt("%.2f s", ping2_s));
+  const long long rss_hold = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+  const long long self_rss = proc_rss_bytes(getpid());
+
+  co_await close_all(c, std::chrono::seconds(15));
+
+  const long unexpected = c.unexpected_closes;
+  const long long delta = (rss_before >= 0 && rss_after >= 0) ? rss_after - rss_before : -1;
+  const double per_conn =
+      (delta >= 0 && established > 0) ? double(delta) / double(established) : -1;
+
+  std::printf("\n== conns: %ld authenticated WebSockets, %zu users, sources %zu ==\n", n, users,
+              c.sources.size());
+  std::printf("  %-34s %ld\n", "connections requested", n);
+  std::printf("  %-34s %ld\n", "connections established", established);
+  std::printf("  %-34s %ld\n", "connect/handshake failures", long(c.failed));
+  std::printf("  %-34s %.1f s (%.0f conn/s)\n", "connect time", connect_s,
+              connect_s > 0 ? double(established) / connect_s : 0.0);
+  std::printf("  %-34s %ld (%.2f s)\n", "pongs, round 1", pong1, ping1_s);
+  std::printf("  %-34s %.0f\n", "server gc_ws_connections", gauge);
+  std::printf("  %-34s %s\n", "server RSS before", fmt_bytes(rss_before).c_str());
+  std::printf("  %-34s %s\n", "server RSS after handshakes", fmt_bytes(rss_handshaken).c_str());
+  std::printf("  %-34s %s\n", "server RSS after ping round 1", fmt_bytes(rss_after).c_str());
+  std::printf("  %-34s %s\n", "server RSS after hold", fmt_bytes(rss_hold).c_str());
+  std::printf("  %-34s %s\n", "RSS per connection",
+              per_conn < 0 ? "n/a" : fmt("%.0f B", per_conn).c_str());
+  if (cpu_before >= 0 && cpu_after >= 0)
+    std::printf("  %-34s %.2f s\n", "server CPU for connect+ping", cpu_after - cpu_before);
+  std::printf("  %-34s %d s, %ld still open\n", "hold", o.hold_s, open_after_hold);
+  std::printf("  %-34s %ld (%.2f s)\n", "pongs, round 2 (after hold)", pong2, ping2_s);
+  std::printf("  %-34s %ld\n", "unexpected closes", unexpected);
+  std::printf("  %-34s %ld\n", "error frames", long(c.error_frames));
+  std::printf("  %-34s %s\n", "loadgen RSS", fmt_bytes(self_rss).c_str());
+  std::printf("  %-34s <= 2048 B/conn at 19000 conns: %s\n", "target",
+              per_conn < 0                                 ? "n/a (no --server-pid)"
+              : (per_conn <= 2048 && established >= 19000) ? "met"
+                                                           : "MISSED");
+  print_errors(c);
+
+  if (o.json) {
+    json::object j{{"scenario", "conns"},
+                   {"requested", n},
+                   {"users", users},
+                   {"established", established},
+                   {"failures", long(c.failed)},
+                   {"connect_seconds", connect_s},
+                   {"pongs_round1", pong1},
+                   {"pongs_round2", pong2},
+                   {"hold_seconds", o.hold_s},
+                   {"open_after_hold", open_after_hold},
+                   {"server_ws_gauge", gauge},
+                   {"rss_before_bytes", rss_before},
+                   {"rss_handshaken_bytes", rss_handshaken},
+                   {"rss_after_bytes", rss_after},
+                   {"rss_after_hold_bytes", rss_hold},
+                   {"rss_per_conn_bytes", per_conn},
+                   {"unexpected_closes", unexpected},
+                   {"error_frames", long(c.error_frames)}};
+    {
+      std::lock_guard lk(c.mu);
+      j["failure_reasons"] = reasons_json(c.failure_reasons);
+      j["close_reasons"] = reasons_json(c.close_reasons);
+      j["error_codes"] = reasons_json(c.error_codes);
+    }
+    std::printf("%s\n", json::serialize(j).c_str());
+  }
+  std::fflush(stdout);
+  exit_code = (established == n && pong1 == n && pong2 == n && c.error_frames == 0) ? 0 : 1;
+}
+
+// ---------------------------------------------------------------------------------------
+// dm scenario
+
+bool parse_u64(std::string_view s, std::uint64_t& out) {
+  if (s.empty()) return false;
+  std::uint64_t x = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    x = x * 10 + std::uint64_t(ch - '0');
+  }
+  out = x;
+  return true;
+}
+
+// Body: "lg <senderIndex> <counter> <sendSteadyNs> xxxx…" padded to --body-bytes.
+std::string make_body(std::size_t index, std::uint64_t counter, std::int64_t ns, int bytes) {
+  std::string b =
+      "lg " + std::to_string(index) + " " + std::to_string(counter) + " " + std::to_string(ns);
+  if (int(b.size()) + 1 < bytes) {
+    b.push_back(' ');
+    b.append(std::size_t(bytes) - b.size(), 'x');
+  }
+  return b;
+}
+
+bool parse_body(std::string_view b, std::uint64_t& index, std::uint64_t& counter,
+                std::int64_t& ns) {
+  if (b.substr(0, 3) != "lg ") return false;
+  b.remove_prefix(3);
+  std::uint64_t parts[3];
+  for (int i = 0; i < 3; ++i) {
+    auto sp = b.find(' ');
+    auto tokn = b.substr(0, sp);
+    if (!parse_u64(tokn, parts[i])) return false;
+    b = sp == std::string_view::npos ? std::string_view() : b.substr(sp + 1);
+  }
+  index = parts[0];
+  counter = parts[1];
+  ns = std::int64_t(parts[2]);
+  return true;
+}
+
+bool parse_hex_id(std::string_view id, unsigned __int128& out) {
+  if (id.size() != 24) return false;
+  unsigned __int128 x = 0;
+  for (char ch : id) {
+    int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+    if (v < 0) return false;
+    x = (x << 4) | unsigned(v);
+  }
+  out = x;
+  return true;
+}
+
+void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
+  const auto now = Clock::now();
+  alignas(16) unsigned char arena[8192];
+  json::monotonic_resource mr(arena, sizeof arena);
+  Frame f;
+  if (!parse_frame(text, f, mr)) {
+    ++w.other_frames;
+    return;
+  }
+  if (f.type == "error") {
+    record_error_frame(c, *f.obj);
+    if (!w.dm) return;
+    DmState& d = *w.dm;
+    std::string_view ref = str_field(*f.obj, "ref");
+    std::uint64_t ctr = 0;
+    if (ref.size() > d.cmid_prefix.size() && ref.substr(0, d.cmid_prefix.size()) == d.cmid_prefix &&
+        parse_u64(ref.substr(d.cmid_prefix.size()), ctr) && d.inflight_map.erase(ctr)) {
+      ++d.rejected;
+      d.inflight = d.inflight_map.size();
+      d.wake.cancel();
+    }
+    return;
+  }
+  if (!w.dm) {
+    ++w.other_frames;
+    return;
+  }
+  DmState& d = *w.dm;
+  const bool in_window = now >= c.t_meas0 && now < c.t_meas1;
+
+  if (f.type == "ack") {
+    std::string_view cmid = str_field(*f.obj, "clientMsgId");
+    std::uint64_t ctr = 0;
+    if (cmid.size() <= d.cmid_prefix.size() ||
+        cmid.substr(0, d.cmid_prefix.size()) != d.cmid_prefix ||
+        !parse_u64(cmid.substr(d.cmid_prefix.size()), ctr)) {
+      ++d.unknown_acks;
+      return;
+    }
+    auto it = d.inflight_map.find(ctr);
+    if (it == d.inflight_map.end()) {
+      ++d.unknown_acks;  // duplicate ack, or an ack for something never sent
+      return;
+    }
+    if (in_window) {
+      ++d.acks_window;
+      d.ack_lat.add(micros_between(it->second, now));
+    }
+    d.inflight_map.erase(it);
+    d.inflight = d.inflight_map.size();
+    d.acked.push_back(ctr);
+    ++d.acked_total;
+    d.wake.cancel();
+    return;
+  }
+
+  if (f.type == "message") {
+    const json::value* mv = f.obj->if_contains("message");
+    if (!mv || !mv->is_object()) {
+      ++w.other_frames;
+      return;
+    }
+    const json::object& m = mv->as_object();
+    std::string_view id = str_field(m, "id");
+    unsigned __int128 hex_id = 0;
+    const bool fresh = parse_hex_id(id, hex_id) ? d.seen_hex_ids.insert(hex_id).second
+                                                : d.seen_other_ids.emplace(id).second;
+    if (!fresh) {
+      ++d.duplicates;
+      return;
+    }
+    std::string_view conv = str_field(m, "conversationId");
+    const json::value* seqv = m.if_contains("seq");
+    std::int64_t seq = seqv && seqv->is_int64()    ? seqv->as_int64()
+                       : seqv && seqv->is_uint64() ? std::int64_t(seqv->as_uint64())
+                                                   : -1;
+    auto ls = std::find_if(d.last_seq.begin(), d.last_seq.end(),
+                           [&](const auto& e) { return e.first == conv; });
+    if (ls == d.last_seq.end()) {
+      d.last_seq.emplace_back(std::string(conv), seq);
+    } else if (seq <= ls->second) {
+      ++d.order_violations;
+    } else {
+      if (seq != ls->second + 1) ++d.seq_gaps;
+      ls->second = seq;
+    }
+    if (str_field(m, "from") == d.self_id) {
+      ++d.own_echo;
+      return;
+    }
+    std::uint64_t idx = 0, ctr = 0;
+    std::int64_t ns = 0;
+    if (!parse_body(str_field(m, "body"), idx, ctr, ns) || idx != d.peer) {
+      ++d.foreign;
+      return;
+    }
+    if (!d.cmid_echoed && !str_field(m, "clientMsgId").empty()) d.cmid_echoed = true;
+    if (ctr >= d.got_from_peer.size())
+      d.got_from_peer.resize(std::max<std::size_t>(ctr + 1, d.got_from_peer.size() * 2), 0);
+    d.got_from_peer[ctr] = 1;
+    ++d.delivered_total;
+    if (in_window) {
+      ++d.dlv_window;
+      auto sent_at = Clock::time_point(
+          std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
+      d.dlv_lat.add(micros_between(sent_at, now));
+    }
+    return;
+  }
+  ++w.other_frames;
+}
+
+awaitable<void> dm_writer(Ctx& c, Conn& w) {
+  DmState& d = *w.dm;
+  const std::size_t window = std::size_t(c.opt.window);
+  const std::string head = R"({"type":"send","clientMsgId":")" + d.cmid_prefix;
+  const std::string mid = R"(","conversationId":")" + d.conv + R"(","body":")";
+  const std::string tail = R"(","msgType":"text"})";
+  std::string frame;
+  error_code ec;
+  // --rate R: open loop, each of the n sockets sends every n/R seconds (staggered start);
+  // a socket that falls more than a second behind skips the missed slots.
+  const bool paced = c.opt.rate > 0;
+  const auto interval =
+      paced ? std::chrono::duration_cast<Clock::duration>(
+                  std::chrono::duration<double>(double(c.conns.size()) / c.opt.rate))
+            : Clock::duration::zero();
+  auto next_slot = c.t_begin + (paced ? interval * long(d.index) / long(c.conns.size())
+                                      : Clock::duration::zero());
+  bool stalled = false;
+  for (;;) {
+    auto now = Clock::now();
+    if (now >= c.t_meas1 || !w.open) break;
+    if (paced && now < next_slot) {
+      d.pace.expires_at(std::min(next_slot, c.t_meas1));
+      co_await d.pace.async_wait(tok(ec));
+      continue;
+    }
+    if (d.inflight_map.size() >= window) {
+      if (paced && !stalled) {
+        stalled = true;
+        if (now >= c.t_meas0) ++d.window_stalls;
+      }
+      d.wake.expires_at(c.t_meas1);
+      co_await d.wake.async_wait(tok(ec));
+      continue;
+    }
+    stalled = false;
+    if (paced) {
+      next_slot += interval;
+      if (next_slot < now - std::chrono::seconds(1)) next_slot = now;
+    }
+    const std::uint64_t ctr = d.next_counter++;
+    frame.clear();
+    frame += head;
+    frame += std::to_string(ctr);
+    frame += mid;
+    frame += make_body(
+        d.index, ctr,
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+        c.opt.body_bytes);
+    frame += tail;
+    d.inflight_map.emplace(ctr, now);
+    d.inflight = d.inflight_map.size();
+    w.writing = true;
+    co_await w.ws.async_write(asio::buffer(frame), tok(ec));
+    w.writing = false;
+    if (ec) {
+      c.count(c.failure_reasons, "send: " + ec.message());
+      break;
+    }
+    ++d.sent;
+    if (now >= c.t_meas0) ++d.sends_in_window;
+  }
+  d.writer_done = true;
+}
+
+awaitable<void> run_dm(Ctx& c, int& exit_code) {
+  const Options& o = c.opt;
+  const std::size_t n = std::size_t(2 * o.pairs);
+  c.on_frame = [&c](Conn& w, std::string_view text) { dm_on_frame(c, w, text); };
+
+  auto login_errors = co_await login_all(c, n);
+  for (const auto& e : login_errors) log(e);
+  if (!login_errors.empty()) {
+    std::printf("dm: %zu of %zu logins failed; first: %s\n", login_errors.size(), n,
+                login_errors.front().c_str());
+    exit_code = 1;
+    co_return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    auto w = std::make_unique<Conn>(c.ioc);
+    w->index = i;
+    w->user = i;
+    auto d = std::make_unique<DmState>(w->strand);
+    d->index = i;
+    d->peer = i ^ 1;  // users 2k+1 and 2k+2 (1-based) pair up
+    d->self_id = c.accounts[i].id;
+    const std::string& a = c.accounts[i].id;
+    const std::string& b = c.accounts[i ^ 1].id;
+    d->conv = "dm_" + std::min(a, b) + "_" + std::max(a, b);
+    d->cmid_prefix = c.run_id + "-" + std::to_string(i) + "-";
+    w->dm = std::move(d);
+    c.conns.push_back(std::move(w));
+  }
+  co_await open_all(c);
+  if (c.failed > 0) {
+    std::printf("dm: %ld of %zu WebSocket connections failed\n", long(c.failed), n);
+    print_errors(c);
+    co_await close_all(c, std::chrono::seconds(5));
+    exit_code = 1;
+    co_return;
+  }
+  log("all " + std::to_string(n) + " sockets up; sending for " + fmt("%.1f s", o.warmup_s) +
+      " warmup + " + fmt("%.1f s", o.duration_s) + " measured");
+
+  c.t_begin = Clock::now() + std::chrono::milliseconds(50);
+  c.t_meas0 = c.t_begin + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(o.warmup_s));
+  c.t_meas1 = c.t_meas0 + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(o.duration_s));
+  for (auto& wp : c.conns) {
+    Conn& w = *wp;
+    asio::co_spawn(
+        w.strand,
+        [&c, &w]() -> awaitable<void> {
+          asio::steady_timer t(w.strand, c.t_begin);
+          error_code ec;
+          co_await t.async_wait(tok(ec));
+          co_await dm_writer(c, w);
+        },
+        asio::detached);
+  }
+
+  auto sum = [&](auto member) {
+    std::uint64_t s = 0;
+    for (auto& wp : c.conns) s += (wp->dm.get()->*member).load();
+    return s;
+  };
+  co_await wait_until([&] { return Clock::now() >= c.t_meas0; }, c.t_meas0);
+  const double srv_cpu0 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const double self_cpu0 = proc_cpu_seconds(0);
+  co_await wait_until([&] { return Clock::now() >= c.t_meas1; }, c.t_meas1,
+                      [&] {
+                        log("acked so far: " + std::to_string(sum(&DmState::acked_total)) +
+                            ", delivered " + std::to_string(sum(&DmState::delivered_total)) +
+                            ", open sockets " + std::to_string(c.open_now.load()));
+                      });
+  const double srv_cpu1 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const double self_cpu1 = proc_cpu_seconds(0);
+  const long long srv_rss = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+
+  // Drain: everything acked, and every acked message delivered to its peer.
+  auto t_drain0 = Clock::now();
+  co_await wait_until(
+      [&] {
+        return sum(&DmState::inflight) == 0 &&
+               sum(&DmState::delivered_total) >= sum(&DmState::acked_total);
+      },
+      Clock::now() +
+          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.drain_s)));
+  const double drain_s = seconds_between(t_drain0, Clock::now());
+  // Writers stop at t_meas1 on their own; they are done once no write is pending.
+  co_await close_all(c, std::chrono::seconds(10));
+
+  // Every session has ended: merge per-socket data.
+  Latencies ack_lat, dlv_lat;
+  std::uint64_t sent = 0, acked = 0, delivered = 0, acks_w = 0, dlv_w = 0, dups = 0, order = 0,
+                gaps = 0, own = 0, foreign = 0, unknown_acks = 0, rejected = 0, unacked = 0,
+                lost = 0, sends_w = 0, other = 0, stalls = 0;
+  bool cmid_echoed = false;
+  for (auto& wp : c.conns) {
+    DmState& d = *wp->dm;
+    DmState& p = *c.conns[d.peer]->dm;
+    sent += d.sent;
+    sends_w += d.sends_in_window;
+    stalls += d.window_stalls;
+    acked += d.acked_total;
+    delivered += d.delivered_total;
+    acks_w += d.acks_window;
+    dlv_w += d.dlv_window;
+    dups += d.duplicates;
+    order += d.order_violations;
+    gaps += d.seq_gaps;
+    own += d.own_echo;
+    foreign += d.foreign;
+    unknown_acks += d.unknown_acks;
+    rejected += d.rejected;
+    unacked += d.inflight_map.size();
+    other += wp->other_frames;
+    cmid_echoed = cmid_echoed || d.cmid_echoed;
+    for (auto ctr : d.acked)
+      if (ctr >= p.got_from_peer.size() || !p.got_from_peer[ctr]) ++lost;
+    ack_lat.merge(d.ack_lat);
+    dlv_lat.merge(d.dlv_lat);
+  }
+  ack_lat.finish();
+  dlv_lat.finish();
+  const double dur = o.duration_s;
+  const double ack_rate = double(acks_w) / dur;
+  const double dlv_rate = double(dlv_w) / dur;
+  const long unexpected = c.unexpected_closes;
+  const long errs = c.error_frames;
+
+  std::printf(
+      "\n== dm: %d pairs, window %d, %d-byte bodies, %s, %.1f s measured after %.1f s warmup ==\n",
+      o.pairs, o.window, o.body_bytes,
+      o.rate > 0 ? fmt("offered %.0f msgs/s", o.rate).c_str() : "maximum rate", o.duration_s,
+      o.warmup_s);
+  std::printf("  %-30s %12s %10s %10s %10s %10s %10s\n", "", "count", "per s", "p50 ms", "p99 ms",
+              "p99.9 ms", "max ms");
+  std::printf("  %-30s %12llu %10.0f %10.2f %10.2f %10.2f %10.2f\n", "acks (send -> ack)",
+              (unsigned long long)acks_w, ack_rate, ack_lat.percentile_ms(0.50),
+              ack_lat.percentile_ms(0.99), ack_lat.percentile_ms(0.999), ack_lat.max_ms());
+  std::printf("  %-30s %12llu %10.0f %10.2f %10.2f %10.2f %10.2f\n", "deliveries (send -> peer)",
+              (unsigned long long)dlv_w, dlv_rate, dlv_lat.percentile_ms(0.50),
+              dlv_lat.percentile_ms(0.99), dlv_lat.percentile_ms(0.999), dlv_lat.max_ms());
+  std::printf("  %-30s %llu sent, %llu acked, %llu delivered to peers, %llu own echoes\n",
+              "totals (incl. warmup)", (unsigned long long)sent, (unsigned long long)acked,
+              (unsigned long long)delivered, (unsigned long long)own);
+  std::printf("  %-30s %llu\n", "lost (acked, never delivered)", (unsigned long long)lost);
+  std::printf("  %-30s %llu\n", "duplicates", (unsigned long long)dups);
+  std::printf("  %-30s %llu\n", "order violations", (unsigned long long)order);
+  std::printf("  %-30s %llu\n", "seq gaps seen", (unsigned long long)gaps);
+  std::printf("  %-30s %llu (after %.2f s drain)\n", "never acked", (unsigned long long)unacked,
+              drain_s);
+  std::printf("  %-30s %ld (%llu rejected sends)\n", "error frames", errs,
+              (unsigned long long)rejected);
+  std::printf("  %-30s %ld\n", "unexpected closes", unexpected);
+  if (unknown_acks || foreign || other)
+    std::printf("  %-30s %llu unknown acks, %llu foreign messages, %llu other frames\n",
+                "unexpected frames", (unsigned long long)unknown_acks, (unsigned long long)foreign,
+                (unsigned long long)other);
+  if (o.rate > 0)
+    std::printf("  %-30s %.0f msgs/s offered, %.0f sent; %llu send slots waited for the window\n",
+                "offered load", o.rate, double(sends_w) / dur, (unsigned long long)stalls);
+  if (!cmid_echoed && delivered > 0)
+    std::printf("  %-30s recipients' message objects carry no clientMsgId (matched by body)\n",
+                "note");
+  if (srv_cpu0 >= 0 && srv_cpu1 >= 0)
+    std::printf("  %-30s %.2f cores (%.1f CPU s)\n", "server CPU (measured period)",
+                (srv_cpu1 - srv_cpu0) / dur, srv_cpu1 - srv_cpu0);
+  std::printf("  %-30s %.2f cores\n", "loadgen CPU (measured period)",
+              (self_cpu1 - self_cpu0) / dur);
+  if (srv_rss >= 0) std::printf("  %-30s %s\n", "server RSS at end", fmt_bytes(srv_rss).c_str());
+  std::printf("  %-30s >= 30000 acks/s with ack p99 <= 20 ms: %s\n", "target",
+              (ack_rate >= 30000 && ack_lat.percentile_ms(0.99) <= 20) ? "met" : "MISSED");
+  print_errors(c);
+
+  if (o.json) {
+    auto lat = [](const Latencies& l) {
+      return json::object{{"count", l.count()},
+                          {"p50_ms", l.percentile_ms(0.5)},
+                          {"p99_ms", l.percentile_ms(0.99)},
+                          {"p999_ms", l.percentile_ms(0.999)},
+                          {"max_ms", l.max_ms()},
+                          {"mean_ms", l.mean_ms()}};
+    };
+    json::object j{{"scenario", "dm"},
+                   {"pairs", o.pairs},
+                   {"window", o.window},
+                   {"offered_rate", o.rate},
+                   {"sends_per_second", double(sends_w) / dur},
+                   {"window_stalls", stalls},
+                   {"body_bytes", o.body_bytes},
+                   {"warmup_seconds", o.warmup_s},
+                   {"duration_seconds", o.duration_s},
+                   {"acks_per_second", ack_rate},
+                   {"deliveries_per_second", dlv_rate},
+                   {"ack_latency", lat(ack_lat)},
+                   {"delivery_latency", lat(dlv_lat)},
+                   {"sent", sent},
+                   {"sent_in_window", sends_w},
+                   {"acked", acked},
+                   {"delivered", delivered},
+                   {"lost", lost},
+                   {"duplicates", dups},
+                   {"order_violations", order},
+                   {"seq_gaps", gaps},
+                   {"unacked", unacked},
+                   {"rejected", rejected},
+                   {"error_frames", errs},
+                   {"unexpected_closes", unexpected},
+                   {"server_cpu_cores", srv_cpu0 >= 0 ? (srv_cpu1 - srv_cpu0) / dur : -1.0},
+                   {"loadgen_cpu_cores", (self_cpu1 - self_cpu0) / dur},
+                   {"server_rss_bytes", srv_rss}};
+    {
+      std::lock_guard lk(c.mu);
+      j["error_codes"] = reasons_json(c.error_codes);
+      j["close_reasons"] = reasons_json(c.close_reasons);
+    }
+    std::printf("%s\n", json::serialize(j).c_str());
+  }
+  std::fflush(stdout);
+  exit_code = (lost || dups || order || errs || unexpected) ? 1 : 0;
+}
+
+std::string random_run_id() {
+  std::random_device rd;
+  std::uniform_int_distribution<unsigned> dist(0, 15);
+  std::string s;
+  for (int i = 0; i < 8; ++i) s.push_back("0123456789abcdef"[dist(rd)]);
+  return s;
+}
+
+void raise_fd_limit(long want) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur != RLIM_INFINITY && long(rl.rlim_cur) < want + 64)
+    log("warning: open-file limit " + std::to_string(rl.rlim_cur) + " is below " +
+        std::to_string(want + 64) + "; raise it (ulimit -n) or expect 'Too many open files'");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Ctx c(parse_options(argc, argv));
+  const Options& o = c.opt;
+  raise_fd_limit(o.scenario == "conns" ? o.count : 2L * o.pairs);
+  c.run_id = random_run_id();
+  c.host_header = o.host + ":" + o.port;
+  for (const auto& s : o.sources) {
+    error_code ec;
+    auto a = asio::ip::make_address(s, ec);
+    if (ec) {
+      std::fprintf(stderr, "gopherchat-loadgen: --sources: bad address '%s'\n", s.c_str());
+      return 2;
+    }
+    c.sources.push_back(a);
+  }
+  {
+    tcp::resolver res(c.ioc);
+    error_code ec;
+    auto eps = res.resolve(o.host, o.port, ec);
+    if (ec || eps.empty()) {
+      std::fprintf(stderr, "gopherchat-loadgen: cannot resolve %s:%s: %s\n", o.host.c_str(),
+                   o.port.c_str(), ec.message().c_str());
+      return 2;
+    }
+    c.server = eps.begin()->endpoint();
+  }
+  if (o.server_pid && proc_rss_bytes(o.server_pid) < 0)
+    log("warning: cannot read /proc/" + std::to_string(o.server_pid) + "/status");
+
+  int exit_code = 1;
+  auto main_strand = asio::make_strand(c.ioc);
+  asio::co_spawn(
+      main_strand,
+      [&]() -> awaitable<void> {
+        try {
+          if (o.scenario == "conns")
+            co_await run_conns(c, exit_code);
+          else
+            co_await run_dm(c, exit_code);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "gopherchat-loadgen: %s\n", e.what());
+          exit_code = 1;
+        }
+        c.ioc.stop();
+      },
+      asio::detached);
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < o.threads; ++i) threads.emplace_back([&] { c.ioc.run(); });
+  c.ioc.run();
+  for (auto& t : threads) t.join();
+  if (o.server_pid && !proc_alive(o.server_pid))
+    std::printf("WARNING: server process %ld is gone\n", o.server_pid);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  // Skip tearing down thousands of sockets and suspended coroutine frames: the process ends.
+  std::_Exit(exit_code);
+}
+
+}  // namespace loadgen
+
+int main(int argc, char** argv) {
+  return loadgen::run(argc, argv);
+}

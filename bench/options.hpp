@@ -1,0 +1,46 @@
+// Command-line options of gopherchat-loadgen (no Asio/Beast here: cheap to include).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace loadgen {
+
+struct Options {
+  std::string scenario;  // "conns" or "dm"
+
+  // Common.
+  std::string url;   // http://HOST:PORT
+  std::string host;  // parsed from url
+  std::string port;  // parsed from url
+  std::string user_prefix = "bench";
+  int user_count = 400;
+  std::string password = "benchpass123";
+  int login_concurrency = 16;
+  int threads = 1;
+  long server_pid = 0;  // 0 = unknown (no RSS/CPU figures)
+  std::vector<std::string> sources{"127.0.0.1"};
+  bool json = false;
+  int connect_timeout_s = 30;
+
+  // conns
+  long count = 0;
+  int batch = 500;  // handshakes in flight
+  int hold_s = 5;
+  int ping_timeout_s = 60;
+
+  // dm
+  int pairs = 50;
+  int window = 32;
+  double rate = 0;  // total offered msgs/s over all sockets; 0 = as fast as the window allows
+  double duration_s = 10;
+  double warmup_s = 2;
+  int body_bytes = 64;
+  double drain_s = 5;  // wait for stragglers after stopping sends
+};
+
+// Parses argv; on error prints a message plus usage to stderr and exits(2).
+Options parse_options(int argc, char** argv);
+
+}  // namespace loadgen

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Benchmarks for GopherChat against an already built tree (see docs/performance.md).
+#
+#   bench/run.sh            both scenarios
+#   bench/run.sh conns      CONNS idle authenticated WebSockets, server RSS per connection
+#   bench/run.sh dm         durable direct-message throughput and latency
+#
+# Environment (defaults in brackets):
+#   BUILD_DIR [build]  CONNS [19000]  SOURCES [127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4]
+#   HOLD [5]  PAIRS [50]  WINDOW [32]  DURATION [10]  WARMUP [2]  BODY_BYTES [64]
+#   RATE [0] (dm offered msgs/s over all sockets, open loop; 0 = as fast as the window allows)
+#   THREADS [1] (loadgen io threads)  USERS [400]  KEEP_DATA [0] (keep the temp dir)
+#   BENCH_OUT [unset] (append each scenario's JSON result line to this file)
+# Each scenario gets a fresh server process on the same provisioned database.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+SERVER="$BUILD_DIR/bin/gopherchat-server"
+LOADGEN="$BUILD_DIR/bin/gopherchat-loadgen"
+
+CONNS="${CONNS:-19000}"
+SOURCES="${SOURCES:-127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4}"
+HOLD="${HOLD:-5}"
+PAIRS="${PAIRS:-50}"
+WINDOW="${WINDOW:-32}"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-2}"
+BODY_BYTES="${BODY_BYTES:-64}"
+RATE="${RATE:-0}"
+THREADS="${THREADS:-1}"
+USERS="${USERS:-400}"
+PREFIX=bench
+PASSWORD=benchpass123
+START_TIMEOUT=30  # seconds to wait for "listening on"
+STOP_TIMEOUT=20   # seconds to wait for a SIGTERM drain
+
+scenarios=("$@")
+[[ ${#scenarios[@]} -eq 0 ]] && scenarios=(conns dm)
+for s in "${scenarios[@]}"; do
+  case "$s" in conns | dm) ;; *)
+    echo "usage: $0 [conns] [dm]" >&2
+    exit 2
+    ;;
+  esac
+done
+
+for bin in "$SERVER" "$LOADGEN"; do
+  if [[ ! -x "$bin" ]]; then
+    echo "run.sh: $bin is missing; build first (make build)" >&2
+    exit 2
+  fi
+done
+if ((2 * PAIRS > USERS)); then
+  echo "run.sh: PAIRS=$PAIRS needs USERS >= $((2 * PAIRS))" >&2
+  exit 2
+fi
+if pgrep -x cc1plus >/dev/null || pgrep -f 'cmake --build' >/dev/null; then
+  echo "run.sh: WARNING: a compiler is running; figures will be skewed on a shared machine" >&2
+fi
+
+# The server and the load generator each hold one descriptor per connection.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [[ " ${scenarios[*]} " == *" conns "* ]] && (($(ulimit -n) < CONNS + 100)); then
+  echo "run.sh: WARNING: open-file limit $(ulimit -n) is below CONNS+100=$((CONNS + 100))" >&2
+fi
+
+DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gopherchat-bench.XXXXXX")"
+DB_URL="sqlite://$DATA_DIR/chat.db"
+SERVER_PID=""
+SERVER_LOG=""
+
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  local pid="$SERVER_PID" rc=0 deadline
+  SERVER_PID=""
+  if ! kill -0 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null || rc=$?
+    echo "run.sh: server $pid had already exited (status $rc)" >&2
+    return 1
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "run.sh: server $pid did not exit within ${STOP_TIMEOUT}s of SIGTERM; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    return 1
+  fi
+  wait "$pid" 2>/dev/null || rc=$?
+  if ((rc != 0)); then
+    echo "run.sh: server exited with status $rc after SIGTERM (expected 0)" >&2
+    return 1
+  fi
+  return 0
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  stop_server >/dev/null 2>&1 || true
+  if [[ "${KEEP_DATA:-0}" == 1 ]]; then
+    echo "run.sh: kept $DATA_DIR" >&2
+  else
+    rm -rf "$DATA_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts a server on a free port; sets SERVER_PID, SERVER_LOG and PORT.
+start_server() {
+  local name="$1" deadline line
+  SERVER_LOG="$DATA_DIR/server-$name.log"
+  "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  PORT=""
+  deadline=$((SECONDS + START_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    line="$(grep -o -m1 'listening on 127\.0\.0\.1:[0-9]\+' "$SERVER_LOG" || true)"
+    if [[ -n "$line" ]]; then
+      PORT="${line##*:}"
+      break
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "run.sh: server exited during startup; log:" >&2
+      tail -n 30 "$SERVER_LOG" >&2
+      SERVER_PID=""
+      return 1
+    fi
+    sleep 0.1
+  done
+  if [[ -z "$PORT" ]]; then
+    echo "run.sh: no 'listening on' line within ${START_TIMEOUT}s; log:" >&2
+    tail -n 30 "$SERVER_LOG" >&2
+    return 1
+  fi
+  echo "run.sh: server pid $SERVER_PID listening on 127.0.0.1:$PORT (log $SERVER_LOG)"
+}
+
+# Runs one scenario against a fresh server; returns non-zero on any failure.
+run_scenario() {
+  local name="$1" rc=0 out limit
+  out="$DATA_DIR/loadgen-$name.out"
+  start_server "$name" || return 1
+  local args=(--url "http://127.0.0.1:$PORT" --users "$PREFIX" --password "$PASSWORD"
+    --server-pid "$SERVER_PID" --threads "$THREADS" --json)
+  case "$name" in
+    conns)
+      args=(conns "${args[@]}" --user-count "$USERS" --count "$CONNS" --sources "$SOURCES"
+        --hold "$HOLD")
+      limit=900
+      ;;
+    dm)
+      args=(dm "${args[@]}" --user-count "$USERS" --pairs "$PAIRS" --window "$WINDOW"
+        --duration "$DURATION" --warmup "$WARMUP" --body-bytes "$BODY_BYTES" --rate "$RATE")
+      limit=$((${DURATION%.*} + ${WARMUP%.*} + 300))
+      ;;
+  esac
+  echo "run.sh: $LOADGEN ${args[*]}"
+  timeout --signal=INT --kill-after=10 "$limit" "$LOADGEN" "${args[@]}" | tee "$out" || rc=$?
+  if ((rc == 124)); then echo "run.sh: $name: loadgen timed out after ${limit}s" >&2; fi
+  if [[ -n "${BENCH_OUT:-}" ]]; then grep '^{' "$out" >>"$BENCH_OUT" || true; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "run.sh: $name: SERVER DIED during the run; last log lines:" >&2
+    tail -n 30 "$SERVER_LOG" >&2
+    rc=1
+  fi
+  stop_server || rc=1
+  if ((rc != 0)); then
+    echo "run.sh: $name: FAILED (see above; server log tail:)" >&2
+    grep -iE 'error|warn|fatal|abort' "$SERVER_LOG" | tail -n 10 >&2 || true
+  fi
+  return "$rc"
+}
+
+echo "run.sh: provisioning $USERS users in $DB_URL"
+"$SERVER" admin create-users --prefix "$PREFIX" --count "$USERS" --password "$PASSWORD" \
+  --db "$DB_URL"
+
+status=0
+for s in "${scenarios[@]}"; do
+  echo
+  # shellcheck disable=SC1091
+  echo "=== scenario: $s ($(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME")) ==="
+  run_scenario "$s" || status=1
+done
+exit "$status"
