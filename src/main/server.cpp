@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -94,6 +95,10 @@ std::string loadOrCreateJwtSecret(const core::Config& config) {
 }
 
 int run(core::Config config) {
+  // glibc returns freed heap to the kernel above 128 KiB by default; SQLite's per-statement
+  // savepoint allocations made the writer thread trim and re-fault its heap on every
+  // statement (a third of its time, measured with perf). Keep the memory instead.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   std::filesystem::create_directories(config.dataDir);
   const unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
                                               : std::max(1u, std::thread::hardware_concurrency());

@@ -6,44 +6,54 @@
 namespace gc::store::sqlite {
 namespace {
 
-// Inside the writer's transaction: a retry finds the first message; otherwise the
-// conversation's counter row gives the next seq, so seqs are gap-free even when a batch
-// rolls back (the counter rolls back with it).
-AppendResult applyAppend(SqliteDb& db, const NewMessage& draft) {
-  const Message& m = draft.message;
-  if (!m.clientMsgId.empty()) {
-    auto first = db.prepare("SELECT " GC_MESSAGE_COLUMNS
-                            " FROM messages WHERE sender_id = ?1 AND conversation_id = ?2"
-                            " AND client_msg_id = ?3")
-                     .bind(1, m.from)
-                     .bind(2, m.conversationId)
-                     .bind(3, m.clientMsgId)
-                     .one(readMessage);
-    if (first) return AppendResult{.message = std::move(*first), .duplicate = true};
-  }
+// Counters are dropped wholesale past this size, so the cache cannot grow without bound.
+constexpr std::size_t kMaxCachedCounters = 100000;
 
-  const auto seq = *db.prepare(
-                          "INSERT INTO conversations (id, kind, last_seq, last_activity)"
-                          " VALUES (?1, ?2, 1, ?3) ON CONFLICT (id) DO UPDATE SET"
-                          " last_seq = last_seq + 1, last_activity = excluded.last_activity"
-                          " RETURNING last_seq")
-                        .bind(1, m.conversationId)
-                        .bind(2, draft.conversationKind)
-                        .bind(3, m.createdAtMs)
-                        .one([](const Statement& s) { return s.int64(0); });
-  if (seq == 1) {
+}  // namespace
+
+SqliteMessageStore::SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers)
+    : writer_(writer), readers_(readers) {
+  writer_.addBatchHooks({.beforeCommit = [this](SqliteDb& db) { flushBatch(db); },
+                         .afterRollback = [this] { forgetBatch(); }});
+}
+
+SqliteMessageStore::Counter& SqliteMessageStore::counterFor(SqliteDb& db,
+                                                           const NewMessage& draft) {
+  const auto& cid = draft.message.conversationId;
+  auto it = counters_.find(cid);
+  if (it != counters_.end()) return it->second;
+  Counter c;
+  c.kind = draft.conversationKind;
+  if (auto last = db.prepare("SELECT last_seq FROM conversations WHERE id = ?1")
+                      .bind(1, cid)
+                      .one([](const Statement& s) { return s.int64(0); })) {
+    c.lastSeq = *last;
+  } else {
+    // The conversation starts with this message: record who is in it.
     for (const auto& user : draft.participants) {
       db.prepare(
             "INSERT OR IGNORE INTO conversation_members (user_id, conversation_id) VALUES (?1, ?2)")
           .bind(1, user)
-          .bind(2, m.conversationId)
+          .bind(2, cid)
           .run();
     }
   }
+  return counters_.emplace(cid, std::move(c)).first->second;
+}
+
+// Inside the writer's transaction. The seq is the conversation's counter + 1, taken only
+// once the insert succeeded, so seqs stay gap-free; a retry (same sender, conversation and
+// clientMsgId) hits the unique index and returns the first message instead.
+AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& draft) {
+  const Message& m = draft.message;
+  Counter& counter = counterFor(db, draft);
+  const std::int64_t seq = counter.lastSeq + 1;
 
   auto& insert = db.prepare(
       "INSERT INTO messages (id, conversation_id, seq, sender_id, recipient_id, body, type,"
-      " metadata, client_msg_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      " metadata, client_msg_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+      " ON CONFLICT (sender_id, conversation_id, client_msg_id)"
+      " WHERE client_msg_id IS NOT NULL DO NOTHING");
   insert.bind(1, m.id)
       .bind(2, m.conversationId)
       .bind(3, seq)
@@ -59,27 +69,68 @@ AppendResult applyAppend(SqliteDb& db, const NewMessage& draft) {
   }
   insert.bind(10, m.createdAtMs).run();
 
+  if (sqlite3_changes(db.handle()) == 0) {
+    auto first = db.prepare("SELECT " GC_MESSAGE_COLUMNS
+                            " FROM messages WHERE sender_id = ?1 AND conversation_id = ?2"
+                            " AND client_msg_id = ?3")
+                     .bind(1, m.from)
+                     .bind(2, m.conversationId)
+                     .bind(3, m.clientMsgId)
+                     .one(readMessage);
+    if (!first) throw std::logic_error("insert ignored without a conflicting message");
+    return AppendResult{.message = std::move(*first), .duplicate = true};
+  }
+
+  counter.lastSeq = seq;
+  counter.lastActivityMs = std::max(counter.lastActivityMs, m.createdAtMs);
+  counter.dirty = true;
   // Writing a message means having read the conversation up to it.
-  db.prepare(
-        "INSERT INTO read_markers (user_id, conversation_id, seq) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT (user_id, conversation_id) DO UPDATE SET seq = max(seq, excluded.seq)")
-      .bind(1, m.from)
-      .bind(2, m.conversationId)
-      .bind(3, seq)
-      .run();
+  auto& marker = senderMarkers_[{m.from, m.conversationId}];
+  marker = std::max(marker, seq);
 
   AppendResult out{.message = m, .duplicate = false};
   out.message.seq = seq;
   return out;
 }
 
-}  // namespace
+void SqliteMessageStore::flushBatch(SqliteDb& db) {
+  for (auto& [cid, c] : counters_) {
+    if (!c.dirty) continue;
+    db.prepare(
+          "INSERT INTO conversations (id, kind, last_seq, last_activity) VALUES (?1, ?2, ?3, ?4)"
+          " ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq,"
+          " last_activity = max(last_activity, excluded.last_activity)")
+        .bind(1, cid)
+        .bind(2, c.kind)
+        .bind(3, c.lastSeq)
+        .bind(4, c.lastActivityMs)
+        .run();
+    c.dirty = false;
+  }
+  for (const auto& [key, seq] : senderMarkers_) {
+    db.prepare(
+          "INSERT INTO read_markers (user_id, conversation_id, seq) VALUES (?1, ?2, ?3)"
+          " ON CONFLICT (user_id, conversation_id) DO UPDATE SET seq = max(seq, excluded.seq)")
+        .bind(1, key.first)
+        .bind(2, key.second)
+        .bind(3, seq)
+        .run();
+  }
+  senderMarkers_.clear();
+  if (counters_.size() > kMaxCachedCounters) counters_.clear();
+}
+
+void SqliteMessageStore::forgetBatch() {
+  // The rolled-back counters may be ahead of the database: read them again.
+  counters_.clear();
+  senderMarkers_.clear();
+}
 
 void SqliteMessageStore::append(NewMessage message, AppendCallback done) {
   auto draft = std::make_shared<NewMessage>(std::move(message));
   auto result = std::make_shared<AppendResult>();
   writer_.submit(SqliteWriter::Op{
-      .apply = [draft, result](SqliteDb& db) { *result = applyAppend(db, *draft); },
+      .apply = [this, draft, result](SqliteDb& db) { *result = applyAppend(db, *draft); },
       .complete =
           [result, done = std::move(done)](std::exception_ptr error) {
             if (!error && !result->duplicate) {

@@ -2,6 +2,8 @@
 // The embedded backend: one SQLite file in WAL mode, one writer thread that group-commits,
 // and a few read-only connections for queries.
 #include <condition_variable>
+#include <map>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -54,14 +56,29 @@ class SqliteUserStore final : public UserStore {
 
 class SqliteMessageStore final : public MessageStore {
  public:
-  SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers)
-      : writer_(writer), readers_(readers) {}
+  SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers);
   void append(NewMessage message, AppendCallback done) override;
   std::vector<Message> page(std::string_view conversationId, const PageQuery& q) override;
 
  private:
+  // Writer-thread state. The writer is the database's only writer, so a conversation's
+  // last seq read once stays true until a rollback; counters and the senders' read markers
+  // are written once per batch instead of once per message.
+  struct Counter {
+    std::int64_t lastSeq = 0;
+    std::int64_t lastActivityMs = 0;
+    std::string kind;
+    bool dirty = false;
+  };
+  AppendResult applyAppend(SqliteDb& db, const NewMessage& draft);
+  Counter& counterFor(SqliteDb& db, const NewMessage& draft);
+  void flushBatch(SqliteDb& db);
+  void forgetBatch();
+
   SqliteWriter& writer_;
   ReaderPool& readers_;
+  std::unordered_map<std::string, Counter> counters_;
+  std::map<std::pair<std::string, std::string>, std::int64_t> senderMarkers_;
 };
 
 class SqliteConversationStore final : public ConversationStore, public ReadMarkerStore {

@@ -8,10 +8,18 @@
 namespace gc::store::sqlite {
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch)
-    : db_(std::move(db)), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
+    : db_(std::move(db)), maxBatch_(maxBatch) {}
 
-SqliteWriter::~SqliteWriter() {
-  drain();
+SqliteWriter::~SqliteWriter() { drain(); }
+
+void SqliteWriter::addBatchHooks(BatchHooks hooks) {
+  std::lock_guard lock(mutex_);
+  hooks_.push_back(std::move(hooks));
+}
+
+void SqliteWriter::start() {
+  std::lock_guard lock(mutex_);
+  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { loop(); });
 }
 
 void SqliteWriter::submit(Op op) {
@@ -23,7 +31,7 @@ void SqliteWriter::submit(Op op) {
       return;
     }
   }
-  op.complete(std::make_exception_ptr(core::unavailable("the store is shutting down")));
+  complete(op, std::make_exception_ptr(core::unavailable("the store is shutting down")));
 }
 
 void SqliteWriter::drain() {
@@ -54,17 +62,29 @@ void SqliteWriter::loop() {
   }
 }
 
+void SqliteWriter::transaction(const std::function<void()>& body) {
+  db_->exec("BEGIN IMMEDIATE");
+  try {
+    body();
+    for (auto& h : hooks_) h.beforeCommit(*db_);
+    db_->exec("COMMIT");
+  } catch (...) {
+    try {
+      db_->exec("ROLLBACK");
+    } catch (const std::exception& e) {
+      spdlog::error("rollback failed: {}", e.what());
+    }
+    for (auto& h : hooks_) h.afterRollback();
+    throw;
+  }
+}
+
 void SqliteWriter::commitBatch(std::deque<Op>& batch) {
   core::metrics().commitBatchSize.observe(static_cast<double>(batch.size()));
   try {
-    db_->exec("BEGIN IMMEDIATE");
-    try {
+    transaction([&] {
       for (auto& op : batch) op.apply(*db_);
-      db_->exec("COMMIT");
-    } catch (...) {
-      db_->exec("ROLLBACK");
-      throw;
-    }
+    });
   } catch (const std::exception& batchError) {
     if (batch.size() > 1) {
       spdlog::debug("batch of {} failed ({}); retrying one by one", batch.size(),
@@ -74,14 +94,7 @@ void SqliteWriter::commitBatch(std::deque<Op>& batch) {
     for (auto& op : batch) {
       std::exception_ptr error;
       try {
-        db_->exec("BEGIN IMMEDIATE");
-        try {
-          op.apply(*db_);
-          db_->exec("COMMIT");
-        } catch (...) {
-          db_->exec("ROLLBACK");
-          throw;
-        }
+        transaction([&] { op.apply(*db_); });
       } catch (...) {
         error = std::current_exception();
       }

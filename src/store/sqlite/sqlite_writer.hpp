@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "store/sqlite/sqlite_db.hpp"
 
@@ -26,8 +27,19 @@ class SqliteWriter {
     std::function<void(std::exception_ptr)> complete;
   };
 
+  // Per-transaction work of a sub-store that keeps state across the ops of a batch:
+  // `beforeCommit` writes it out inside the transaction; `afterRollback` forgets it.
+  struct BatchHooks {
+    std::function<void(SqliteDb&)> beforeCommit;
+    std::function<void()> afterRollback;
+  };
+
   SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch);
   ~SqliteWriter();
+
+  // Hooks are added before start(); the writer thread is the only one to call them.
+  void addBatchHooks(BatchHooks hooks);
+  void start();
 
   void submit(Op op);
   // Blocks the calling (non-network) thread until `apply` committed; rethrows its error.
@@ -40,6 +52,8 @@ class SqliteWriter {
  private:
   void loop();
   void commitBatch(std::deque<Op>& batch);
+  // BEGIN IMMEDIATE, body, hooks, COMMIT; on failure ROLLBACK, hooks, rethrow.
+  void transaction(const std::function<void()>& body);
   static void complete(Op& op, std::exception_ptr error) noexcept;
 
   std::unique_ptr<SqliteDb> db_;
@@ -47,6 +61,7 @@ class SqliteWriter {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Op> queue_;
+  std::vector<BatchHooks> hooks_;
   bool stopping_ = false;
   std::thread thread_;
 };
