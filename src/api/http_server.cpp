@@ -18,6 +18,8 @@
 #include "api/auth_token.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "ws/handshake.hpp"
+#include "ws/keepalive.hpp"
 #include "ws/ws_session.hpp"
 
 namespace gc::api {
@@ -154,6 +156,15 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
         refusal = errorResponse(403, "forbidden", "origin not allowed");
       } else if (app.draining) {
         refusal = errorResponse(503, "unavailable", "server is shutting down");
+      } else if (head[http::field::sec_websocket_version].empty()) {
+        refusal = errorResponse(400, "invalid_request", "Sec-WebSocket-Version is required");
+      } else if (head[http::field::sec_websocket_version] != ws::kWebSocketVersion) {
+        // RFC 6455 §4.4: name the version we speak so the client can retry with it.
+        refusal = errorResponse(426, "invalid_request", "Sec-WebSocket-Version must be 13");
+        refusal->headers.emplace_back("Sec-WebSocket-Version", std::string(ws::kWebSocketVersion));
+      } else if (!ws::isValidKey(head[http::field::sec_websocket_key])) {
+        refusal = errorResponse(400, "invalid_request",
+                                "Sec-WebSocket-Key must be the base64 of 16 bytes");
       } else {
         const auto protocols = head[http::field::sec_websocket_protocol];
         const auto [found, token] =
@@ -171,8 +182,10 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
       const bool answerSubprotocol =
           head[http::field::sec_websocket_protocol].find("gopherchat.v1") != std::string_view::npos;
       stream.expires_never();
-      ws::startSession(app, stream.release_socket(), parser.release(), std::move(*claims),
-                       answerSubprotocol);
+      // Bytes read past the request head already belong to the WebSocket stream.
+      const std::string early(static_cast<const char*>(buffer.data().data()), buffer.size());
+      ws::startSession(app, stream.release_socket(), std::move(*claims),
+                       head[http::field::sec_websocket_key], answerSubprotocol, early);
       co_return;
     }
 
@@ -233,8 +246,15 @@ struct HttpServer::Impl {
   App& app;
   Router router;
   tcp::acceptor acceptor;
+  // The upgrades accepted here are kept alive (or dropped) by one sweep over the hub.
+  ws::KeepAliveSweeper keepAlive;
   Impl(asio::io_context& i, App& a, Router r)
-      : ioc(i), app(a), router(std::move(r)), acceptor(asio::make_strand(i)) {}
+      : ioc(i),
+        app(a),
+        router(std::move(r)),
+        acceptor(asio::make_strand(i)),
+        keepAlive(asio::make_strand(i), a.hub,
+                  std::chrono::seconds(a.config.wsIdleTimeoutSeconds)) {}
 
   awaitable<void> acceptLoop() {
     asio::steady_timer backoff(acceptor.get_executor());
@@ -277,6 +297,7 @@ tcp::endpoint HttpServer::listen(const tcp::endpoint& endpoint) {
   a.bind(endpoint);
   a.listen(asio::socket_base::max_listen_connections);
   asio::co_spawn(a.get_executor(), impl_->acceptLoop(), asio::detached);
+  impl_->keepAlive.start();
   return a.local_endpoint();
 }
 

@@ -34,7 +34,11 @@ ConversationRef parseOrNotFound(const std::string& conversationId) {
 }  // namespace
 
 MessageService::MessageService(store::Store& store, broker::Broker& broker)
-    : store_(store), broker_(broker) {}
+    : store_(store), broker_(broker) {
+  // Every frame a committed batch produces (broadcasts and acks) leaves through one Outbox:
+  // one hand-over per connection per batch.
+  store_.messages().setBatchScope([this] { outbox_.emplace(); }, [this] { outbox_.reset(); });
+}
 
 void MessageService::rememberUser(const std::string& userId) {
   {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "broker/broker.hpp"
+#include "hub/outbox.hpp"
 #include "store/store.hpp"
 
 namespace gc::chat {
@@ -72,6 +73,7 @@ class MessageService {
   broker::Broker& broker_;
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;
+  std::optional<hub::Outbox> outbox_;  // open on the commit thread during a batch's callbacks
 };
 
 }  // namespace gc::chat

@@ -1,8 +1,11 @@
 #pragma once
-// What the hub knows of a connection: whose it is, and how to hand it a frame or close it.
-// Implementations queue and return at once; they never block the caller.
+// What the hub knows of a connection: whose it is, and how to hand it a frame, close it or
+// check that it is still alive. Implementations queue and return at once; they never block
+// the caller.
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "broker/broker.hpp"
 
@@ -15,7 +18,16 @@ class Connection {
   virtual ~Connection() = default;
 
   virtual void send(broker::SharedFrame frame) = 0;
+  // Several frames in order, handed over at once (one post instead of one per frame).
+  virtual void sendBatch(std::vector<broker::SharedFrame> frames) {
+    for (auto& f : frames) send(std::move(f));
+  }
   virtual void close(std::uint16_t code, std::string reason) = 0;
+  // The keep-alive sweep, from its own thread: a connection that has received nothing for half
+  // of `idleTimeout` is pinged; one silent for all of it (its ping unanswered) is dropped.
+  // Connections without a peer to lose (test doubles) ignore it.
+  virtual void keepAlive(std::chrono::steady_clock::time_point /*now*/,
+                         std::chrono::milliseconds /*idleTimeout*/) {}
 
   const std::string& userId() const { return userId_; }
   const std::string& tokenId() const { return tokenId_; }

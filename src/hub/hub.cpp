@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/metrics.hpp"
+#include "hub/outbox.hpp"
 
 namespace gc::hub {
 
@@ -42,7 +43,7 @@ void Hub::deliver(const broker::Delivery& delivery) {
   std::uint64_t sent = 0;
   for (const auto& user : delivery.userIds) {
     for (const auto& c : snapshot(user)) {
-      c->send(delivery.frame);
+      Outbox::send(c, delivery.frame);
       ++sent;
     }
   }
@@ -63,6 +64,19 @@ void Hub::closeAll(std::uint16_t code, const std::string& reason) {
     for (const auto& [user, list] : shard.byUser) all.insert(all.end(), list.begin(), list.end());
   }
   for (const auto& c : all) c->close(code, reason);
+}
+
+void Hub::forEach(const std::function<void(const std::shared_ptr<Connection>&)>& visit) const {
+  std::vector<std::shared_ptr<Connection>> batch;
+  for (const auto& shard : shards_) {
+    {
+      std::lock_guard lock(shard.mutex);
+      for (const auto& [user, list] : shard.byUser)
+        batch.insert(batch.end(), list.begin(), list.end());
+    }
+    for (const auto& c : batch) visit(c);
+    batch.clear();
+  }
 }
 
 bool Hub::isOnline(const std::string& userId) const {

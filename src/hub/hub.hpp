@@ -3,6 +3,7 @@
 // different users do not contend; recipients are snapshotted under the shard lock and
 // sent to outside it.
 #include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,9 @@ class Hub {
   void closeToken(const std::string& userId, const std::string& tokenId, std::uint16_t code,
                   const std::string& reason);
   void closeAll(std::uint16_t code, const std::string& reason);
+  // Calls `visit` for every connection, outside the locks: one shard is snapshotted at a time,
+  // so a sweep over every connection neither blocks deliveries nor copies them all at once.
+  void forEach(const std::function<void(const std::shared_ptr<Connection>&)>& visit) const;
 
   bool isOnline(const std::string& userId) const;
   std::size_t connectionCount() const;

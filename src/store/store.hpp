@@ -40,6 +40,10 @@ class MessageStore {
 
   virtual ~MessageStore() = default;
   virtual void append(NewMessage message, AppendCallback done) = 0;
+  // Runs `begin` before and `end` after the callbacks of each committed batch, on the
+  // commit thread, so a caller can gather what the callbacks produce and hand it on once
+  // per batch. Set once, before the first append.
+  virtual void setBatchScope(std::function<void()> begin, std::function<void()> end) = 0;
   // Ascending seq. No cursor: the newest `limit`; `before`/`after` bound the window.
   virtual std::vector<Message> page(std::string_view conversationId, const PageQuery& q) = 0;
 };

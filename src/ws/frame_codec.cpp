@@ -1,5 +1,6 @@
 #include "ws/frame_codec.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 #include "chat/json_encode.hpp"
@@ -30,7 +31,10 @@ ClientFrame decodeClientFrame(std::string_view text) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 16;
-  json::value v = json::parse(text, ec, {}, options);
+  // Frames are small: parse into a stack buffer, spilling to the heap only for big ones.
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  json::value v = json::parse(text, ec, &arena, options);
   if (ec || !v.is_object()) throw FrameError{"invalid_frame", "a frame is one JSON object", {}};
   const auto& o = v.as_object();
   const auto* type = o.if_contains("type");

@@ -14,11 +14,12 @@ constexpr std::size_t kMaxCachedCounters = 100000;
 SqliteMessageStore::SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers)
     : writer_(writer), readers_(readers) {
   writer_.addBatchHooks({.beforeCommit = [this](SqliteDb& db) { flushBatch(db); },
-                         .afterRollback = [this] { forgetBatch(); }});
+                         .afterRollback = [this] { forgetBatch(); },
+                         .beforeCompletions = {},
+                         .afterCompletions = {}});
 }
 
-SqliteMessageStore::Counter& SqliteMessageStore::counterFor(SqliteDb& db,
-                                                           const NewMessage& draft) {
+SqliteMessageStore::Counter& SqliteMessageStore::counterFor(SqliteDb& db, const NewMessage& draft) {
   const auto& cid = draft.message.conversationId;
   auto it = counters_.find(cid);
   if (it != counters_.end()) return it->second;
@@ -124,6 +125,13 @@ void SqliteMessageStore::forgetBatch() {
   // The rolled-back counters may be ahead of the database: read them again.
   counters_.clear();
   senderMarkers_.clear();
+}
+
+void SqliteMessageStore::setBatchScope(std::function<void()> begin, std::function<void()> end) {
+  writer_.addBatchHooks({.beforeCommit = [](SqliteDb&) {},
+                         .afterRollback = [] {},
+                         .beforeCompletions = std::move(begin),
+                         .afterCompletions = std::move(end)});
 }
 
 void SqliteMessageStore::append(NewMessage message, AppendCallback done) {

@@ -3,10 +3,10 @@
 // and a few read-only connections for queries.
 #include <condition_variable>
 #include <map>
-#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "store/sqlite/sqlite_db.hpp"
@@ -58,6 +58,7 @@ class SqliteMessageStore final : public MessageStore {
  public:
   SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers);
   void append(NewMessage message, AppendCallback done) override;
+  void setBatchScope(std::function<void()> begin, std::function<void()> end) override;
   std::vector<Message> page(std::string_view conversationId, const PageQuery& q) override;
 
  private:

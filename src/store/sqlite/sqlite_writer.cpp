@@ -10,11 +10,13 @@ namespace gc::store::sqlite {
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch)
     : db_(std::move(db)), maxBatch_(maxBatch) {}
 
-SqliteWriter::~SqliteWriter() { drain(); }
+SqliteWriter::~SqliteWriter() {
+  drain();
+}
 
 void SqliteWriter::addBatchHooks(BatchHooks hooks) {
   std::lock_guard lock(mutex_);
-  hooks_.push_back(std::move(hooks));
+  addedHooks_.push_back(std::move(hooks));
 }
 
 void SqliteWriter::start() {
@@ -51,6 +53,9 @@ void SqliteWriter::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and nothing left to commit
+      // Hooks added since the last batch; hooks_ itself is the writer thread's alone.
+      for (auto& h : addedHooks_) hooks_.push_back(std::move(h));
+      addedHooks_.clear();
       // Take what has queued while the previous batch committed: that wait is the batching.
       while (!queue_.empty() && batch.size() < maxBatch_) {
         batch.push_back(std::move(queue_.front()));
@@ -81,6 +86,17 @@ void SqliteWriter::transaction(const std::function<void()>& body) {
 
 void SqliteWriter::commitBatch(std::deque<Op>& batch) {
   core::metrics().commitBatchSize.observe(static_cast<double>(batch.size()));
+  for (auto& h : hooks_) {
+    if (h.beforeCompletions) h.beforeCompletions();
+  }
+  struct AfterCompletions {
+    std::vector<BatchHooks>& hooks;
+    ~AfterCompletions() {
+      for (auto& h : hooks) {
+        if (h.afterCompletions) h.afterCompletions();
+      }
+    }
+  } after{hooks_};
   try {
     transaction([&] {
       for (auto& op : batch) op.apply(*db_);

@@ -32,12 +32,15 @@ class SqliteWriter {
   struct BatchHooks {
     std::function<void(SqliteDb&)> beforeCommit;
     std::function<void()> afterRollback;
+    // Around the completions of a batch (may be empty).
+    std::function<void()> beforeCompletions;
+    std::function<void()> afterCompletions;
   };
 
   SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch);
   ~SqliteWriter();
 
-  // Hooks are added before start(); the writer thread is the only one to call them.
+  // Any thread; the writer picks the hooks up before its next batch.
   void addBatchHooks(BatchHooks hooks);
   void start();
 
@@ -61,7 +64,8 @@ class SqliteWriter {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Op> queue_;
-  std::vector<BatchHooks> hooks_;
+  std::vector<BatchHooks> addedHooks_;  // guarded by mutex_
+  std::vector<BatchHooks> hooks_;       // writer thread only
   bool stopping_ = false;
   std::thread thread_;
 };

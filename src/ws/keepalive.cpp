@@ -1,0 +1,33 @@
+#include "ws/keepalive.hpp"
+
+namespace gc::ws {
+
+IdleAction idleAction(std::chrono::steady_clock::duration idle,
+                      std::chrono::milliseconds idleTimeout, bool pinged) {
+  if (idle >= idleTimeout && pinged) return IdleAction::Drop;
+  if (idle >= idleTimeout / 2 && !pinged) return IdleAction::Ping;
+  return IdleAction::None;
+}
+
+KeepAliveSweeper::KeepAliveSweeper(boost::asio::any_io_executor executor, hub::Hub& hub,
+                                   std::chrono::milliseconds idleTimeout)
+    : timer_(std::move(executor)), hub_(hub), idleTimeout_(idleTimeout) {}
+
+void KeepAliveSweeper::start() {
+  arm();
+}
+
+// Sweeping every half timeout pings a connection between 1/2 and 1 timeout after it went quiet
+// and drops it between 1 and 1.5 timeouts.
+void KeepAliveSweeper::arm() {
+  timer_.expires_after(idleTimeout_ / 2);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    // Aborted: the sweeper is being destroyed; `this` must not be touched.
+    if (ec) return;
+    const auto now = std::chrono::steady_clock::now();
+    hub_.forEach([&](const auto& connection) { connection->keepAlive(now, idleTimeout_); });
+    arm();
+  });
+}
+
+}  // namespace gc::ws
