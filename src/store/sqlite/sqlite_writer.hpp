@@ -1,8 +1,16 @@
 #pragma once
 // The one writer of a SQLite database. Every write becomes an Op on its queue; the writer
 // thread takes everything queued (up to a cap), applies it in one transaction and commits
-// once: group commit, so one fsync serves many sends. Completions run on the writer thread
-// after the commit, in queue order.
+// once: group commit.
+//
+// Durability is a pipeline of two threads. The writer commits with SQLite's
+// synchronous=NORMAL (the WAL is written, not yet fsynced) and hands the batch to the
+// syncer, then starts on the next batch at once. The syncer fdatasyncs the WAL, which makes
+// every batch committed before it durable, and only then runs their completions (acks and
+// fan-out), in commit order. So nothing is acknowledged or delivered before it is on disk,
+// as with synchronous=FULL, but the fsync of batch N overlaps the work of batch N+1.
+// (One difference: a reader connection can see a batch a few milliseconds before it is
+// durable; nothing is announced to clients before it is.)
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -10,6 +18,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -37,7 +46,8 @@ class SqliteWriter {
     std::function<void()> afterCompletions;
   };
 
-  SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch);
+  // `walPath` empty: no fsync before completions (synchronous=normal or off).
+  SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch, std::string walPath);
   ~SqliteWriter();
 
   // Any thread; the writer picks the hooks up before its next batch.
@@ -49,15 +59,26 @@ class SqliteWriter {
   template <class F>
   auto run(F apply) -> decltype(apply(std::declval<SqliteDb&>()));
 
-  // Commits what is queued, then stops the thread. Later submits fail with unavailable.
+  // Commits and syncs what is queued, runs its completions, then stops the threads. Later
+  // submits fail with unavailable.
   void drain();
 
  private:
+  using Hooks = std::shared_ptr<const std::vector<BatchHooks>>;
+  struct Committed {
+    std::deque<Op> ops;
+    std::vector<std::exception_ptr> errors;  // one per op, empty when it committed
+    Hooks hooks;                             // as they were when the batch committed
+  };
+
   void loop();
-  void commitBatch(std::deque<Op>& batch);
+  void syncLoop();
+  // Applies and commits; returns each op's error (all empty when the batch committed).
+  std::vector<std::exception_ptr> commitBatch(std::deque<Op>& batch);
+  void syncWal();
+  static void runCompletions(Committed& batch);
   // BEGIN IMMEDIATE, body, hooks, COMMIT; on failure ROLLBACK, hooks, rethrow.
   void transaction(const std::function<void()>& body);
-  static void complete(Op& op, std::exception_ptr error) noexcept;
 
   std::unique_ptr<SqliteDb> db_;
   std::size_t maxBatch_;
@@ -65,9 +86,16 @@ class SqliteWriter {
   std::condition_variable wake_;
   std::deque<Op> queue_;
   std::vector<BatchHooks> addedHooks_;  // guarded by mutex_
-  std::vector<BatchHooks> hooks_;       // writer thread only
+  Hooks hooks_;                         // writer thread only
   bool stopping_ = false;
   std::thread thread_;
+
+  std::string walPath_;
+  std::mutex syncMutex_;
+  std::condition_variable syncWake_;
+  std::deque<Committed> committed_;  // guarded by syncMutex_
+  bool syncStopping_ = false;
+  std::thread syncThread_;
 };
 
 template <class F>
