@@ -31,7 +31,7 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
 http::response<http::string_body> toBeast(Response r, unsigned version, bool keepAlive) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -273,7 +273,7 @@ struct HttpServer::Impl {
       socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
       asio::co_spawn(executor, serveConnection(std::move(socket), app, router),
-                     [](std::exception_ptr e) {
+                     [](const std::exception_ptr& e) {
                        if (!e) return;
                        try {
                          std::rethrow_exception(e);

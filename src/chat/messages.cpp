@@ -118,7 +118,7 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
   };
   store_.messages().append(
       std::move(draft), [this, participants = target.participants, done = std::move(done)](
-                            store::AppendResult result, std::exception_ptr error) {
+                            store::AppendResult result, const std::exception_ptr& error) {
         if (error) {
           done(SendOutcome{}, error);
           return;

@@ -21,7 +21,7 @@ struct Config {
   std::string logFormat = "text";
   std::string logLevel = "info";
   std::size_t maxBodyBytes = 1 << 20;
-  std::size_t wsFrameLimit = 64 * 1024;
+  std::size_t wsFrameLimit = std::size_t{64} * 1024;
   std::size_t wsQueueBytes = 4 << 20;
   int wsIdleTimeoutSeconds = 60;
   int tokenTtlSeconds = 7 * 24 * 3600;

@@ -9,8 +9,8 @@ namespace gc::core {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, std::string code, std::string message)
-      : std::runtime_error(std::move(message)), status_(status), code_(std::move(code)) {}
+  ApiError(int status, std::string code, const std::string& message)
+      : std::runtime_error(message), status_(status), code_(std::move(code)) {}
 
   int status() const noexcept { return status_; }
   const std::string& code() const noexcept { return code_; }
@@ -24,20 +24,20 @@ class ApiError : public std::runtime_error {
 inline ApiError invalidField(std::string_view field, std::string_view why) {
   return ApiError(400, "invalid_request", std::string(field) + ": " + std::string(why));
 }
-inline ApiError unauthorized(std::string message = "authentication required") {
-  return ApiError(401, "unauthorized", std::move(message));
+inline ApiError unauthorized(const std::string& message = "authentication required") {
+  return ApiError(401, "unauthorized", message);
 }
-inline ApiError forbidden(std::string message = "you are not allowed to do this") {
-  return ApiError(403, "forbidden", std::move(message));
+inline ApiError forbidden(const std::string& message = "you are not allowed to do this") {
+  return ApiError(403, "forbidden", message);
 }
-inline ApiError notFound(std::string message = "not found") {
-  return ApiError(404, "not_found", std::move(message));
+inline ApiError notFound(const std::string& message = "not found") {
+  return ApiError(404, "not_found", message);
 }
-inline ApiError conflict(std::string code, std::string message) {
-  return ApiError(409, std::move(code), std::move(message));
+inline ApiError conflict(std::string code, const std::string& message) {
+  return ApiError(409, std::move(code), message);
 }
-inline ApiError unavailable(std::string message = "service unavailable") {
-  return ApiError(503, "unavailable", std::move(message));
+inline ApiError unavailable(const std::string& message = "service unavailable") {
+  return ApiError(503, "unavailable", message);
 }
 
 }  // namespace gc::core

@@ -1,8 +1,8 @@
 #include "main/server.hpp"
 
+#include <malloc.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
-#include <malloc.h>
 #include <sys/stat.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -94,7 +94,7 @@ std::string loadOrCreateJwtSecret(const core::Config& config) {
   return secret;
 }
 
-int run(core::Config config) {
+int run(const core::Config& config) {
   // glibc returns freed heap to the kernel above 128 KiB by default; SQLite's per-statement
   // savepoint allocations made the writer thread trim and re-fault its heap on every
   // statement (a third of its time, measured with perf). Keep the memory instead.

@@ -220,7 +220,7 @@ Event FrameParser::controlFrame(std::string_view payload) {
 // frameSize_ - remaining_ is the payload offset it starts at (§5.3).
 void FrameParser::unmask(std::span<char> data) const {
   const auto offset = static_cast<std::size_t>(frameSize_ - remaining_);
-  std::array<std::uint8_t, 8> key;
+  std::array<std::uint8_t, 8> key{};
   for (std::size_t i = 0; i < key.size(); ++i) key[i] = mask_[(offset + i) & 3];
   std::size_t i = 0;
   if (data.size() >= 8) {

@@ -9,9 +9,9 @@ IdleAction idleAction(std::chrono::steady_clock::duration idle,
   return IdleAction::None;
 }
 
-KeepAliveSweeper::KeepAliveSweeper(boost::asio::any_io_executor executor, hub::Hub& hub,
+KeepAliveSweeper::KeepAliveSweeper(const boost::asio::any_io_executor& executor, hub::Hub& hub,
                                    std::chrono::milliseconds idleTimeout)
-    : timer_(std::move(executor)), hub_(hub), idleTimeout_(idleTimeout) {}
+    : timer_(executor), hub_(hub), idleTimeout_(idleTimeout) {}
 
 void KeepAliveSweeper::start() {
   arm();

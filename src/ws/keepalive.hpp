@@ -20,7 +20,7 @@ IdleAction idleAction(std::chrono::steady_clock::duration idle,
 
 class KeepAliveSweeper {
  public:
-  KeepAliveSweeper(boost::asio::any_io_executor executor, hub::Hub& hub,
+  KeepAliveSweeper(const boost::asio::any_io_executor& executor, hub::Hub& hub,
                    std::chrono::milliseconds idleTimeout);
   void start();
 

@@ -304,25 +304,25 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   void submit(const chat::Target& target, chat::SendRequest request) {
     const std::string ref = request.clientMsgId;
     try {
-      app_.messages.send(
-          userId(), target, std::move(request),
-          [self = shared_from_this(), ref](chat::SendOutcome outcome, std::exception_ptr error) {
-            // On the store's commit thread, inside the batch's Outbox: the ack joins this
-            // connection's other frames of the batch in one hand-over.
-            if (error) {
-              hub::Outbox::send(self,
-                                std::make_shared<const std::string>(errorFrameFor(error, ref)));
-              return;
-            }
-            hub::Outbox::send(self, std::make_shared<const std::string>(
-                                        encodeAckFrame(ref, outcome.messageJson)));
-          });
+      app_.messages.send(userId(), target, std::move(request),
+                         [self = shared_from_this(), ref](const chat::SendOutcome& outcome,
+                                                          const std::exception_ptr& error) {
+                           // On the store's commit thread, inside the batch's Outbox: the ack joins
+                           // this connection's other frames of the batch in one hand-over.
+                           if (error) {
+                             hub::Outbox::send(self, std::make_shared<const std::string>(
+                                                         errorFrameFor(error, ref)));
+                             return;
+                           }
+                           hub::Outbox::send(self, std::make_shared<const std::string>(
+                                                       encodeAckFrame(ref, outcome.messageJson)));
+                         });
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), ref);
     }
   }
 
-  static std::string errorFrameFor(std::exception_ptr error, const std::string& ref) {
+  static std::string errorFrameFor(const std::exception_ptr& error, const std::string& ref) {
     try {
       std::rethrow_exception(error);
     } catch (const core::ApiError& e) {

@@ -140,7 +140,7 @@ void SqliteMessageStore::append(NewMessage message, AppendCallback done) {
   writer_.submit(SqliteWriter::Op{
       .apply = [this, draft, result](SqliteDb& db) { *result = applyAppend(db, *draft); },
       .complete =
-          [result, done = std::move(done)](std::exception_ptr error) {
+          [result, done = std::move(done)](const std::exception_ptr& error) {
             if (!error && !result->duplicate) {
               core::metrics().messagesCommitted.fetch_add(1, std::memory_order_relaxed);
             }

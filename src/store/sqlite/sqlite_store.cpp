@@ -30,11 +30,9 @@ namespace {
 std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions& options) {
   auto db = std::make_unique<SqliteDb>(path, false);
   db->exec("PRAGMA journal_mode = WAL");
-  if (options.synchronous == "full") {
-    // Durability comes from the writer's own WAL fsync before any completion (see
-    // sqlite_writer.hpp); SQLite itself then need not sync inside COMMIT.
-    db->exec("PRAGMA synchronous = NORMAL");
-  } else if (options.synchronous == "normal") {
+  if (options.synchronous == "full" || options.synchronous == "normal") {
+    // For "full", durability comes from the writer's own WAL fsync before any completion
+    // (see sqlite_writer.hpp): SQLite itself need not sync inside COMMIT.
     db->exec("PRAGMA synchronous = NORMAL");
   } else if (options.synchronous == "off") {
     db->exec("PRAGMA synchronous = OFF");
