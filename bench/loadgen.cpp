@@ -789,8 +789,136 @@ bool parse_hex_id(std::string_view id, unsigned __int128& out) {
   return true;
 }
 
+// The fields of an `ack` or `message` frame the dm scenario checks.
+struct DmFields {
+  std::string_view type;
+  std::string_view ack_cmid;  // ack: top-level clientMsgId
+  std::string_view id, conv, from, body, cmid;
+  std::int64_t seq = -1;
+};
+
+// The value of the first `"key":"…"` at or after `from`, when it has no escapes.
+std::string_view scan_string(std::string_view text, std::string_view quoted_key, std::size_t from) {
+  const auto k = text.find(quoted_key, from);
+  if (k == std::string_view::npos) return {};
+  const auto v = k + quoted_key.size();
+  const auto e = text.find('"', v);
+  if (e == std::string_view::npos || text.substr(v, e - v).find('\\') != std::string_view::npos)
+    return {};
+  return text.substr(v, e - v);
+}
+
+// Fast path for the frames that arrive three times per message: plain string searches over
+// the server's compact JSON instead of a full parse. Anything it is not sure of (another
+// frame type, escapes in a value, a missing field) returns false and takes the parser.
+bool scan_dm_frame(std::string_view text, DmFields& f) {
+  constexpr std::string_view kType = R"({"type":")";
+  if (!text.starts_with(kType)) return false;
+  const auto te = text.find('"', kType.size());
+  if (te == std::string_view::npos) return false;
+  f.type = text.substr(kType.size(), te - kType.size());
+  std::size_t msg = 0;
+  if (f.type == "ack") {
+    f.ack_cmid = scan_string(text, R"("clientMsgId":")", te);
+    msg = text.find(R"("message":{)", te);
+    return !f.ack_cmid.empty() && msg != std::string_view::npos;
+  }
+  if (f.type != "message") return false;
+  msg = text.find(R"("message":{)", te);
+  if (msg == std::string_view::npos) return false;
+  f.id = scan_string(text, R"("id":")", msg);
+  f.conv = scan_string(text, R"("conversationId":")", msg);
+  f.from = scan_string(text, R"("from":")", msg);
+  f.body = scan_string(text, R"("body":")", msg);
+  f.cmid = scan_string(text, R"("clientMsgId":")", msg);
+  const auto sk = text.find(R"("seq":)", msg);
+  if (sk == std::string_view::npos || f.id.empty() || f.conv.empty() || f.from.empty())
+    return false;
+  std::uint64_t seq = 0;
+  std::size_t p = sk + 6, q = p;
+  while (q < text.size() && text[q] >= '0' && text[q] <= '9') ++q;
+  if (q == p || !parse_u64(text.substr(p, q - p), seq)) return false;
+  f.seq = std::int64_t(seq);
+  return true;
+}
+
+void dm_on_ack(DmState& d, std::string_view cmid, Clock::time_point now, bool in_window) {
+  std::uint64_t ctr = 0;
+  if (cmid.size() <= d.cmid_prefix.size() ||
+      cmid.substr(0, d.cmid_prefix.size()) != d.cmid_prefix ||
+      !parse_u64(cmid.substr(d.cmid_prefix.size()), ctr)) {
+    ++d.unknown_acks;
+    return;
+  }
+  auto it = d.inflight_map.find(ctr);
+  if (it == d.inflight_map.end()) {
+    ++d.unknown_acks;  // duplicate ack, or an ack for something never sent
+    return;
+  }
+  if (in_window) {
+    ++d.acks_window;
+    d.ack_lat.add(micros_between(it->second, now));
+  }
+  d.inflight_map.erase(it);
+  d.inflight = d.inflight_map.size();
+  d.acked.push_back(ctr);
+  ++d.acked_total;
+  d.wake.cancel();
+}
+
+void dm_on_message(DmState& d, const DmFields& m, Clock::time_point now, bool in_window) {
+  unsigned __int128 hex_id = 0;
+  const bool fresh = parse_hex_id(m.id, hex_id) ? d.seen_hex_ids.insert(hex_id).second
+                                                : d.seen_other_ids.emplace(m.id).second;
+  if (!fresh) {
+    ++d.duplicates;
+    return;
+  }
+  auto ls = std::find_if(d.last_seq.begin(), d.last_seq.end(),
+                         [&](const auto& e) { return e.first == m.conv; });
+  if (ls == d.last_seq.end()) {
+    d.last_seq.emplace_back(std::string(m.conv), m.seq);
+  } else if (m.seq <= ls->second) {
+    ++d.order_violations;
+  } else {
+    if (m.seq != ls->second + 1) ++d.seq_gaps;
+    ls->second = m.seq;
+  }
+  if (m.from == d.self_id) {
+    ++d.own_echo;
+    return;
+  }
+  std::uint64_t idx = 0, ctr = 0;
+  std::int64_t ns = 0;
+  if (!parse_body(m.body, idx, ctr, ns) || idx != d.peer) {
+    ++d.foreign;
+    return;
+  }
+  if (!d.cmid_echoed && !m.cmid.empty()) d.cmid_echoed = true;
+  if (ctr >= d.got_from_peer.size())
+    d.got_from_peer.resize(std::max<std::size_t>(ctr + 1, d.got_from_peer.size() * 2), 0);
+  d.got_from_peer[ctr] = 1;
+  ++d.delivered_total;
+  if (in_window) {
+    ++d.dlv_window;
+    auto sent_at = Clock::time_point(
+        std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
+    d.dlv_lat.add(micros_between(sent_at, now));
+  }
+}
+
 void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
   const auto now = Clock::now();
+  const bool in_window = now >= c.t_meas0 && now < c.t_meas1;
+  if (DmFields fast; w.dm && scan_dm_frame(text, fast)) {
+    if (fast.type == "ack") {
+      dm_on_ack(*w.dm, fast.ack_cmid, now, in_window);
+    } else {
+      dm_on_message(*w.dm, fast, now, in_window);
+    }
+    return;
+  }
+
   alignas(16) unsigned char arena[8192];
   json::monotonic_resource mr(arena, sizeof arena);
   Frame f;
@@ -817,34 +945,11 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
     return;
   }
   DmState& d = *w.dm;
-  const bool in_window = now >= c.t_meas0 && now < c.t_meas1;
 
   if (f.type == "ack") {
-    std::string_view cmid = str_field(*f.obj, "clientMsgId");
-    std::uint64_t ctr = 0;
-    if (cmid.size() <= d.cmid_prefix.size() ||
-        cmid.substr(0, d.cmid_prefix.size()) != d.cmid_prefix ||
-        !parse_u64(cmid.substr(d.cmid_prefix.size()), ctr)) {
-      ++d.unknown_acks;
-      return;
-    }
-    auto it = d.inflight_map.find(ctr);
-    if (it == d.inflight_map.end()) {
-      ++d.unknown_acks;  // duplicate ack, or an ack for something never sent
-      return;
-    }
-    if (in_window) {
-      ++d.acks_window;
-      d.ack_lat.add(micros_between(it->second, now));
-    }
-    d.inflight_map.erase(it);
-    d.inflight = d.inflight_map.size();
-    d.acked.push_back(ctr);
-    ++d.acked_total;
-    d.wake.cancel();
+    dm_on_ack(d, str_field(*f.obj, "clientMsgId"), now, in_window);
     return;
   }
-
   if (f.type == "message") {
     const json::value* mv = f.obj->if_contains("message");
     if (!mv || !mv->is_object()) {
@@ -852,50 +957,18 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
       return;
     }
     const json::object& m = mv->as_object();
-    std::string_view id = str_field(m, "id");
-    unsigned __int128 hex_id = 0;
-    const bool fresh = parse_hex_id(id, hex_id) ? d.seen_hex_ids.insert(hex_id).second
-                                                : d.seen_other_ids.emplace(id).second;
-    if (!fresh) {
-      ++d.duplicates;
-      return;
-    }
-    std::string_view conv = str_field(m, "conversationId");
     const json::value* seqv = m.if_contains("seq");
-    std::int64_t seq = seqv && seqv->is_int64()    ? seqv->as_int64()
-                       : seqv && seqv->is_uint64() ? std::int64_t(seqv->as_uint64())
-                                                   : -1;
-    auto ls = std::find_if(d.last_seq.begin(), d.last_seq.end(),
-                           [&](const auto& e) { return e.first == conv; });
-    if (ls == d.last_seq.end()) {
-      d.last_seq.emplace_back(std::string(conv), seq);
-    } else if (seq <= ls->second) {
-      ++d.order_violations;
-    } else {
-      if (seq != ls->second + 1) ++d.seq_gaps;
-      ls->second = seq;
-    }
-    if (str_field(m, "from") == d.self_id) {
-      ++d.own_echo;
-      return;
-    }
-    std::uint64_t idx = 0, ctr = 0;
-    std::int64_t ns = 0;
-    if (!parse_body(str_field(m, "body"), idx, ctr, ns) || idx != d.peer) {
-      ++d.foreign;
-      return;
-    }
-    if (!d.cmid_echoed && !str_field(m, "clientMsgId").empty()) d.cmid_echoed = true;
-    if (ctr >= d.got_from_peer.size())
-      d.got_from_peer.resize(std::max<std::size_t>(ctr + 1, d.got_from_peer.size() * 2), 0);
-    d.got_from_peer[ctr] = 1;
-    ++d.delivered_total;
-    if (in_window) {
-      ++d.dlv_window;
-      auto sent_at = Clock::time_point(
-          std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
-      d.dlv_lat.add(micros_between(sent_at, now));
-    }
+    DmFields fields;
+    fields.type = f.type;
+    fields.id = str_field(m, "id");
+    fields.conv = str_field(m, "conversationId");
+    fields.from = str_field(m, "from");
+    fields.body = str_field(m, "body");
+    fields.cmid = str_field(m, "clientMsgId");
+    fields.seq = seqv && seqv->is_int64()    ? seqv->as_int64()
+                 : seqv && seqv->is_uint64() ? std::int64_t(seqv->as_uint64())
+                                             : -1;
+    dm_on_message(d, fields, now, in_window);
     return;
   }
   ++w.other_frames;
