@@ -79,6 +79,17 @@ void Hub::forEach(const std::function<void(const std::shared_ptr<Connection>&)>&
   }
 }
 
+void Hub::clear() {
+  for (auto& shard : shards_) {
+    std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> gone;
+    {
+      std::lock_guard lock(shard.mutex);
+      gone.swap(shard.byUser);
+    }
+    // `gone` is destroyed outside the lock: a session's destructor may call back into the hub.
+  }
+}
+
 bool Hub::isOnline(const std::string& userId) const {
   const auto& shard = shardFor(userId);
   std::lock_guard lock(shard.mutex);

@@ -25,6 +25,9 @@ class Hub {
   void closeToken(const std::string& userId, const std::string& tokenId, std::uint16_t code,
                   const std::string& reason);
   void closeAll(std::uint16_t code, const std::string& reason);
+  // Forgets every connection. At exit, before the io_context goes: the sessions (and their
+  // sockets) must not outlive the services they were created with.
+  void clear();
   // Calls `visit` for every connection, outside the locks: one shard is snapshotted at a time,
   // so a sweep over every connection neither blocks deliveries nor copies them all at once.
   void forEach(const std::function<void(const std::shared_ptr<Connection>&)>& visit) const;

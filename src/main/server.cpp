@@ -140,6 +140,7 @@ int run(const core::Config& config) {
   for (auto& t : workers) t.join();
   blocking.join();
   hashing.join();
+  hub.clear();  // sessions and their sockets go while the io_context still exists
   return 0;
 }
 
