@@ -4,6 +4,7 @@
 // the caller.
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,9 @@ namespace gc::hub {
 
 class Connection {
  public:
-  Connection(std::string userId, std::string tokenId)
-      : userId_(std::move(userId)), tokenId_(std::move(tokenId)) {}
+  Connection(std::string userId, std::string tokenId,
+             std::int64_t tokenExpiresAt = std::numeric_limits<std::int64_t>::max())
+      : userId_(std::move(userId)), tokenId_(std::move(tokenId)), tokenExpiresAt_(tokenExpiresAt) {}
   virtual ~Connection() = default;
 
   virtual void send(broker::SharedFrame frame) = 0;
@@ -31,10 +33,13 @@ class Connection {
 
   const std::string& userId() const { return userId_; }
   const std::string& tokenId() const { return tokenId_; }
+  // Unix seconds: the connection lives no longer than the token it was opened with.
+  std::int64_t tokenExpiresAt() const { return tokenExpiresAt_; }
 
  private:
   std::string userId_;
   std::string tokenId_;
+  std::int64_t tokenExpiresAt_;
 };
 
 }  // namespace gc::hub

@@ -25,7 +25,17 @@ void KeepAliveSweeper::arm() {
     // Aborted: the sweeper is being destroyed; `this` must not be touched.
     if (ec) return;
     const auto now = std::chrono::steady_clock::now();
-    hub_.forEach([&](const auto& connection) { connection->keepAlive(now, idleTimeout_); });
+    const auto nowUnix = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    hub_.forEach([&](const auto& connection) {
+      // A session ends with its token, also on an open socket (OWASP WebSocket cheat sheet).
+      if (nowUnix >= connection->tokenExpiresAt()) {
+        connection->close(1008, "token expired");
+      } else {
+        connection->keepAlive(now, idleTimeout_);
+      }
+    });
     arm();
   });
 }

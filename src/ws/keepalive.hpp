@@ -2,6 +2,8 @@
 // Keep-alive for every WebSocket with one timer instead of one per connection: every half
 // idle timeout the sweeper asks each connection of the hub to check itself (ping when quiet,
 // drop when its ping went unanswered), which finds half-open connections whose peer vanished.
+// The same sweep closes connections whose token has expired (1008), so a session ends with
+// its token within half an idle timeout.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>

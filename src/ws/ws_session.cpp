@@ -79,7 +79,7 @@ struct Outgoing {
 class Session final : public hub::Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(api::App& app, tcp::socket socket, chat::Claims claims)
-      : hub::Connection(std::move(claims.sub), std::move(claims.jti)),
+      : hub::Connection(std::move(claims.sub), std::move(claims.jti), claims.exp),
         app_(app),
         socket_(std::move(socket)),
         parser_(app.config.wsFrameLimit) {}

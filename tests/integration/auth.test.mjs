@@ -288,6 +288,27 @@ describe('logout', () => {
     ws2.close();
   });
 
+  it('an open WebSocket is closed (1008) once its token expires', { timeout: 30_000 }, async () => {
+    // A 2 s idle timeout makes the sweep that enforces expiry run every second.
+    const s = await startServer({ args: ['--ws-idle-timeout', '2'] });
+    try {
+      const a = await register(s);
+      const key = hmacKeyFor(a.token, s.jwtSecret);
+      assert.ok(key, 'cannot sign tokens with --jwt-secret');
+      const { header, payload } = decodeJwt(a.token);
+      const now = Math.floor(Date.now() / 1000);
+      const exp = now + 3;
+      const shortLived = signJwt(header, { ...payload, iat: now, exp }, key);
+      const ws = await connectWs(s, { token: shortLived });
+      await ws.sync(); // open and answering while the token is valid
+      const closed = await withTimeout(ws.closed, 10_000, 'close after the token expired');
+      assert.equal(closed.code, 1008);
+      assert.ok(Date.now() / 1000 >= exp, 'closed before the token expired');
+    } finally {
+      await s.cleanup();
+    }
+  });
+
   it('revocation survives a restart; other tokens keep working', { timeout: 40_000 }, async () => {
     const s = await startServer();
     try {
