@@ -817,14 +817,14 @@ bool scan_dm_frame(std::string_view text, DmFields& f) {
   const auto te = text.find('"', kType.size());
   if (te == std::string_view::npos) return false;
   f.type = text.substr(kType.size(), te - kType.size());
-  std::size_t msg = 0;
   if (f.type == "ack") {
     f.ack_cmid = scan_string(text, R"("clientMsgId":")", te);
-    msg = text.find(R"("message":{)", te);
-    return !f.ack_cmid.empty() && msg != std::string_view::npos;
+    if (f.ack_cmid.empty()) return false;
+  } else if (f.type != "message") {
+    return false;
   }
-  if (f.type != "message") return false;
-  msg = text.find(R"("message":{)", te);
+  // Both carry the message: an ack is how the sending connection learns its own message.
+  const auto msg = text.find(R"("message":{)", te);
   if (msg == std::string_view::npos) return false;
   f.id = scan_string(text, R"("id":")", msg);
   f.conv = scan_string(text, R"("conversationId":")", msg);
@@ -842,7 +842,23 @@ bool scan_dm_frame(std::string_view text, DmFields& f) {
   return true;
 }
 
-void dm_on_ack(DmState& d, std::string_view cmid, Clock::time_point now, bool in_window) {
+// One connection learns a conversation's messages in seq order, its own (acks) and the
+// others' (message frames) interleaved: any step back is an order violation.
+void track_seq(DmState& d, std::string_view conv, std::int64_t seq) {
+  auto ls = std::find_if(d.last_seq.begin(), d.last_seq.end(),
+                         [&](const auto& e) { return e.first == conv; });
+  if (ls == d.last_seq.end()) {
+    d.last_seq.emplace_back(std::string(conv), seq);
+  } else if (seq <= ls->second) {
+    ++d.order_violations;
+  } else {
+    if (seq != ls->second + 1) ++d.seq_gaps;
+    ls->second = seq;
+  }
+}
+
+void dm_on_ack(DmState& d, const DmFields& m, Clock::time_point now, bool in_window) {
+  const std::string_view cmid = m.ack_cmid;
   std::uint64_t ctr = 0;
   if (cmid.size() <= d.cmid_prefix.size() ||
       cmid.substr(0, d.cmid_prefix.size()) != d.cmid_prefix ||
@@ -860,6 +876,7 @@ void dm_on_ack(DmState& d, std::string_view cmid, Clock::time_point now, bool in
     d.ack_lat.add(micros_between(it->second, now));
   }
   d.inflight_map.erase(it);
+  track_seq(d, m.conv, m.seq);
   d.inflight = d.inflight_map.size();
   d.acked.push_back(ctr);
   ++d.acked_total;
@@ -874,16 +891,7 @@ void dm_on_message(DmState& d, const DmFields& m, Clock::time_point now, bool in
     ++d.duplicates;
     return;
   }
-  auto ls = std::find_if(d.last_seq.begin(), d.last_seq.end(),
-                         [&](const auto& e) { return e.first == m.conv; });
-  if (ls == d.last_seq.end()) {
-    d.last_seq.emplace_back(std::string(m.conv), m.seq);
-  } else if (m.seq <= ls->second) {
-    ++d.order_violations;
-  } else {
-    if (m.seq != ls->second + 1) ++d.seq_gaps;
-    ls->second = m.seq;
-  }
+  track_seq(d, m.conv, m.seq);
   if (m.from == d.self_id) {
     ++d.own_echo;
     return;
@@ -912,7 +920,7 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
   const bool in_window = now >= c.t_meas0 && now < c.t_meas1;
   if (DmFields fast; w.dm && scan_dm_frame(text, fast)) {
     if (fast.type == "ack") {
-      dm_on_ack(*w.dm, fast.ack_cmid, now, in_window);
+      dm_on_ack(*w.dm, fast, now, in_window);
     } else {
       dm_on_message(*w.dm, fast, now, in_window);
     }
@@ -946,32 +954,33 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
   }
   DmState& d = *w.dm;
 
+  if (f.type != "ack" && f.type != "message") {
+    ++w.other_frames;
+    return;
+  }
+  const json::value* mv = f.obj->if_contains("message");
+  if (!mv || !mv->is_object()) {
+    ++w.other_frames;
+    return;
+  }
+  const json::object& m = mv->as_object();
+  const json::value* seqv = m.if_contains("seq");
+  DmFields fields;
+  fields.type = f.type;
+  fields.ack_cmid = str_field(*f.obj, "clientMsgId");
+  fields.id = str_field(m, "id");
+  fields.conv = str_field(m, "conversationId");
+  fields.from = str_field(m, "from");
+  fields.body = str_field(m, "body");
+  fields.cmid = str_field(m, "clientMsgId");
+  fields.seq = seqv && seqv->is_int64()    ? seqv->as_int64()
+               : seqv && seqv->is_uint64() ? std::int64_t(seqv->as_uint64())
+                                           : -1;
   if (f.type == "ack") {
-    dm_on_ack(d, str_field(*f.obj, "clientMsgId"), now, in_window);
-    return;
-  }
-  if (f.type == "message") {
-    const json::value* mv = f.obj->if_contains("message");
-    if (!mv || !mv->is_object()) {
-      ++w.other_frames;
-      return;
-    }
-    const json::object& m = mv->as_object();
-    const json::value* seqv = m.if_contains("seq");
-    DmFields fields;
-    fields.type = f.type;
-    fields.id = str_field(m, "id");
-    fields.conv = str_field(m, "conversationId");
-    fields.from = str_field(m, "from");
-    fields.body = str_field(m, "body");
-    fields.cmid = str_field(m, "clientMsgId");
-    fields.seq = seqv && seqv->is_int64()    ? seqv->as_int64()
-                 : seqv && seqv->is_uint64() ? std::int64_t(seqv->as_uint64())
-                                             : -1;
+    dm_on_ack(d, fields, now, in_window);
+  } else {
     dm_on_message(d, fields, now, in_window);
-    return;
   }
-  ++w.other_frames;
 }
 
 awaitable<void> dm_writer(Ctx& c, Conn& w) {

@@ -2,6 +2,7 @@
 // The Broker carries events between server instances: what one instance commits, every
 // instance delivers to its own connections. The in-process broker serves one machine; a
 // Redis broker (scale-out) implements the same interface.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -11,10 +12,12 @@ namespace gc::broker {
 
 using SharedFrame = std::shared_ptr<const std::string>;
 
-// One encoded frame for every open connection of these users.
+// One encoded frame for every open connection of these users, but the one it came from
+// (a sender's own connection has its `ack`, which carries the message).
 struct Delivery {
   std::vector<std::string> userIds;
   SharedFrame frame;
+  std::uint64_t exceptConnection = 0;  // hub::Connection::id(); 0: none
 };
 
 class Broker {

@@ -117,8 +117,9 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
       .participants = target.participants,
   };
   store_.messages().append(
-      std::move(draft), [this, participants = target.participants, done = std::move(done)](
-                            store::AppendResult result, const std::exception_ptr& error) {
+      std::move(draft),
+      [this, participants = target.participants, origin = request.originConnection,
+       done = std::move(done)](store::AppendResult result, const std::exception_ptr& error) {
         if (error) {
           done(SendOutcome{}, error);
           return;
@@ -131,7 +132,8 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
           auto frame = std::make_shared<std::string>();
           frame->reserve(outcome.messageJson.size() + 32);
           frame->append(R"({"type":"message","message":)").append(outcome.messageJson).append("}");
-          broker_.publish(broker::Delivery{.userIds = participants, .frame = std::move(frame)});
+          broker_.publish(broker::Delivery{
+              .userIds = participants, .frame = std::move(frame), .exceptConnection = origin});
         }
         done(std::move(outcome), nullptr);
       });
@@ -151,7 +153,8 @@ std::int64_t MessageService::markRead(const std::string& userId, const Target& t
   appendJsonString(frame, userId);
   frame += ",\"seq\":" + std::to_string(marker) + "}";
   broker_.publish(broker::Delivery{.userIds = target.participants,
-                                   .frame = std::make_shared<std::string>(std::move(frame))});
+                                   .frame = std::make_shared<std::string>(std::move(frame)),
+                                   .exceptConnection = 0});
   return marker;
 }
 

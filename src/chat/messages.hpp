@@ -24,6 +24,9 @@ struct SendRequest {
   // How the client spelled the type field, for error messages: `msgType` on the
   // WebSocket, `type` on REST.
   std::string_view typeField = "msgType";
+  // The WebSocket connection the send came on (hub::Connection::id()): it gets the ack, and
+  // no `message` frame. 0 for REST.
+  std::uint64_t originConnection = 0;
 };
 
 // An authorized conversation, from one user's point of view.

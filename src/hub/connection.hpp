@@ -2,6 +2,7 @@
 // What the hub knows of a connection: whose it is, and how to hand it a frame, close it or
 // check that it is still alive. Implementations queue and return at once; they never block
 // the caller.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -16,7 +17,10 @@ class Connection {
  public:
   Connection(std::string userId, std::string tokenId,
              std::int64_t tokenExpiresAt = std::numeric_limits<std::int64_t>::max())
-      : userId_(std::move(userId)), tokenId_(std::move(tokenId)), tokenExpiresAt_(tokenExpiresAt) {}
+      : userId_(std::move(userId)),
+        tokenId_(std::move(tokenId)),
+        tokenExpiresAt_(tokenExpiresAt),
+        id_(nextId_.fetch_add(1, std::memory_order_relaxed)) {}
   virtual ~Connection() = default;
 
   virtual void send(broker::SharedFrame frame) = 0;
@@ -35,11 +39,15 @@ class Connection {
   const std::string& tokenId() const { return tokenId_; }
   // Unix seconds: the connection lives no longer than the token it was opened with.
   std::int64_t tokenExpiresAt() const { return tokenExpiresAt_; }
+  // Unique in this process, never 0.
+  std::uint64_t id() const { return id_; }
 
  private:
   std::string userId_;
   std::string tokenId_;
   std::int64_t tokenExpiresAt_;
+  std::uint64_t id_;
+  static inline std::atomic<std::uint64_t> nextId_{1};
 };
 
 }  // namespace gc::hub

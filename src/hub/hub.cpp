@@ -43,6 +43,7 @@ void Hub::deliver(const broker::Delivery& delivery) {
   std::uint64_t sent = 0;
   for (const auto& user : delivery.userIds) {
     for (const auto& c : snapshot(user)) {
+      if (c->id() == delivery.exceptConnection) continue;
       Outbox::send(c, delivery.frame);
       ++sent;
     }

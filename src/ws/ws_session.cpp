@@ -265,6 +265,7 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   }
 
   void handleSend(chat::SendRequest request) {
+    request.originConnection = id();  // this connection gets the ack instead of the message
     std::optional<chat::Target> target;
     try {
       target = app_.messages.authorizeCached(userId(), request.conversationId);
@@ -344,7 +345,8 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       app_.broker.publish(
           broker::Delivery{.userIds = std::move(others),
                            .frame = std::make_shared<const std::string>(encodeTypingFrame(
-                               frame.conversationId, userId(), frame.typingState))});
+                               frame.conversationId, userId(), frame.typingState)),
+                           .exceptConnection = 0});
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), {});
     }

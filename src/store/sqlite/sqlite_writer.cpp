@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -66,6 +67,12 @@ void SqliteWriter::drain() {
 }
 
 void SqliteWriter::loop() {
+  // Every commit goes through this one thread: when it waits for a core, every send waits.
+  // A higher CFS weight (nice -5) lets it run as soon as it is runnable; without the
+  // privilege to raise it (not root) it simply keeps the default.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), -5) != 0) {
+    spdlog::debug("store writer keeps its default priority: {}", std::strerror(errno));
+  }
   std::deque<Op> batch;
   for (;;) {
     {
