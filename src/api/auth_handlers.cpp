@@ -14,7 +14,7 @@ using boost::asio::awaitable;
 
 Response signedInResponse(App& app, int status, const chat::SignedIn& s) {
   std::string body = "{\"user\":" + ownUser(app, s.user) + ",\"token\":";
-  chat::appendJsonString(body, s.token);
+  core::appendJsonString(body, s.token);
   body += '}';
   auto r = Response::json(status, std::move(body));
   r.headers.emplace_back("Set-Cookie", "gc_token=" + s.token +

@@ -79,7 +79,7 @@ void addConversationRoutes(Router& router, App& app) {
                    if (!first) body += ',';
                    first = false;
                    body += "{\"id\":";
-                   chat::appendJsonString(body, c.id);
+                   core::appendJsonString(body, c.id);
                    body += ",\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer);
                    body += ",\"lastMessage\":";
                    body += c.lastMessage ? chat::encodeMessage(*c.lastMessage) : "null";

@@ -1,6 +1,6 @@
 #include "api/router.hpp"
 
-#include "chat/json_encode.hpp"
+#include "core/json_string.hpp"
 
 namespace gc::api {
 
@@ -61,9 +61,9 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
 
 Response errorResponse(int status, std::string_view code, std::string_view message) {
   std::string body = "{\"error\":{\"code\":";
-  chat::appendJsonString(body, code);
+  core::appendJsonString(body, code);
   body += ",\"message\":";
-  chat::appendJsonString(body, message);
+  core::appendJsonString(body, message);
   body += "}}";
   return Response::json(status, std::move(body));
 }

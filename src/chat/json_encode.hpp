@@ -4,12 +4,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_string.hpp"
 #include "store/types.hpp"
 
 namespace gc::chat {
-
-// Appends `s` as a JSON string literal (quotes included).
-void appendJsonString(std::string& out, std::string_view s);
 
 std::string encodeMessage(const store::Message& m);
 // `withEmail` only for the user themself; `status` comes from presence.

@@ -99,7 +99,7 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
   if (request.roomId) {
     metadata.pop_back();
     metadata += ",\"roomId\":";
-    appendJsonString(metadata, *request.roomId);
+    core::appendJsonString(metadata, *request.roomId);
     metadata += '}';
   }
   store::NewMessage draft{
@@ -148,9 +148,9 @@ std::int64_t MessageService::markRead(const std::string& userId, const Target& t
                                       std::int64_t seq) {
   const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
   std::string frame = R"({"type":"read","conversationId":)";
-  appendJsonString(frame, target.conversationId);
+  core::appendJsonString(frame, target.conversationId);
   frame += ",\"userId\":";
-  appendJsonString(frame, userId);
+  core::appendJsonString(frame, userId);
   frame += ",\"seq\":" + std::to_string(marker) + "}";
   broker_.publish(broker::Delivery{.userIds = target.participants,
                                    .frame = std::make_shared<std::string>(std::move(frame)),

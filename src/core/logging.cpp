@@ -4,13 +4,14 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "core/json_string.hpp"
 #include "core/time_format.hpp"
 
 namespace gc::core {
 namespace {
 
-// One JSON object per line; the message is escaped so that CR/LF or quotes in logged
-// values cannot forge log entries.
+// One JSON object per line; the message goes through the JSON escaper, so CR/LF or quotes
+// in logged values cannot forge log entries.
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -19,33 +20,9 @@ class JsonFormatter final : public spdlog::formatter {
     std::string line = "{\"ts\":\"" + rfc3339Ms(ms) + "\",\"level\":\"";
     const auto level = spdlog::level::to_string_view(msg.level);
     line.append(level.data(), level.size());
-    line += "\",\"msg\":\"";
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
-      switch (c) {
-        case '"':
-          line += "\\\"";
-          break;
-        case '\\':
-          line += "\\\\";
-          break;
-        case '\n':
-          line += "\\n";
-          break;
-        case '\r':
-          line += "\\r";
-          break;
-        case '\t':
-          line += "\\t";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            line += fmt::format("\\u{:04x}", static_cast<int>(c));
-          } else {
-            line += c;
-          }
-      }
-    }
-    line += "\"}\n";
+    line += "\",\"msg\":";
+    appendJsonString(line, std::string_view(msg.payload.data(), msg.payload.size()));
+    line += "}\n";
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {

@@ -3,7 +3,7 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
-#include "chat/json_encode.hpp"
+#include "core/json_string.hpp"
 
 namespace gc::ws {
 namespace {
@@ -83,14 +83,14 @@ ClientFrame decodeClientFrame(std::string_view text) {
 std::string encodeErrorFrame(std::string_view code, std::string_view message,
                              std::string_view ref) {
   std::string out = R"({"type":"error","code":)";
-  chat::appendJsonString(out, code);
+  core::appendJsonString(out, code);
   out += ",\"message\":";
-  chat::appendJsonString(out, message);
+  core::appendJsonString(out, message);
   out += ",\"ref\":";
   if (ref.empty()) {
     out += "null";
   } else {
-    chat::appendJsonString(out, ref);
+    core::appendJsonString(out, ref);
   }
   out += '}';
   return out;
@@ -98,7 +98,7 @@ std::string encodeErrorFrame(std::string_view code, std::string_view message,
 
 std::string encodeAckFrame(std::string_view clientMsgId, std::string_view messageJson) {
   std::string out = R"({"type":"ack","clientMsgId":)";
-  chat::appendJsonString(out, clientMsgId);
+  core::appendJsonString(out, clientMsgId);
   out += ",\"message\":";
   out += messageJson;
   out += '}';
@@ -108,11 +108,11 @@ std::string encodeAckFrame(std::string_view clientMsgId, std::string_view messag
 std::string encodeTypingFrame(std::string_view conversationId, std::string_view userId,
                               std::string_view state) {
   std::string out = R"({"type":"typing","conversationId":)";
-  chat::appendJsonString(out, conversationId);
+  core::appendJsonString(out, conversationId);
   out += ",\"userId\":";
-  chat::appendJsonString(out, userId);
+  core::appendJsonString(out, userId);
   out += ",\"state\":";
-  chat::appendJsonString(out, state);
+  core::appendJsonString(out, state);
   out += '}';
   return out;
 }
