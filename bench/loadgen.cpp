@@ -334,6 +334,16 @@ awaitable<std::vector<std::string>> login_all(Ctx& c, std::size_t n) {
   co_return errors;
 }
 
+// Logs in users 1..n; on any failure prints why for `scenario` and returns false.
+awaitable<bool> login_or_report(Ctx& c, std::size_t n, const char* scenario) {
+  auto errors = co_await login_all(c, n);
+  for (const auto& e : errors) log(e);
+  if (errors.empty()) co_return true;
+  std::printf("%s: %zu of %zu logins failed; first: %s\n", scenario, errors.size(), n,
+              errors.front().c_str());
+  co_return false;
+}
+
 // GET /metrics and return the value of the first gc_ws_connections sample (-1 if absent).
 awaitable<double> fetch_ws_gauge(Ctx& c) {
   HttpResult r = co_await http_request(c, http::verb::get, "/metrics", "");
@@ -602,11 +612,7 @@ awaitable<void> run_conns(Ctx& c, int& exit_code) {
       ++w.other_frames;
   };
 
-  auto login_errors = co_await login_all(c, users);
-  for (const auto& e : login_errors) log(e);
-  if (!login_errors.empty()) {
-    std::printf("conns: %zu of %zu logins failed; first: %s\n", login_errors.size(), users,
-                login_errors.front().c_str());
+  if (!co_await login_or_report(c, users, "conns")) {
     exit_code = 1;
     co_return;
   }
@@ -1053,11 +1059,7 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
   const std::size_t n = std::size_t(2 * o.pairs);
   c.on_frame = [&c](Conn& w, std::string_view text) { dm_on_frame(c, w, text); };
 
-  auto login_errors = co_await login_all(c, n);
-  for (const auto& e : login_errors) log(e);
-  if (!login_errors.empty()) {
-    std::printf("dm: %zu of %zu logins failed; first: %s\n", login_errors.size(), n,
-                login_errors.front().c_str());
+  if (!co_await login_or_report(c, n, "dm")) {
     exit_code = 1;
     co_return;
   }
