@@ -77,6 +77,16 @@ awaitable<void> lingeringClose(beast::tcp_stream& stream) {
   stream.socket().close(ec);
 }
 
+// Answers a request we will not serve further (malformed, too large, refused upgrade) and
+// closes the connection the lingering way.
+awaitable<void> refuseAndClose(beast::tcp_stream& stream, Response response, unsigned version) {
+  beast::error_code ec;
+  stream.expires_after(std::chrono::seconds(5));
+  co_await http::async_write(stream, toBeast(std::move(response), version, false),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  co_await lingeringClose(stream);
+}
+
 awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
   auto match = router.match(req.method, req.path);
   if (!match.handler) {
@@ -135,10 +145,7 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
       early = errorResponse(400, "invalid_request", "malformed HTTP request");
     }
     if (early) {
-      stream.expires_after(std::chrono::seconds(5));
-      co_await http::async_write(stream, toBeast(std::move(*early), 11, false),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      co_await lingeringClose(stream);
+      co_await refuseAndClose(stream, std::move(*early), 11);
       co_return;
     }
 
@@ -173,10 +180,7 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
         if (!claims) refusal = errorResponse(401, "unauthorized", "authentication required");
       }
       if (refusal) {
-        stream.expires_after(std::chrono::seconds(5));
-        co_await http::async_write(stream, toBeast(std::move(*refusal), head.version(), false),
-                                   asio::redirect_error(asio::use_awaitable, ec));
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_await refuseAndClose(stream, std::move(*refusal), head.version());
         co_return;
       }
       const bool answerSubprotocol =
@@ -195,10 +199,8 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == http::error::body_limit) {
-          co_await http::async_write(
-              stream, toBeast(errorResponse(413, "too_large", "request body too large"), 11, false),
-              asio::redirect_error(asio::use_awaitable, ec));
-          co_await lingeringClose(stream);
+          co_await refuseAndClose(stream, errorResponse(413, "too_large", "request body too large"),
+                                  11);
         }
         co_return;
       }
