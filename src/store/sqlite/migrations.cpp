@@ -6,7 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: accounts, conversations, messages, read markers, revoked tokens.
     R"sql(
 CREATE TABLE users (
@@ -60,6 +60,31 @@ CREATE TABLE read_markers (
 CREATE TABLE revoked_tokens (
   jti        TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 2: edits with history, tombstones, reactions, replies. The parts of a message that change
+    // after it was sent leave the stored metadata JSON and become columns and rows.
+    R"sql(
+ALTER TABLE messages ADD COLUMN reply_to TEXT;
+ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+UPDATE messages SET metadata = json_remove(metadata, '$.edited', '$.reactions', '$.replyTo');
+
+CREATE TABLE message_versions (
+  message_id TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  body       TEXT NOT NULL,
+  written_at INTEGER NOT NULL,
+  PRIMARY KEY (message_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE message_reactions (
+  conversation_id TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  emoji           TEXT NOT NULL,
+  user_id         TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, seq, emoji, user_id)
 ) WITHOUT ROWID;
 )sql",
 };
