@@ -7,6 +7,7 @@ namespace gc::api {
 void addAuthRoutes(Router& router, App& app);
 void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
+void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 
 inline Router buildRouter(App& app) {
@@ -14,6 +15,7 @@ inline Router buildRouter(App& app) {
   addAuthRoutes(router, app);
   addUserRoutes(router, app);
   addConversationRoutes(router, app);
+  addGroupRoutes(router, app);
   addOpsRoutes(router, app);
   return router;
 }
