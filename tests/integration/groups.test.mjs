@@ -254,7 +254,11 @@ describe('membership', () => {
     assert.deepEqual(after1.members.map((m) => [m.userID, m.role]), [[bob.user.id, 'admin'], [carol.user.id, 'member']]);
     // Bob is admin now: he can kick.
     await ok(await call(bob, 'DELETE', `/api/groups/${g.id}/members/${carol.user.id}`));
-    assert.equal((await call(bob, 'POST', `/api/groups/${g.id}/leave`)).status, 204);
+    // Removing oneself is leaving; the last one out deletes the group and hears it go empty.
+    const bobWs = await connectWs(server, { token: bob.token });
+    assert.equal((await call(bob, 'DELETE', `/api/groups/${g.id}/members/${bob.user.id}`)).status, 204);
+    const last = await bobWs.next(isGroupUpdate(g));
+    assert.deepEqual(last.group.members, []);
     assertError(await call(bob, 'GET', `/api/groups/${g.id}`), 404, 'not_found');
     assertError(await call(bob, 'GET', `/api/conversations/${cidOf(g)}/messages`), 404, 'not_found');
     assertError(await call(bob, 'POST', `/api/groups/${g.id}/join`), 404, 'not_found');
@@ -286,6 +290,8 @@ describe('membership', () => {
     await postMessage(server, dave, cidOf(open), 'hi again');
     assert.ok((await history(dave, open)).some((m) => m.body === 'hi all'));
     assertError(await call(erin, 'POST', `/api/groups/${open.id}/members`, { userId: erin.user.id }), 403, 'forbidden');
+    // Members cannot forge system messages.
+    assertError(await call(dave, 'POST', `/api/conversations/${cidOf(open)}/messages`, { body: 'x', type: 'system' }), 400, 'invalid_request', { field: 'type' });
   });
 
   it('admin-only routes are 403 for members and outsiders', T, async () => {
