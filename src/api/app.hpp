@@ -6,6 +6,7 @@
 
 #include "broker/broker.hpp"
 #include "chat/accounts.hpp"
+#include "chat/groups.hpp"
 #include "chat/messages.hpp"
 #include "core/config.hpp"
 #include "hub/hub.hpp"
@@ -20,6 +21,7 @@ struct App {
   hub::Hub& hub;
   chat::Accounts& accounts;
   chat::MessageService& messages;
+  chat::GroupService& groups;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt
   std::atomic<bool> draining{false};

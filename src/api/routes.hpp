@@ -8,6 +8,7 @@ void addAuthRoutes(Router& router, App& app);
 void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
 void addMessageRoutes(Router& router, App& app);
+void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 
 inline Router buildRouter(App& app) {
@@ -16,6 +17,7 @@ inline Router buildRouter(App& app) {
   addUserRoutes(router, app);
   addConversationRoutes(router, app);
   addMessageRoutes(router, app);
+  addGroupRoutes(router, app);
   addOpsRoutes(router, app);
   return router;
 }

@@ -112,7 +112,10 @@ int run(const core::Config& config) {
                                    .bcryptCost = config.bcryptCost,
                                    .tokenTtlSeconds = config.tokenTtlSeconds});
   accounts.loadRevocations();
-  chat::MessageService messages(*store, *broker);
+  chat::GroupDirectory groupDirectory;
+  chat::MessageService messages(*store, *broker, groupDirectory);
+  chat::GroupService groups(*store, *broker, messages, groupDirectory);
+  groups.load();
 
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
@@ -123,6 +126,7 @@ int run(const core::Config& config) {
                .hub = hub,
                .accounts = accounts,
                .messages = messages,
+               .groups = groups,
                .blocking = blocking,
                .hashing = hashing};
   api::HttpServer http(ioc, app, api::buildRouter(app));
