@@ -117,6 +117,7 @@ int run(const core::Config& config) {
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
   asio::io_context ioc(static_cast<int>(threads));
+  api::RateLimiters limits(config);
   api::App app{.config = config,
                .store = *store,
                .broker = *broker,
@@ -124,7 +125,8 @@ int run(const core::Config& config) {
                .accounts = accounts,
                .messages = messages,
                .blocking = blocking,
-               .hashing = hashing};
+               .hashing = hashing,
+               .limits = limits};
   api::HttpServer http(ioc, app, api::buildRouter(app));
   const auto bound = http.listen(parseListen(config.listen));
   spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
