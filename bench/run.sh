@@ -14,7 +14,8 @@
 # Each scenario gets a fresh server process on the same provisioned database.
 # The server runs with its rate limits raised far above what the scenarios send (the checks
 # still run, so their cost is measured): the load generator logs in USERS users from one
-# address.
+# address, and `dm` sends a few hundred messages a second on each socket, far past the default
+# 20/s per connection.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +37,7 @@ USERS="${USERS:-400}"
 PREFIX=bench
 PASSWORD=benchpass123
 LIMIT_ARGS=(--rate-limit-login 1000000 --rate-limit-login-failures 1000000
-  --rate-limit-rest 1000000)
+  --rate-limit-rest 1000000 --ws-rate-limit 100000 --ws-rate-burst 1000000)
 START_TIMEOUT=30  # seconds to wait for "listening on"
 STOP_TIMEOUT=20   # seconds to wait for a SIGTERM drain
 

@@ -1,5 +1,5 @@
 // Rate limits: REST per user, login and register per client address, failed logins per
-// account.
+// account, WebSocket messages per connection, and the 1008 close for flooding.
 //
 // The server trusts 127.0.0.1 as a proxy, so each test picks its own client address with
 // X-Forwarded-For and the per-address buckets of one test never touch another's.
@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, scrapeMetrics, metricSum } from './lib/server.mjs';
 import {
-  api, assertError, uniqueName, waitFor, DEFAULT_PASSWORD,
+  api, assertError, connectWs, closeAllWs, uniqueName, dmId, waitFor, withTimeout, DEFAULT_PASSWORD,
 } from './lib/client.mjs';
 
 const LIMITS = [
@@ -16,6 +16,9 @@ const LIMITS = [
   '--rate-limit-login', '3/6s', // 3 at once, then one every 2 s
   '--rate-limit-register', '3/1m',
   '--rate-limit-login-failures', '4/1m',
+  '--ws-rate-limit', '1', // one message a second once the burst is spent
+  '--ws-rate-burst', '5',
+  '--ws-flood-limit', '20/1m',
 ];
 
 let server;
@@ -23,6 +26,7 @@ before(async () => {
   server = await startServer({ args: LIMITS });
 });
 after(async () => {
+  closeAllWs();
   await server?.cleanup();
 });
 
@@ -164,5 +168,67 @@ describe('X-Forwarded-For from an untrusted peer', () => {
     } finally {
       await plain.cleanup();
     }
+  });
+});
+
+describe('WebSocket messages per connection', () => {
+  it('messages past the burst get rate_limited error frames with their ref; the connection stays', T, async () => {
+    const me = await registerFrom(newAddress());
+    const notes = dmId(me.user.id, me.user.id);
+    const ws = await connectWs(server, { token: me.token });
+    const ids = Array.from({ length: 8 }, (_, i) => `rl-${i}`);
+    for (const id of ids) ws.send({ type: 'send', clientMsgId: id, conversationId: notes, body: id, msgType: 'text' });
+    ws.send({ type: 'typing', conversationId: notes, state: 'start' }); // the 9th: no clientMsgId
+    const frames = await ws.collect((f) => f.type === 'ack' || f.type === 'error', 9);
+    const acked = frames.filter((f) => f.type === 'ack').map((f) => f.clientMsgId).sort();
+    const limited = frames.filter((f) => f.type === 'error');
+    assert.deepEqual(acked, ids.slice(0, 5), 'the burst of 5 is processed');
+    assert.deepEqual(limited.map((f) => f.ref), [...ids.slice(5), null],
+      'each refused frame names its clientMsgId, or null without one');
+    for (const f of limited) {
+      assert.equal(f.code, 'rate_limited');
+      assert.equal(typeof f.message, 'string');
+    }
+    // Refused sends were not stored.
+    const page = await api(server, 'GET', `/api/conversations/${notes}/messages`, { token: me.token });
+    assert.equal(page.status, 200, page.text);
+    assert.deepEqual(page.json.messages.map((m) => m.clientMsgId).sort(), ids.slice(0, 5));
+    // The connection stays: once a token is back (one a second), a ping is answered.
+    const pong = await waitFor(async () => {
+      ws.send({ type: 'ping' });
+      const f = await ws.next((x) => x.type === 'pong' || x.type === 'error');
+      return f.type === 'pong' ? f : null;
+    }, { timeoutMs: 5000, intervalMs: 250, what: 'a pong once the bucket refills' });
+    assert.equal(pong.type, 'pong');
+    assert.equal(ws.isClosed, false);
+    assert.ok((await metric('gc_ws_frames_rate_limited_total')) >= 4);
+  });
+
+  it('normal traffic under the limit is unaffected, and each connection has its own bucket', T, async () => {
+    const me = await registerFrom(newAddress());
+    const notes = dmId(me.user.id, me.user.id);
+    const busy = await connectWs(server, { token: me.token });
+    const calm = await connectWs(server, { token: me.token });
+    for (let i = 0; i < 7; i++) busy.send({ type: 'ping' });
+    await busy.next('error'); // busy is over its limit now
+    for (let i = 0; i < 4; i++) {
+      const ack = await calm.sendMessage(notes, `calm ${i}`);
+      assert.equal(ack.type, 'ack');
+    }
+    assert.equal(calm.drain('error').length, 0, 'no error frames on the calm connection');
+  });
+
+  it('a sustained flood is closed with 1008 and counted', T, async () => {
+    const me = await registerFrom(newAddress());
+    const before = await metric('gc_ws_flood_closed_total');
+    const ws = await connectWs(server, { token: me.token });
+    // 5 pass, the next 20 are answered with errors, the 26th closes.
+    for (let i = 0; i < 100; i++) ws.send({ type: 'ping' });
+    const closed = await withTimeout(ws.closed, 5000, 'the flood close');
+    assert.equal(closed.code, 1008, `close code ${closed.code} ${closed.reason}`);
+    assert.match(closed.reason, /rate limit/);
+    assert.equal(ws.drain('pong').length, 5, 'the burst was answered');
+    assert.equal(ws.drain((f) => f.type === 'error' && f.code === 'rate_limited').length, 20);
+    assert.equal((await metric('gc_ws_flood_closed_total')) - before, 1);
   });
 });

@@ -29,14 +29,16 @@ const LISTEN_RE = /listening on 127\.0\.0\.1:(\d+)/;
 const verbose = !!process.env.GC_TEST_VERBOSE;
 
 // Every test server runs with generous rate limits (still on, so the checks run on every
-// request): the suite registers and logs in many users from 127.0.0.1. These are environment
-// twins, so a test of the limits sets its own with flags (a flag wins over its environment
-// twin), as ratelimit.test.mjs does.
+// request and frame): the suite registers and logs in many users from 127.0.0.1 and sends
+// bursts of frames. These are environment twins, so a test of the limits sets its own with
+// flags (a flag wins over its environment twin), as ratelimit.test.mjs does.
 export const RELAXED_LIMITS = {
   GC_RATE_LIMIT_REST: '100000',
   GC_RATE_LIMIT_LOGIN: '100000',
   GC_RATE_LIMIT_REGISTER: '100000',
   GC_RATE_LIMIT_LOGIN_FAILURES: '100000',
+  GC_WS_RATE_LIMIT: '100000',
+  GC_WS_RATE_BURST: '100000',
 };
 
 // Every child we started, so that nothing outlives the test process.
