@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/rate_limits.hpp"
 #include "broker/broker.hpp"
 #include "chat/accounts.hpp"
 #include "chat/groups.hpp"
@@ -24,6 +25,7 @@ struct App {
   chat::GroupService& groups;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt
+  RateLimiters& limits;
   std::atomic<bool> draining{false};
   std::atomic<int> requestsInFlight{0};
 };

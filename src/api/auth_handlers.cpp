@@ -36,6 +36,7 @@ std::string ownUser(App& app, const store::User& user) {
 void addAuthRoutes(Router& router, App& app) {
   router.add(
       "POST", "/api/auth/register", Access::Public, [&app](Request& req) -> awaitable<Response> {
+        if (auto limited = app.limits.limitRegister(req)) co_return std::move(*limited);
         auto body = parseJsonObject(req);
         auto username = requireString(body, "username");
         auto email = requireString(body, "email");
@@ -48,13 +49,24 @@ void addAuthRoutes(Router& router, App& app) {
 
   router.add("POST", "/api/auth/login", Access::Public,
              [&app](Request& req) -> awaitable<Response> {
+               // Per address first: it costs nothing to refuse before parsing or hashing.
+               if (auto limited = app.limits.limitLogin(req)) co_return std::move(*limited);
                auto body = parseJsonObject(req);
                auto login = requireString(body, "login");
                auto password = requireString(body, "password");
-               auto signedIn = co_await core::offload(
-                   app.hashing, [&] { return app.accounts.login(login, password); });
-               app.messages.rememberUser(signedIn.user.id);
-               co_return signedInResponse(app, 200, signedIn);
+               if (auto limited = app.limits.limitLoginFailures(login))
+                 co_return std::move(*limited);
+               std::optional<chat::SignedIn> signedIn;
+               try {
+                 signedIn = co_await core::offload(
+                     app.hashing, [&] { return app.accounts.login(login, password); });
+               } catch (const core::ApiError& e) {
+                 if (e.status() == 401) app.limits.loginFailed(login);
+                 throw;
+               }
+               app.limits.loginSucceeded(login);
+               app.messages.rememberUser(signedIn->user.id);
+               co_return signedInResponse(app, 200, *signedIn);
              });
 
   router.add("POST", "/api/auth/logout", Access::Authenticated,

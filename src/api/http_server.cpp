@@ -16,6 +16,7 @@
 #include <boost/url/parse.hpp>
 
 #include "api/auth_token.hpp"
+#include "api/client_address.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "ws/handshake.hpp"
@@ -44,6 +45,17 @@ http::response<http::string_body> toBeast(Response r, unsigned version, bool kee
   res.keep_alive(keepAlive);
   res.prepare_payload();
   return res;
+}
+
+// Every X-Forwarded-For field, in order, as one list.
+std::string forwardedFor(const http::request<http::string_body>& in) {
+  std::string joined;
+  const auto [first, last] = in.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) {
+    if (!joined.empty()) joined += ',';
+    joined += it->value();
+  }
+  return joined;
 }
 
 std::optional<Request> toRequest(const http::request<http::string_body>& in) {
@@ -104,6 +116,7 @@ awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
       co_return errorResponse(401, "unauthorized", "authentication required");
     req.auth = app.accounts.authenticate(token);
     if (!req.auth) co_return errorResponse(401, "unauthorized", "invalid or expired token");
+    if (auto limited = app.limits.limitUser(req)) co_return std::move(*limited);
   }
   std::optional<Response> failure;
   try {
@@ -122,6 +135,8 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   beast::error_code ec;
+  const auto peer = stream.socket().remote_endpoint(ec);
+  const std::string peerAddress = ec ? std::string() : peer.address().to_string();
   bool first = true;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -212,6 +227,7 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
     Response response;
     if (auto req = toRequest(in)) {
       req->body = std::move(in.body());
+      req->clientAddress = clientAddress(peerAddress, forwardedFor(in), app.config.trustedProxies);
       response = co_await dispatch(app, router, *req);
     } else {
       response = errorResponse(400, "invalid_request", "malformed request target");

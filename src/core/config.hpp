@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/token_bucket.hpp"
+
 namespace gc::core {
 
 struct Config {
@@ -29,6 +31,16 @@ struct Config {
   int headerTimeoutSeconds = 10;
   int bodyTimeoutSeconds = 30;
   int keepAliveTimeoutSeconds = 75;
+
+  // Rate limits (docs/api.md "Rate limits"); an unlimited RateLimit turns one off.
+  RateLimit restRateLimit = RateLimit::perPeriod(100, std::chrono::minutes(1));      // per user
+  RateLimit loginRateLimit = RateLimit::perPeriod(10, std::chrono::minutes(1));      // per address
+  RateLimit registerRateLimit = RateLimit::perPeriod(5, std::chrono::minutes(1));    // per address
+  RateLimit loginFailureLimit = RateLimit::perPeriod(10, std::chrono::minutes(15));  // per login
+  RateLimit wsFrameRateLimit{.interval = std::chrono::milliseconds(50), .burst = 60};
+  RateLimit wsFloodLimit = RateLimit::perPeriod(100, std::chrono::seconds(10));
+  // Peers whose X-Forwarded-For names the client (exact addresses); empty: trust no header.
+  std::vector<std::string> trustedProxies;
 };
 
 }  // namespace gc::core

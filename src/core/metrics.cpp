@@ -47,6 +47,21 @@ std::string Metrics::render() const {
           "Connections closed because their write queue overflowed.", slowConsumersClosed.load());
   counter(out, "gc_ws_frames_rejected_total", "counter",
           "Client frames answered with an error frame.", wsFramesRejected.load());
+  out += fmt::format(
+      "# HELP gc_rate_limited_requests_total HTTP requests refused with 429, by limit.\n"
+      "# TYPE gc_rate_limited_requests_total counter\n"
+      "gc_rate_limited_requests_total{{limit=\"rest\"}} {}\n"
+      "gc_rate_limited_requests_total{{limit=\"login\"}} {}\n"
+      "gc_rate_limited_requests_total{{limit=\"register\"}} {}\n"
+      "gc_rate_limited_requests_total{{limit=\"login_failures\"}} {}\n",
+      rateLimitedRest.load(), rateLimitedLogin.load(), rateLimitedRegister.load(),
+      rateLimitedLoginFailures.load());
+  counter(out, "gc_ws_frames_rate_limited_total", "counter",
+          "Client WebSocket messages refused by the per-connection rate limit.",
+          wsFramesRateLimited.load());
+  counter(out, "gc_ws_flood_closed_total", "counter",
+          "WebSocket connections closed with 1008 for flooding past the rate limit.",
+          wsFloodClosed.load());
   httpLatencySeconds.render(out, "gc_http_request_duration_seconds",
                             "HTTP request latency from parsed request to response written.");
   commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");

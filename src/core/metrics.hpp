@@ -34,6 +34,13 @@ struct Metrics {
   std::atomic<std::uint64_t> framesFannedOut{0};
   std::atomic<std::uint64_t> slowConsumersClosed{0};
   std::atomic<std::uint64_t> wsFramesRejected{0};
+  // 429s, by the limit that refused them.
+  std::atomic<std::uint64_t> rateLimitedRest{0};
+  std::atomic<std::uint64_t> rateLimitedLogin{0};
+  std::atomic<std::uint64_t> rateLimitedRegister{0};
+  std::atomic<std::uint64_t> rateLimitedLoginFailures{0};
+  std::atomic<std::uint64_t> wsFramesRateLimited{0};
+  std::atomic<std::uint64_t> wsFloodClosed{0};
   Histogram httpLatencySeconds{
       std::array<double, 10>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0}};
   Histogram commitBatchSize{std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};

@@ -2,7 +2,27 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/client_address.hpp"
+#include "core/token_bucket.hpp"
+
 namespace gc::cli {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+// A flag holding a rate-limit spec (core::parseRateLimit), checked while parsing.
+CLI::Validator rateSpec(nanoseconds defaultPeriod) {
+  return CLI::Validator(
+      [defaultPeriod](std::string& s) -> std::string {
+        if (core::parseRateLimit(s, defaultPeriod)) return {};
+        return "must be N or N/PERIOD (e.g. 10, 3/2s, 10/15m); 0 turns the limit off";
+      },
+      "N[/PERIOD]");
+}
+
+}  // namespace
 
 std::variant<Command, int> parse(int argc, char** argv) {
   Command cmd;
@@ -64,6 +84,53 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "normal", "off"}))
       ->capture_default_str();
 
+  // Rate limits: "N" is per minute (per second for WebSocket frames), "N/PERIOD" sets the window.
+  std::string restRate = "100", loginRate = "10", registerRate = "5", loginFailures = "10/15m",
+              wsFlood = "100/10s";
+  std::uint32_t wsRate = 20, wsBurst = 60;
+  app.add_option("--rate-limit-rest", restRate,
+                 "authenticated REST requests per user and minute (burst: the same); 0: off")
+      ->envname("GC_RATE_LIMIT_REST")
+      ->check(rateSpec(minutes(1)))
+      ->capture_default_str();
+  app.add_option("--rate-limit-login", loginRate, "login attempts per client address and minute")
+      ->envname("GC_RATE_LIMIT_LOGIN")
+      ->check(rateSpec(minutes(1)))
+      ->capture_default_str();
+  app.add_option("--rate-limit-register", registerRate,
+                 "registrations per client address and minute")
+      ->envname("GC_RATE_LIMIT_REGISTER")
+      ->check(rateSpec(minutes(1)))
+      ->capture_default_str();
+  app.add_option("--rate-limit-login-failures", loginFailures,
+                 "failed logins per login name before its attempts are refused")
+      ->envname("GC_RATE_LIMIT_LOGIN_FAILURES")
+      ->check(rateSpec(minutes(1)))
+      ->capture_default_str();
+  app.add_option("--ws-rate-limit", wsRate, "WebSocket messages per connection and second; 0: off")
+      ->envname("GC_WS_RATE_LIMIT")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  app.add_option("--ws-rate-burst", wsBurst, "WebSocket messages a connection may send at once")
+      ->envname("GC_WS_RATE_BURST")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--ws-flood-limit", wsFlood,
+                 "rate-limited WebSocket messages (N/PERIOD, N per 10 s when bare) before the "
+                 "connection is closed with 1008; 0: never")
+      ->envname("GC_WS_FLOOD_LIMIT")
+      ->check(rateSpec(seconds(10)))
+      ->capture_default_str();
+  app.add_option("--trusted-proxies", c.trustedProxies,
+                 "proxy addresses whose X-Forwarded-For names the client (comma-separated)")
+      ->envname("GC_TRUSTED_PROXIES")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            return api::isIpAddress(s) ? std::string() : "must be an IP address";
+          },
+          "IP"));
+
   auto* admin = app.add_subcommand("admin", "operator commands");
   admin->fallthrough();
   auto* create = admin->add_subcommand("create-users", "create users PREFIX1..PREFIXN");
@@ -79,6 +146,14 @@ std::variant<Command, int> parse(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  c.restRateLimit = *core::parseRateLimit(restRate, minutes(1));
+  c.loginRateLimit = *core::parseRateLimit(loginRate, minutes(1));
+  c.registerRateLimit = *core::parseRateLimit(registerRate, minutes(1));
+  c.loginFailureLimit = *core::parseRateLimit(loginFailures, minutes(1));
+  c.wsFloodLimit = *core::parseRateLimit(wsFlood, seconds(10));
+  c.wsFrameRateLimit =
+      wsRate == 0 ? core::RateLimit{}
+                  : core::RateLimit{.interval = nanoseconds(seconds(1)) / wsRate, .burst = wsBurst};
   if (c.dbUrl.empty()) c.dbUrl = "sqlite://" + c.dataDir + "/chat.db";
   if (create->parsed()) cmd.createUsers = cu;
   return cmd;

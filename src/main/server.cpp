@@ -120,6 +120,7 @@ int run(const core::Config& config) {
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
   asio::io_context ioc(static_cast<int>(threads));
+  api::RateLimiters limits(config);
   api::App app{.config = config,
                .store = *store,
                .broker = *broker,
@@ -128,7 +129,8 @@ int run(const core::Config& config) {
                .messages = messages,
                .groups = groups,
                .blocking = blocking,
-               .hashing = hashing};
+               .hashing = hashing,
+               .limits = limits};
   api::HttpServer http(ioc, app, api::buildRouter(app));
   const auto bound = http.listen(parseListen(config.listen));
   spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());

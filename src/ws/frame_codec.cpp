@@ -81,6 +81,18 @@ ClientFrame decodeClientFrame(std::string_view text) {
   return f;
 }
 
+std::string clientMsgIdOf(std::string_view text) {
+  boost::system::error_code ec;
+  json::parse_options options;
+  options.max_depth = 16;
+  unsigned char scratch[4096];
+  json::monotonic_resource arena(scratch, sizeof scratch);
+  const json::value v = json::parse(text, ec, &arena, options);
+  if (ec || !v.is_object()) return {};
+  const auto* id = v.as_object().if_contains("clientMsgId");
+  return id && id->is_string() ? std::string(id->as_string()) : std::string();
+}
+
 std::string encodeErrorFrame(std::string_view code, std::string_view message,
                              std::string_view ref) {
   std::string out = R"({"type":"error","code":)";

@@ -27,6 +27,10 @@ struct FrameError {
 // Throws FrameError.
 ClientFrame decodeClientFrame(std::string_view text);
 
+// The clientMsgId of a frame that is refused before it is decoded (rate limited), for the
+// error frame's ref; empty when it has none or is not JSON.
+std::string clientMsgIdOf(std::string_view text);
+
 std::string encodeErrorFrame(std::string_view code, std::string_view message, std::string_view ref);
 std::string encodeAckFrame(std::string_view clientMsgId, std::string_view messageJson);
 std::string encodeTypingFrame(std::string_view conversationId, std::string_view userId,

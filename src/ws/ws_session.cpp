@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "core/token_bucket.hpp"
 #include "hub/connection.hpp"
 #include "hub/outbox.hpp"
 #include "ws/frame_codec.hpp"
@@ -178,10 +179,11 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
         case Event::Kind::NeedMore:
           return;
         case Event::Kind::Text:
-          if (!closeQueued_) handle(event.payload);
+          if (!closeQueued_ && admit(event.payload, true)) handle(event.payload);
           break;
         case Event::Kind::Binary:
-          if (!closeQueued_) reject("invalid_frame", "frames are JSON text, not binary", {});
+          if (!closeQueued_ && admit(event.payload, false))
+            reject("invalid_frame", "frames are JSON text, not binary", {});
           break;
         case Event::Kind::Ping:
           // Our close frame must be the last frame we send, so no pong after it.
@@ -239,6 +241,27 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   }
 
   // --- chat frames ---
+
+  // Every client message (text or binary, a JSON ping too: it costs a parse and an answer like
+  // any other) takes a token; RFC 6455 control frames do not (they stay with the protocol
+  // layer, and a ping flood meets the write-queue bound). A message over the limit is answered
+  // with a rate_limited error frame and not processed; more refused messages than
+  // --ws-flood-limit allows close the connection with 1008.
+  bool admit(std::string_view payload, bool text) {
+    const auto& config = app_.config;
+    const auto now = Clock::now();
+    if (frameBucket_.take(config.wsFrameRateLimit, now).allowed) return true;
+    core::metrics().wsFramesRateLimited.fetch_add(1, std::memory_order_relaxed);
+    if (!floodBucket_.take(config.wsFloodLimit, now).allowed) {
+      core::metrics().wsFloodClosed.fetch_add(1, std::memory_order_relaxed);
+      spdlog::info("closing WebSocket of {}: flooding past the rate limit", userId());
+      startClose(close_code::kPolicyViolation, "rate limit exceeded");
+      return false;
+    }
+    reject("rate_limited", "too many messages; slow down",
+           text ? clientMsgIdOf(payload) : std::string());
+    return false;
+  }
 
   void handle(std::string_view text) {
     ClientFrame frame;
@@ -508,6 +531,8 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
   std::unique_ptr<asio::steady_timer> closeTimer_;  // only while closing
   std::size_t queuedBytes_ = 0;
   std::atomic<Clock::rep> lastActivity_{0};  // when bytes last arrived; read by the sweeper
+  core::TokenBucket frameBucket_;            // client messages (--ws-rate-limit)
+  core::TokenBucket floodBucket_;            // rate-limited messages (--ws-flood-limit)
   bool waiting_ = false;                     // an async_wait is pending
   bool paused_ = false;                      // an authorization lookup is running
   bool pinged_ = false;                      // a keep-alive ping is unanswered

@@ -70,6 +70,14 @@ TEST(FrameCodec, UnknownTypeAndBadFieldsAreNamed) {
             "invalid_request");
 }
 
+TEST(FrameCodec, ClientMsgIdOfAFrameRefusedBeforeDecoding) {
+  EXPECT_EQ(clientMsgIdOf(R"({"type":"send","clientMsgId":"c-9","body":"x"})"), "c-9");
+  EXPECT_EQ(clientMsgIdOf(R"({"type":"typing","conversationId":"dm_x"})"), "");
+  EXPECT_EQ(clientMsgIdOf(R"({"clientMsgId":42})"), "");
+  EXPECT_EQ(clientMsgIdOf("not json"), "");
+  EXPECT_EQ(clientMsgIdOf(R"(["clientMsgId"])"), "");
+}
+
 TEST(FrameCodec, EncodesErrorAckAndTypingAsValidJson) {
   auto err = boost::json::parse(encodeErrorFrame("forbidden", "no \"way\"\n", "c-1")).as_object();
   EXPECT_EQ(err.at("type"), "error");

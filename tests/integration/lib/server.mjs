@@ -7,6 +7,7 @@
 //   await server.restart()  // same data dir, same jwt secret, new port (updates this object)
 //   await server.cleanup()  // kill if running and remove the data dir
 //
+// Rate limits are relaxed for every server (RELAXED_LIMITS below); pass flags to test them.
 // Env: GC_SERVER_BIN overrides the binary, GC_TEST_VERBOSE=1 echoes the server's output,
 // GC_KEEP_DATA=1 keeps the temp data dirs.
 import { spawn, execFile } from 'node:child_process';
@@ -26,6 +27,19 @@ const START_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 15_000;
 const LISTEN_RE = /listening on 127\.0\.0\.1:(\d+)/;
 const verbose = !!process.env.GC_TEST_VERBOSE;
+
+// Every test server runs with generous rate limits (still on, so the checks run on every
+// request and frame): the suite registers and logs in many users from 127.0.0.1 and sends
+// bursts of frames. These are environment twins, so a test of the limits sets its own with
+// flags (a flag wins over its environment twin), as ratelimit.test.mjs does.
+export const RELAXED_LIMITS = {
+  GC_RATE_LIMIT_REST: '100000',
+  GC_RATE_LIMIT_LOGIN: '100000',
+  GC_RATE_LIMIT_REGISTER: '100000',
+  GC_RATE_LIMIT_LOGIN_FAILURES: '100000',
+  GC_WS_RATE_LIMIT: '100000',
+  GC_WS_RATE_BURST: '100000',
+};
 
 // Every child we started, so that nothing outlives the test process.
 const live = new Set();
@@ -107,7 +121,7 @@ class ServerProcess {
     ];
     const child = spawn(serverBin, args, {
       cwd: repoRoot,
-      env: { ...process.env, ...this.extraEnv },
+      env: { ...process.env, ...RELAXED_LIMITS, ...this.extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
