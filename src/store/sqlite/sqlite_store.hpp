@@ -48,6 +48,7 @@ class SqliteUserStore final : public UserStore {
   std::optional<User> byId(std::string_view id) override;
   std::optional<User> byLogin(std::string_view login) override;
   std::vector<User> searchByPrefix(std::string_view prefix, int limit) override;
+  void setLastSeen(std::string_view id, std::int64_t lastSeenMs) override;
 
  private:
   SqliteWriter& writer_;
@@ -109,6 +110,29 @@ class SqliteRevokedTokenStore final : public RevokedTokenStore {
   ReaderPool& readers_;
 };
 
+class SqliteFriendshipStore final : public FriendshipStore {
+ public:
+  SqliteFriendshipStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  FriendRequestResult request(std::string_view requester, std::string_view recipient,
+                              std::string_view newId, std::int64_t nowMs) override;
+  Friendship respond(std::string_view id, std::string_view actor, std::string_view status,
+                     std::int64_t nowMs) override;
+  std::optional<Friendship> remove(std::string_view userA, std::string_view userB) override;
+  std::optional<Friendship> byId(std::string_view id) override;
+  std::vector<Friendship> forUser(std::string_view userId) override;
+  std::vector<Friendship> allAccepted() override;
+  std::optional<Friendship> block(std::string_view blocker, std::string_view blocked,
+                                  std::int64_t nowMs) override;
+  bool unblock(std::string_view blocker, std::string_view blocked) override;
+  std::vector<std::string> blockedBy(std::string_view blocker) override;
+  std::vector<Block> allBlocks() override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const StoreOptions& options);
@@ -119,6 +143,7 @@ class SqliteStore final : public Store {
   ConversationStore& conversations() override { return conversations_; }
   ReadMarkerStore& readMarkers() override { return conversations_; }
   RevokedTokenStore& revokedTokens() override { return tokens_; }
+  FriendshipStore& friendships() override { return friendships_; }
   bool ready() override;
   void drain() override { writer_->drain(); }
 
@@ -129,6 +154,7 @@ class SqliteStore final : public Store {
   SqliteMessageStore messages_;
   SqliteConversationStore conversations_;
   SqliteRevokedTokenStore tokens_;
+  SqliteFriendshipStore friendships_;
 };
 
 // Columns of a message row, in the order readMessage expects. A macro so that it joins the

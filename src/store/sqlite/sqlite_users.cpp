@@ -112,4 +112,13 @@ std::vector<User> SqliteUserStore::searchByPrefix(std::string_view prefix, int l
   });
 }
 
+void SqliteUserStore::setLastSeen(std::string_view id, std::int64_t lastSeenMs) {
+  writer_.run([id = std::string(id), lastSeenMs](SqliteDb& db) {
+    db.prepare("UPDATE users SET last_seen = ?2 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, lastSeenMs)
+        .run();
+  });
+}
+
 }  // namespace gc::store::sqlite
