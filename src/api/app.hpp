@@ -6,7 +6,10 @@
 
 #include "broker/broker.hpp"
 #include "chat/accounts.hpp"
+#include "chat/friends.hpp"
 #include "chat/messages.hpp"
+#include "chat/presence.hpp"
+#include "chat/social_graph.hpp"
 #include "core/config.hpp"
 #include "hub/hub.hpp"
 #include "store/store.hpp"
@@ -20,6 +23,9 @@ struct App {
   hub::Hub& hub;
   chat::Accounts& accounts;
   chat::MessageService& messages;
+  chat::SocialGraph& graph;
+  chat::Presence& presence;
+  chat::FriendService& friends;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt
   std::atomic<bool> draining{false};

@@ -44,10 +44,11 @@ awaitable<chat::SendOutcome> sendAndAwaitCommit(App& app, const std::string& use
       asio::use_awaitable, std::move(request));
 }
 
-awaitable<chat::Target> authorize(App& app, const std::string& userId, const std::string& cid) {
-  if (auto cached = app.messages.authorizeCached(userId, cid)) co_return *cached;
+awaitable<chat::Target> authorize(App& app, const std::string& userId, const std::string& cid,
+                                  chat::Intent intent) {
+  if (auto cached = app.messages.authorizeCached(userId, cid, intent)) co_return *cached;
   co_return co_await core::offload(app.blocking,
-                                   [&] { return app.messages.authorize(userId, cid); });
+                                   [&] { return app.messages.authorize(userId, cid, intent); });
 }
 
 std::string encodeMessages(const std::vector<store::Message>& messages) {
@@ -80,7 +81,7 @@ void addConversationRoutes(Router& router, App& app) {
                    first = false;
                    body += "{\"id\":";
                    core::appendJsonString(body, c.id);
-                   body += ",\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer);
+                   body += ",\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer, me);
                    body += ",\"lastMessage\":";
                    body += c.lastMessage ? chat::encodeMessage(*c.lastMessage) : "null";
                    body += ",\"lastSeq\":" + std::to_string(c.lastSeq);
@@ -94,7 +95,8 @@ void addConversationRoutes(Router& router, App& app) {
 
   router.add("GET", "/api/conversations/:cid/messages", Access::Authenticated,
              [&app](Request& req) -> awaitable<Response> {
-               const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
+               const auto target =
+                   co_await authorize(app, req.userId(), req.params.at("cid"), chat::Intent::Read);
                store::PageQuery q;
                q.before = queryInt(req, "before", 0, INT64_MAX);
                q.after = queryInt(req, "after", 0, INT64_MAX);
@@ -119,7 +121,8 @@ void addConversationRoutes(Router& router, App& app) {
                if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
                  send.roomId = optionalString(meta->as_object(), "roomId");
                }
-               const auto target = co_await authorize(app, req.userId(), send.conversationId);
+               const auto target =
+                   co_await authorize(app, req.userId(), send.conversationId, chat::Intent::Write);
                auto outcome =
                    co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
                co_return Response::json(outcome.duplicate ? 200 : 201,
@@ -131,7 +134,8 @@ void addConversationRoutes(Router& router, App& app) {
                auto body = parseJsonObject(req);
                const auto seq = requireInt(body, "seq");
                if (seq < 0) throw core::invalidField("seq", "must not be negative");
-               const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
+               const auto target =
+                   co_await authorize(app, req.userId(), req.params.at("cid"), chat::Intent::Read);
                co_await core::offload(
                    app.blocking, [&] { return app.messages.markRead(req.userId(), target, seq); });
                co_return Response::noContent();

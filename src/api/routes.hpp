@@ -7,6 +7,7 @@ namespace gc::api {
 void addAuthRoutes(Router& router, App& app);
 void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
+void addFriendRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 
 inline Router buildRouter(App& app) {
@@ -14,12 +15,14 @@ inline Router buildRouter(App& app) {
   addAuthRoutes(router, app);
   addUserRoutes(router, app);
   addConversationRoutes(router, app);
+  addFriendRoutes(router, app);
   addOpsRoutes(router, app);
   return router;
 }
 
-// The user as others see it (no email) or as they see themself.
-std::string publicUser(App& app, const store::User& user);
+// The user as `viewerId` sees it (no email; live status and lastSeen only for the user's
+// friends) or as they see themself.
+std::string publicUser(App& app, const store::User& user, const std::string& viewerId);
 std::string ownUser(App& app, const store::User& user);
 
 }  // namespace gc::api

@@ -33,8 +33,9 @@ ConversationRef parseOrNotFound(const std::string& conversationId) {
 
 }  // namespace
 
-MessageService::MessageService(store::Store& store, broker::Broker& broker)
-    : store_(store), broker_(broker) {
+MessageService::MessageService(store::Store& store, broker::Broker& broker,
+                               const SocialGraph& graph)
+    : store_(store), broker_(broker), graph_(graph) {
   // Every frame a committed batch produces (broadcasts and acks) leaves through one Outbox:
   // one hand-over per connection per batch.
   store_.messages().setBatchScope([this] { outbox_.emplace(); }, [this] { outbox_.reset(); });
@@ -54,16 +55,29 @@ bool MessageService::knownUser(const std::string& userId) const {
   return knownUsers_.contains(userId);
 }
 
+// The block cache is kept in step with the store by FriendService, so this costs one
+// shared lock and no query per message.
+void MessageService::checkBlock(const std::string& userId, const Target& target,
+                                Intent intent) const {
+  if (intent == Intent::Write && target.kind == "dm" && target.to != userId &&
+      graph_.blockedEitherWay(userId, target.to)) {
+    throw core::blocked("a block between you and this user forbids direct messages");
+  }
+}
+
 std::optional<Target> MessageService::authorizeCached(const std::string& userId,
-                                                      const std::string& conversationId) const {
+                                                      const std::string& conversationId,
+                                                      Intent intent) const {
   const auto ref = parseOrNotFound(conversationId);
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");
   if (!knownUser(target->to)) return std::nullopt;
+  checkBlock(userId, *target, intent);
   return target;
 }
 
-Target MessageService::authorize(const std::string& userId, const std::string& conversationId) {
+Target MessageService::authorize(const std::string& userId, const std::string& conversationId,
+                                 Intent intent) {
   const auto ref = parseOrNotFound(conversationId);
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");
@@ -71,6 +85,7 @@ Target MessageService::authorize(const std::string& userId, const std::string& c
     if (!store_.users().byId(target->to)) throw core::notFound("conversation not found");
     rememberUser(target->to);
   }
+  checkBlock(userId, *target, intent);
   return *target;
 }
 
@@ -145,16 +160,21 @@ std::vector<store::Message> MessageService::page(const Target& target,
 }
 
 std::int64_t MessageService::markRead(const std::string& userId, const Target& target,
-                                      std::int64_t seq) {
+                                      std::int64_t seq, std::uint64_t originConnection) {
   const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
+  // Across a block the receipt stays with the reader's own devices.
+  std::vector<std::string> recipients = target.participants;
+  if (target.kind == "dm" && target.to != userId && graph_.blockedEitherWay(userId, target.to)) {
+    recipients = {userId};
+  }
   std::string frame = R"({"type":"read","conversationId":)";
   core::appendJsonString(frame, target.conversationId);
   frame += ",\"userId\":";
   core::appendJsonString(frame, userId);
   frame += ",\"seq\":" + std::to_string(marker) + "}";
-  broker_.publish(broker::Delivery{.userIds = target.participants,
+  broker_.publish(broker::Delivery{.userIds = std::move(recipients),
                                    .frame = std::make_shared<std::string>(std::move(frame)),
-                                   .exceptConnection = 0});
+                                   .exceptConnection = originConnection});
   return marker;
 }
 

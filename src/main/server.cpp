@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -20,6 +21,7 @@
 #include "api/routes.hpp"
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
+#include "core/time_format.hpp"
 
 namespace gc::server {
 namespace {
@@ -112,17 +114,44 @@ int run(const core::Config& config) {
                                    .bcryptCost = config.bcryptCost,
                                    .tokenTtlSeconds = config.tokenTtlSeconds});
   accounts.loadRevocations();
-  chat::MessageService messages(*store, *broker);
+  chat::SocialGraph graph;
+  chat::MessageService messages(*store, *broker, graph);
 
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
   asio::io_context ioc(static_cast<int>(threads));
+  chat::Presence presence(
+      *broker, graph,
+      {.grace = std::chrono::milliseconds(config.presenceGraceMs),
+       .after =
+           [&ioc](std::chrono::milliseconds delay, std::function<void()> fire) {
+             auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
+             timer->async_wait([timer, fire = std::move(fire)](boost::system::error_code ec) {
+               if (!ec) fire();
+             });
+           },
+       .persistLastSeen =
+           [&blocking, &store](const std::string& userId, std::int64_t lastSeenMs) {
+             asio::post(blocking, [&store, userId, lastSeenMs] {
+               try {
+                 store->users().setLastSeen(userId, lastSeenMs);
+               } catch (const std::exception& e) {
+                 spdlog::warn("last seen of {} not stored: {}", userId, e.what());
+               }
+             });
+           },
+       .nowMs = [] { return core::nowMs(); }});
+  chat::FriendService friends(*store, *broker, graph, presence);
+  friends.load();
   api::App app{.config = config,
                .store = *store,
                .broker = *broker,
                .hub = hub,
                .accounts = accounts,
                .messages = messages,
+               .graph = graph,
+               .presence = presence,
+               .friends = friends,
                .blocking = blocking,
                .hashing = hashing};
   api::HttpServer http(ioc, app, api::buildRouter(app));
