@@ -7,7 +7,7 @@ import {
 } from './lib/client.mjs';
 
 // A short grace keeps the offline tests quick; the default (5 s) is the same code.
-const GRACE_MS = 1000;
+const GRACE_MS = 2000;
 let server;
 before(async () => {
   server = await startServer({ args: ['--presence-grace-ms', String(GRACE_MS)] });
