@@ -4,11 +4,9 @@
 
 namespace gc::chat {
 
-std::string SocialGraph::pairKey(std::string_view blocker, std::string_view blocked) {
-  std::string key;
-  key.reserve(blocker.size() + 1 + blocked.size());
-  key.append(blocker).append(":").append(blocked);
-  return key;
+std::size_t SocialGraph::PairHash::operator()(PairView p) const noexcept {
+  const std::hash<std::string_view> h;
+  return h(p.first) * 31 + h(p.second);
 }
 
 void SocialGraph::load(const std::vector<store::Friendship>& accepted,
@@ -18,7 +16,7 @@ void SocialGraph::load(const std::vector<store::Friendship>& accepted,
     friends_[f.requester].insert(f.recipient);
     friends_[f.recipient].insert(f.requester);
   }
-  for (const auto& b : blocks) blocks_.insert(pairKey(b.blocker, b.blocked));
+  for (const auto& b : blocks) blocks_.emplace(b.blocker, b.blocked);
 }
 
 void SocialGraph::addFriends(const std::string& a, const std::string& b) {
@@ -39,12 +37,12 @@ void SocialGraph::removeFriends(const std::string& a, const std::string& b) {
 
 void SocialGraph::addBlock(const std::string& blocker, const std::string& blocked) {
   std::unique_lock lock(mutex_);
-  blocks_.insert(pairKey(blocker, blocked));
+  blocks_.emplace(blocker, blocked);
 }
 
 void SocialGraph::removeBlock(const std::string& blocker, const std::string& blocked) {
   std::unique_lock lock(mutex_);
-  blocks_.erase(pairKey(blocker, blocked));
+  blocks_.erase(std::pair(blocker, blocked));
 }
 
 bool SocialGraph::areFriends(const std::string& a, const std::string& b) const {
@@ -55,8 +53,7 @@ bool SocialGraph::areFriends(const std::string& a, const std::string& b) const {
 
 bool SocialGraph::blockedEitherWay(const std::string& a, const std::string& b) const {
   std::shared_lock lock(mutex_);
-  if (blocks_.empty()) return false;  // the common case: no key to build
-  return blocks_.contains(pairKey(a, b)) || blocks_.contains(pairKey(b, a));
+  return blocks_.contains(PairView(a, b)) || blocks_.contains(PairView(b, a));
 }
 
 std::vector<std::string> SocialGraph::friendsOf(const std::string& userId) const {

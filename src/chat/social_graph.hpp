@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "store/types.hpp"
@@ -30,11 +31,27 @@ class SocialGraph {
   std::vector<std::string> friendsOf(const std::string& userId) const;
 
  private:
-  static std::string pairKey(std::string_view blocker, std::string_view blocked);
+  using PairView = std::pair<std::string_view, std::string_view>;
+  // (blocker, blocked), looked up by string views: a DM send builds no key.
+  struct PairHash {
+    using is_transparent = void;
+    std::size_t operator()(PairView p) const noexcept;
+    std::size_t operator()(const std::pair<std::string, std::string>& p) const noexcept {
+      return (*this)(PairView(p.first, p.second));
+    }
+  };
+  struct PairEqual {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+      return std::string_view(a.first) == std::string_view(b.first) &&
+             std::string_view(a.second) == std::string_view(b.second);
+    }
+  };
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::unordered_set<std::string>> friends_;
-  std::unordered_set<std::string> blocks_;  // "<blocker>:<blocked>"
+  std::unordered_set<std::pair<std::string, std::string>, PairHash, PairEqual> blocks_;
 };
 
 }  // namespace gc::chat
