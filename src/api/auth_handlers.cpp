@@ -51,6 +51,10 @@ std::string ownUser(App& app, const store::User& user) {
   return withPresence(app, user, true);
 }
 
+std::string userFor(App& app, const store::User& user, const std::string& viewerId) {
+  return user.id == viewerId ? ownUser(app, user) : publicUser(app, user, viewerId);
+}
+
 void addAuthRoutes(Router& router, App& app) {
   router.add(
       "POST", "/api/auth/register", Access::Public, [&app](Request& req) -> awaitable<Response> {

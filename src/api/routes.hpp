@@ -24,5 +24,7 @@ inline Router buildRouter(App& app) {
 // friends) or as they see themself.
 std::string publicUser(App& app, const store::User& user, const std::string& viewerId);
 std::string ownUser(App& app, const store::User& user);
+// ownUser when the viewer is the user, else publicUser.
+std::string userFor(App& app, const store::User& user, const std::string& viewerId);
 
 }  // namespace gc::api

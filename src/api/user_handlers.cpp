@@ -26,8 +26,7 @@ void addUserRoutes(Router& router, App& app) {
                std::string body = "{\"users\":[";
                for (std::size_t i = 0; i < users.size(); ++i) {
                  if (i) body += ',';
-                 body += users[i].id == req.userId() ? ownUser(app, users[i])
-                                                     : publicUser(app, users[i], req.userId());
+                 body += userFor(app, users[i], req.userId());
                }
                body += "]}";
                co_return Response::json(200, std::move(body));
@@ -38,11 +37,7 @@ void addUserRoutes(Router& router, App& app) {
         const auto id = req.params.at("id");
         auto user = co_await core::offload(app.blocking, [&] { return app.accounts.userById(id); });
         if (!user) throw core::notFound("user not found");
-        co_return Response::json(
-            200,
-            "{\"user\":" +
-                (id == req.userId() ? ownUser(app, *user) : publicUser(app, *user, req.userId())) +
-                "}");
+        co_return Response::json(200, "{\"user\":" + userFor(app, *user, req.userId()) + "}");
       });
 }
 
