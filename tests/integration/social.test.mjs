@@ -403,3 +403,31 @@ describe('read receipts', () => {
     await a1.assertNoFrame((x) => x.type === 'read' && x.userId === c.user.id, 'an outsider\'s read');
   });
 });
+
+describe('after a restart', () => {
+  it('friendships, blocks and lastSeen come back from the store', T, async () => {
+    const [a, b, c] = await users(3);
+    await befriend(a, b);
+    assert.equal((await block(a, c)).status, 204);
+    const b1 = await ws(b);
+    const a1 = await ws(a);
+    await b1.next(ofUser('presence', a));
+    await a1.close();
+    const off = await b1.next(ofUser('presence', a), GRACE_MS + 5000);
+    assert.equal(off.status, 'offline');
+    b1.terminate();
+
+    assert.equal(await server.stop(), 0, 'a clean drain');
+    await server.start();
+    const seen = await userAs(b, a);
+    assert.deepEqual([seen.status, seen.lastSeen], ['offline', off.lastSeen]);
+    assert.deepEqual((await friends(a)).friends.map((u) => u.id), [b.user.id]);
+    assert.deepEqual((await friends(a)).blocked.map((u) => u.id), [c.user.id]);
+    // The in-memory graph was reloaded: the block and the friendship still act.
+    const dm = await api(server, 'POST', `/api/conversations/${dmId(a, c)}/messages`, { token: c.token, body: { body: 'x' } });
+    assertError(dm, 403, 'blocked');
+    const b2 = await ws(b);
+    await ws(a);
+    assert.equal((await b2.next(ofUser('presence', a))).status, 'online');
+  });
+});
