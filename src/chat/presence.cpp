@@ -111,6 +111,14 @@ PresenceView Presence::view(const std::string& userId) const {
   return viewLocked(userId);
 }
 
+std::vector<std::string> Presence::present() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(users_.size());
+  for (const auto& [userId, state] : users_) out.push_back(userId);
+  return out;
+}
+
 void Presence::introduce(const std::string& a, const std::string& b) {
   std::lock_guard lock(mutex_);
   for (const auto& [subject, audience] : {std::pair{&a, &b}, std::pair{&b, &a}}) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "broker/broker.hpp"
 #include "chat/social_graph.hpp"
@@ -50,6 +51,8 @@ class Presence {
   void setAway(const std::string& userId, std::uint64_t connectionId, bool away);
 
   PresenceView view(const std::string& userId) const;
+  // Users connected or within their grace: at shutdown they are last seen then.
+  std::vector<std::string> present() const;
   // Two users just became friends: each is told the other's current status.
   void introduce(const std::string& a, const std::string& b);
 

@@ -57,7 +57,15 @@ asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_conte
     }
   };
   co_await waitUntil([&] { return app.requestsInFlight.load() == 0; }, std::chrono::seconds(10));
-  co_await core::offload(app.blocking, [&app] { app.store.drain(); });
+  co_await core::offload(app.blocking, [&app] {
+    // Whoever is still here is last seen now; their offline timers will not run.
+    try {
+      app.store.users().setLastSeenMany(app.presence.present(), core::nowMs());
+    } catch (const std::exception& e) {
+      spdlog::warn("last seen at shutdown not stored: {}", e.what());
+    }
+    app.store.drain();
+  });
   spdlog::info("store drained; closing WebSockets");
   app.hub.closeAll(1001, "server shutting down");
   co_await waitUntil([&] { return app.hub.connectionCount() == 0; }, std::chrono::seconds(5));

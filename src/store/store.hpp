@@ -31,6 +31,8 @@ class UserStore {
   virtual std::vector<User> searchByPrefix(std::string_view prefix, int limit) = 0;
   // When the user's last connection went away (presence), kept across restarts.
   virtual void setLastSeen(std::string_view id, std::int64_t lastSeenMs) = 0;
+  // The same for many users in one transaction (the users still connected at shutdown).
+  virtual void setLastSeenMany(const std::vector<std::string>& ids, std::int64_t lastSeenMs) = 0;
 };
 
 class MessageStore {

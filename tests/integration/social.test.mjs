@@ -406,9 +406,11 @@ describe('read receipts', () => {
 
 describe('after a restart', () => {
   it('friendships, blocks and lastSeen come back from the store', T, async () => {
-    const [a, b, c] = await users(3);
+    const [a, b, c, d] = await users(4);
     await befriend(a, b);
+    await befriend(d, b);
     assert.equal((await block(a, c)).status, 204);
+    await ws(d); // still connected when the server stops
     const b1 = await ws(b);
     const a1 = await ws(a);
     await b1.next(ofUser('presence', a));
@@ -417,10 +419,16 @@ describe('after a restart', () => {
     assert.equal(off.status, 'offline');
     b1.terminate();
 
+    const stopping = Date.now();
     assert.equal(await server.stop(), 0, 'a clean drain');
     await server.start();
     const seen = await userAs(b, a);
     assert.deepEqual([seen.status, seen.lastSeen], ['offline', off.lastSeen]);
+    // The drain stored when the users still connected were last seen.
+    const seenD = await userAs(b, d);
+    assert.equal(seenD.status, 'offline');
+    assert.match(seenD.lastSeen ?? '', RFC3339_MS_Z);
+    assert.ok(Date.parse(seenD.lastSeen) >= stopping - 1000, seenD.lastSeen);
     assert.deepEqual((await friends(a)).friends.map((u) => u.id), [b.user.id]);
     assert.deepEqual((await friends(a)).blocked.map((u) => u.id), [c.user.id]);
     // The in-memory graph was reloaded: the block and the friendship still act.

@@ -85,6 +85,17 @@ TEST_F(PresenceTest, FirstConnectionOnlineLastOneOfflineAfterTheGrace) {
   EXPECT_EQ(persisted_, (std::vector<std::pair<std::string, std::int64_t>>{{"a", 2000}}));
 }
 
+TEST_F(PresenceTest, PresentListsConnectedUsersAndThoseWithinTheGrace) {
+  presence_.connected("a", 1);
+  presence_.connected("b", 2);
+  presence_.disconnected("b", 2);
+  auto present = presence_.present();
+  std::sort(present.begin(), present.end());
+  EXPECT_EQ(present, (std::vector<std::string>{"a", "b"}));
+  fireTimers();
+  EXPECT_EQ(presence_.present(), (std::vector<std::string>{"a"}));
+}
+
 TEST_F(PresenceTest, AReconnectWithinTheGraceCancelsTheOffline) {
   presence_.connected("a", 1);
   presence_.disconnected("a", 1);

@@ -389,8 +389,15 @@ TEST_P(StoreSuite, KeepsLastSeen) {
   store_->users().create(alice);
   EXPECT_FALSE(store_->users().byId(alice.id)->lastSeenMs);
   store_->users().setLastSeen(alice.id, 123456);
+  auto bob = user("bob"), carol = user("carol");
+  store_->users().create(bob);
+  store_->users().create(carol);
+  store_->users().setLastSeenMany({bob.id, carol.id, core::newId()}, 777);
+  store_->users().setLastSeenMany({}, 888);
   reopen();
   EXPECT_EQ(store_->users().byId(alice.id)->lastSeenMs, 123456);
+  EXPECT_EQ(store_->users().byId(bob.id)->lastSeenMs, 777);
+  EXPECT_EQ(store_->users().byId(carol.id)->lastSeenMs, 777);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::ValuesIn(backends()),

@@ -49,6 +49,7 @@ class SqliteUserStore final : public UserStore {
   std::optional<User> byLogin(std::string_view login) override;
   std::vector<User> searchByPrefix(std::string_view prefix, int limit) override;
   void setLastSeen(std::string_view id, std::int64_t lastSeenMs) override;
+  void setLastSeenMany(const std::vector<std::string>& ids, std::int64_t lastSeenMs) override;
 
  private:
   SqliteWriter& writer_;
