@@ -118,6 +118,7 @@ void addConversationRoutes(Router& router, App& app) {
                  chat::validateClientMsgId(*id);  // present means 1-64 characters, "" too
                  send.clientMsgId = std::move(*id);
                }
+               send.replyTo = optionalString(body, "replyTo").value_or("");
                if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
                  send.roomId = optionalString(meta->as_object(), "roomId");
                }

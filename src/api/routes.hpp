@@ -7,6 +7,7 @@ namespace gc::api {
 void addAuthRoutes(Router& router, App& app);
 void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
+void addMessageRoutes(Router& router, App& app);
 void addFriendRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 
@@ -15,6 +16,7 @@ inline Router buildRouter(App& app) {
   addAuthRoutes(router, app);
   addUserRoutes(router, app);
   addConversationRoutes(router, app);
+  addMessageRoutes(router, app);
   addFriendRoutes(router, app);
   addOpsRoutes(router, app);
   return router;

@@ -3,6 +3,70 @@
 #include "core/time_format.hpp"
 
 namespace gc::chat {
+namespace {
+
+// What a reply shows of its original: the first line's worth of it.
+constexpr std::size_t kPreviewCodePoints = 140;
+
+std::string previewOf(std::string_view body) {
+  std::string out;
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const auto c = static_cast<unsigned char>(body[i]);
+    const bool starts = (c & 0xC0) != 0x80;
+    if (starts && ++points > kPreviewCodePoints) {
+      out += "\u2026";  // …
+      break;
+    }
+    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : body[i];
+  }
+  return out;
+}
+
+// `metadata` as clients see it: what was fixed at send time (stored as a JSON object by us)
+// and what changes later, from the message's fields.
+void appendMetadata(std::string& out, const store::Message& m) {
+  std::string_view fixed = m.metadataJson;
+  if (fixed.size() < 2) fixed = "{}";
+  out.append(fixed.substr(0, fixed.size() - 1));
+  if (fixed.size() > 2) out += ',';
+  out += "\"edited\":";
+  out += m.editedAtMs ? "true" : "false";
+  if (m.editedAtMs) {
+    out += ",\"editedAt\":\"" + core::rfc3339Ms(*m.editedAtMs) + '"';
+  }
+  if (m.deletedAtMs) {
+    out += ",\"deleted\":true,\"deletedAt\":\"" + core::rfc3339Ms(*m.deletedAtMs) + '"';
+  }
+  out += ",\"reactions\":[";
+  for (std::size_t i = 0; i < m.reactions.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"emoji\":";
+    core::appendJsonString(out, m.reactions[i].emoji);
+    out += ",\"users\":[";
+    for (std::size_t u = 0; u < m.reactions[i].users.size(); ++u) {
+      if (u) out += ',';
+      core::appendJsonString(out, m.reactions[i].users[u]);
+    }
+    out += "]}";
+  }
+  out += "],\"replyTo\":";
+  if (m.replyTo) {
+    out += "{\"id\":";
+    core::appendJsonString(out, m.replyTo->id);
+    out += ",\"from\":";
+    core::appendJsonString(out, m.replyTo->from);
+    out += ",\"seq\":" + std::to_string(m.replyTo->seq);
+    out += ",\"preview\":";
+    core::appendJsonString(out, previewOf(m.replyTo->body));
+    out += m.replyTo->deleted ? ",\"deleted\":true}" : ",\"deleted\":false}";
+  } else {
+    out += "null";
+  }
+  out += '}';
+}
+
+}  // namespace
 
 std::string encodeMessage(const store::Message& m) {
   std::string out;
@@ -22,7 +86,7 @@ std::string encodeMessage(const store::Message& m) {
   out += ",\"type\":";
   core::appendJsonString(out, m.type);
   out += ",\"metadata\":";
-  out += m.metadataJson;  // stored by us as a JSON object
+  appendMetadata(out, m);
   out += ",\"timestamp\":";
   out += std::to_string(m.createdAtMs / 1000);
   out += ",\"createdAt\":\"";
@@ -75,7 +139,7 @@ std::string encodeFriendship(const store::Friendship& f) {
 }
 
 std::string defaultMetadataJson() {
-  return R"({"attachments":[],"edited":false,"reactions":[],"replyTo":null})";
+  return R"({"attachments":[]})";
 }
 
 }  // namespace gc::chat

@@ -95,6 +95,9 @@ namespace {
 SendRequest validateSend(SendRequest request) {
   request.body = normalizeBody(request.body);
   if (!request.clientMsgId.empty()) validateClientMsgId(request.clientMsgId);
+  if (!request.replyTo.empty() && !core::isId(request.replyTo)) {
+    throw core::invalidField("replyTo", "must be a message id");
+  }
   if (request.type == "call-invite") {
     if (!request.roomId || request.roomId->empty() || request.roomId->size() > 64) {
       throw core::invalidField("metadata.roomId", "a call-invite needs a room id");
@@ -127,7 +130,12 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
                                 .type = std::move(request.type),
                                 .metadataJson = std::move(metadata),
                                 .clientMsgId = std::move(request.clientMsgId),
-                                .createdAtMs = core::nowMs()},
+                                .createdAtMs = core::nowMs(),
+                                .editedAtMs = std::nullopt,
+                                .deletedAtMs = std::nullopt,
+                                .replyToId = std::move(request.replyTo),
+                                .replyTo = std::nullopt,
+                                .reactions = {}},
       .conversationKind = target.kind,
       .participants = target.participants,
   };
@@ -157,6 +165,84 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
 std::vector<store::Message> MessageService::page(const Target& target,
                                                  const store::PageQuery& query) {
   return store_.messages().page(target.conversationId, query);
+}
+
+std::pair<store::Message, Target> MessageService::visibleMessage(const std::string& userId,
+                                                                 const std::string& messageId) {
+  if (!core::isId(messageId)) throw core::notFound("message not found");
+  auto message = store_.messages().byId(messageId);
+  if (!message) throw core::notFound("message not found");
+  try {
+    // Visibility is a read: a block does not hide the history (edit and react check it).
+    auto target = authorize(userId, message->conversationId, Intent::Read);
+    return {std::move(*message), std::move(target)};
+  } catch (const core::ApiError&) {
+    throw core::notFound("message not found");
+  }
+}
+
+store::Message MessageService::applyChange(const Target& target,
+                                           const store::MessageChange& change) {
+  auto message = store_.messages().change(change);
+  std::string frame = R"({"type":"message-updated","message":)";
+  frame += encodeMessage(message);
+  frame += '}';
+  broker_.publish(broker::Delivery{.userIds = target.participants,
+                                   .frame = std::make_shared<std::string>(std::move(frame)),
+                                   .exceptConnection = 0});
+  return message;
+}
+
+store::Message MessageService::edit(const std::string& userId, const std::string& messageId,
+                                    std::string_view body) {
+  auto normalized = normalizeBody(body);
+  auto [message, target] = visibleMessage(userId, messageId);
+  if (message.from != userId) throw core::forbidden("only the author can edit a message");
+  if (message.type != "text") throw core::invalidField("type", "only text messages can be edited");
+  checkBlock(userId, target, Intent::Write);
+  return applyChange(target, store::MessageChange{.kind = store::MessageChange::Kind::Edit,
+                                                  .messageId = messageId,
+                                                  .userId = userId,
+                                                  .body = std::move(normalized),
+                                                  .emoji = {},
+                                                  .atMs = core::nowMs()});
+}
+
+store::Message MessageService::remove(const std::string& userId, const std::string& messageId) {
+  auto [message, target] = visibleMessage(userId, messageId);
+  if (message.from != userId) throw core::forbidden("only the author can delete a message");
+  return applyChange(target, store::MessageChange{.kind = store::MessageChange::Kind::Delete,
+                                                  .messageId = messageId,
+                                                  .userId = userId,
+                                                  .body = {},
+                                                  .emoji = {},
+                                                  .atMs = core::nowMs()});
+}
+
+store::Message MessageService::react(const std::string& userId, const std::string& messageId,
+                                     std::string_view emoji, bool add) {
+  validateEmoji(emoji);
+  auto [message, target] = visibleMessage(userId, messageId);
+  checkBlock(userId, target, Intent::Write);
+  return applyChange(target,
+                     store::MessageChange{.kind = add ? store::MessageChange::Kind::AddReaction
+                                                      : store::MessageChange::Kind::RemoveReaction,
+                                          .messageId = messageId,
+                                          .userId = userId,
+                                          .body = {},
+                                          .emoji = std::string(emoji),
+                                          .atMs = core::nowMs()});
+}
+
+std::vector<store::MessageVersion> MessageService::history(const std::string& userId,
+                                                           const std::string& messageId) {
+  auto [message, target] = visibleMessage(userId, messageId);
+  auto versions = store_.messages().history(messageId);
+  if (!message.deletedAtMs) {
+    versions.push_back(store::MessageVersion{
+        .body = message.body, .writtenAtMs = message.editedAtMs.value_or(message.createdAtMs)});
+  }
+  return versions;
 }
 
 std::int64_t MessageService::markRead(const std::string& userId, const Target& target,

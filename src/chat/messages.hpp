@@ -22,6 +22,7 @@ struct SendRequest {
   std::string type = "text";
   std::string clientMsgId;
   std::optional<std::string> roomId;  // call-invite only
+  std::string replyTo;                // the id of the message this one answers, or empty
   // How the client spelled the type field, for error messages: `msgType` on the
   // WebSocket, `type` on REST.
   std::string_view typeField = "msgType";
@@ -76,11 +77,27 @@ class MessageService {
   std::int64_t markRead(const std::string& userId, const Target& target, std::int64_t seq,
                         std::uint64_t originConnection = 0);
 
+  // Blocking. The message and its conversation when the user takes part in it; otherwise
+  // 404, as for a message that does not exist (ids the user cannot see tell nothing).
+  std::pair<store::Message, Target> visibleMessage(const std::string& userId,
+                                                   const std::string& messageId);
+  // Blocking: change a message durably, then publish `message-updated` to every participant.
+  // Edit: the author, text messages only. Delete: the author. Reactions: any participant.
+  store::Message edit(const std::string& userId, const std::string& messageId,
+                      std::string_view body);
+  store::Message remove(const std::string& userId, const std::string& messageId);
+  store::Message react(const std::string& userId, const std::string& messageId,
+                       std::string_view emoji, bool add);
+  // Blocking: every version of the message, oldest first, the current one last.
+  std::vector<store::MessageVersion> history(const std::string& userId,
+                                             const std::string& messageId);
+
   // Users known to exist (they authenticated or were looked up), so a DM to them needs no
   // store lookup on the hot path. Users are never deleted in v1.
   void rememberUser(const std::string& userId);
 
  private:
+  store::Message applyChange(const Target& target, const store::MessageChange& change);
   bool knownUser(const std::string& userId) const;
   void checkBlock(const std::string& userId, const Target& target, Intent intent) const;
 

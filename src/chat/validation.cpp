@@ -1,6 +1,7 @@
 #include "chat/validation.hpp"
 
 #include "core/error.hpp"
+#include "core/utf8_validator.hpp"
 
 namespace gc::chat {
 
@@ -54,6 +55,16 @@ void validateClientMsgId(std::string_view id) {
   bool ok = !id.empty() && id.size() <= 64;
   for (char c : id) ok = ok && static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
   if (!ok) throw core::invalidField("clientMsgId", "must be 1-64 visible characters");
+}
+
+void validateEmoji(std::string_view emoji) {
+  // Not a list of known emojis (it changes every year, and custom shortcodes like :ship-it:
+  // are welcome): one short token of valid UTF-8 without spaces or controls. It arrives
+  // percent-decoded from a URL too, so nothing upstream has checked its encoding.
+  bool ok =
+      !emoji.empty() && emoji.size() <= 64 && core::isValidUtf8(emoji) && codePoints(emoji) <= 16;
+  for (char c : emoji) ok = ok && static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
+  if (!ok) throw core::invalidField("emoji", "must be one emoji or shortcode, up to 64 bytes");
 }
 
 }  // namespace gc::chat

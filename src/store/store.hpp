@@ -50,6 +50,13 @@ class MessageStore {
   virtual void setBatchScope(std::function<void()> begin, std::function<void()> end) = 0;
   // Ascending seq. No cursor: the newest `limit`; `before`/`after` bound the window.
   virtual std::vector<Message> page(std::string_view conversationId, const PageQuery& q) = 0;
+  virtual std::optional<Message> byId(std::string_view messageId) = 0;
+  // Applies the change durably and returns the message as it is after it. Throws
+  // core::ApiError: 404 unknown message, 409 conflict (a deleted message cannot be edited or
+  // reacted to), 400 over a limit (too many distinct reactions).
+  virtual Message change(const MessageChange& change) = 0;
+  // The versions an edited message had before its current body, oldest first.
+  virtual std::vector<MessageVersion> history(std::string_view messageId) = 0;
 };
 
 class ConversationStore {

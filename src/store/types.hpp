@@ -18,6 +18,21 @@ struct User {
   std::optional<std::int64_t> lastSeenMs;
 };
 
+// The users who reacted with one emoji, in the order they reacted.
+struct Reaction {
+  std::string emoji;
+  std::vector<std::string> users;
+};
+
+// What a reply shows of the message it answers, as that message is now.
+struct ReplyPreview {
+  std::string id;
+  std::string from;
+  std::int64_t seq = 0;
+  std::string body;  // empty once the original is deleted
+  bool deleted = false;
+};
+
 struct Message {
   std::string id;
   std::string conversationId;
@@ -25,10 +40,18 @@ struct Message {
   std::string from;
   std::string to;
   std::string body;
-  std::string type;          // text | image | file | call-invite | system
-  std::string metadataJson;  // the message's `metadata` object, stored as JSON text
-  std::string clientMsgId;   // empty when the sender gave none
+  std::string type;  // text | image | file | call-invite | system
+  // The parts of `metadata` fixed at send time (attachments, roomId), as a JSON object. The
+  // parts that change later (edited, reactions, replyTo) are the fields below; the encoder
+  // merges both into the `metadata` clients see.
+  std::string metadataJson;
+  std::string clientMsgId;  // empty when the sender gave none
   std::int64_t createdAtMs = 0;
+  std::optional<std::int64_t> editedAtMs;   // the last edit
+  std::optional<std::int64_t> deletedAtMs;  // a tombstone: body, history and reactions gone
+  std::string replyToId;                    // empty: not a reply
+  std::optional<ReplyPreview> replyTo;      // filled on reads when replyToId is set
+  std::vector<Reaction> reactions;
 };
 
 // A message before commit: everything but `seq`, which the committing transaction assigns.
@@ -41,6 +64,25 @@ struct NewMessage {
 struct AppendResult {
   Message message;
   bool duplicate = false;  // a retry: `message` is the one stored first
+};
+
+// One change to a stored message, applied by the store in one transaction. Who may make it
+// is the service's decision; the store checks what only the transaction can see (the message
+// exists, is not deleted, the limits).
+struct MessageChange {
+  enum class Kind { Edit, Delete, AddReaction, RemoveReaction };
+  Kind kind = Kind::Edit;
+  std::string messageId;
+  std::string userId;  // who makes the change (the reacting user for reactions)
+  std::string body;    // Edit: the new, validated body
+  std::string emoji;   // reactions
+  std::int64_t atMs = 0;
+};
+
+// One earlier version of an edited message.
+struct MessageVersion {
+  std::string body;
+  std::int64_t writtenAtMs = 0;  // when this version was sent or edited in
 };
 
 struct ConversationSummary {

@@ -52,6 +52,7 @@ ClientFrame decodeClientFrame(std::string_view text) {
     f.send.body = stringField(o, "body", ref);
     f.send.type = stringField(o, "msgType", ref, false);
     if (f.send.type.empty()) f.send.type = "text";
+    f.send.replyTo = stringField(o, "replyTo", ref, false);
     if (const auto* meta = o.if_contains("metadata"); meta && !meta->is_null()) {
       if (!meta->is_object()) invalid("metadata", "must be an object", ref);
       if (const auto* room = meta->as_object().if_contains("roomId"); room && !room->is_null()) {

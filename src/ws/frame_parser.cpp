@@ -211,7 +211,7 @@ Event FrameParser::controlFrame(std::string_view payload) {
       readBigEndian(reinterpret_cast<const std::uint8_t*>(payload.data()), 2));
   if (!isValidCloseCode(code)) return fail(close_code::kProtocolError);
   const auto reason = payload.substr(2);
-  if (!isValidUtf8(reason)) return fail(close_code::kInvalidPayload);
+  if (!core::isValidUtf8(reason)) return fail(close_code::kInvalidPayload);
   state_ = State::Closed;
   return {.kind = Event::Kind::Close, .payload = reason, .code = code};
 }

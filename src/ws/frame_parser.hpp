@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8_validator.hpp"
 #include "ws/rfc6455.hpp"
-#include "ws/utf8_validator.hpp"
 
 namespace gc::ws {
 
@@ -60,7 +60,7 @@ class FrameParser {
   std::uint64_t messageSize_ = 0;  // payload of the current message so far, all fragments
   std::string message_;            // a message that spans frames or reads, until it completes
   std::string control_;            // a control frame's payload split across reads
-  Utf8Validator utf8_;             // the current text message, across fragments
+  core::Utf8Validator utf8_;       // the current text message, across fragments
   State state_ = State::Header;
   std::uint8_t headerSize_ = 0;
   std::array<std::uint8_t, 14> header_{};  // 2 + 8 (length) + 4 (mask) at most

@@ -173,7 +173,7 @@ describe('blocks', () => {
     const [a, b] = await users(2);
     const cid = dmId(a, b);
     await befriend(a, b);
-    await postMessage(server, a, cid, 'before the block');
+    const earlier = await postMessage(server, a, cid, 'before the block');
     const [a1, b1] = [await ws(a), await ws(b)];
 
     assert.equal((await block(b, a)).status, 204);
@@ -201,6 +201,13 @@ describe('blocks', () => {
     a1.send({ type: 'typing', conversationId: cid, state: 'start' });
     assert.equal((await a1.next('error')).code, 'blocked');
     await b1.assertNoFrame((x) => x.type === 'typing', 'typing across the block');
+    // Reactions and edits are writes into the DM too; its history stays visible.
+    const react = await api(server, 'POST', `/api/messages/${earlier.id}/reactions`, { token: b.token, body: { emoji: '👍' } });
+    assertError(react, 403, 'blocked');
+    const edit = await api(server, 'PATCH', `/api/messages/${earlier.id}`, { token: a.token, body: { body: 'edited' } });
+    assertError(edit, 403, 'blocked');
+    const versions = await api(server, 'GET', `/api/messages/${earlier.id}/history`, { token: b.token });
+    assert.equal(versions.status, 200, versions.text);
     // The history stays readable for both.
     for (const who of [a, b]) {
       const h = await api(server, 'GET', `/api/conversations/${cid}/messages`, { token: who.token });

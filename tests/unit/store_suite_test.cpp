@@ -54,18 +54,18 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
 
   NewMessage draft(const std::string& cid, const std::string& from, const std::string& to,
                    const std::string& body, const std::string& clientMsgId = "") {
-    return NewMessage{.message = Message{.id = core::newId(),
-                                         .conversationId = cid,
-                                         .seq = 0,
-                                         .from = from,
-                                         .to = to,
-                                         .body = body,
-                                         .type = "text",
-                                         .metadataJson = "{}",
-                                         .clientMsgId = clientMsgId,
-                                         .createdAtMs = core::nowMs()},
-                      .conversationKind = "dm",
-                      .participants = {from, to}};
+    Message m;
+    m.id = core::newId();
+    m.conversationId = cid;
+    m.from = from;
+    m.to = to;
+    m.body = body;
+    m.type = "text";
+    m.metadataJson = "{}";
+    m.clientMsgId = clientMsgId;
+    m.createdAtMs = core::nowMs();
+    return NewMessage{
+        .message = std::move(m), .conversationKind = "dm", .participants = {from, to}};
   }
 
   AppendResult appendSync(NewMessage m) {
@@ -249,6 +249,116 @@ TEST_P(StoreSuite, ListsConversationsWithUnreadAndMarkers) {
   EXPECT_EQ(store_->readMarkers().advance(bob.id, "dm_ab", 99), 3);  // clamped to lastSeq
   EXPECT_EQ(store_->readMarkers().get(bob.id, "dm_ab"), 3);
   EXPECT_EQ(store_->conversations().listForUser(bob.id, 50)[0].unread, 0);
+}
+
+MessageChange changeOf(MessageChange::Kind kind, const Message& m, const std::string& user,
+                       const std::string& text = "") {
+  return MessageChange{.kind = kind,
+                       .messageId = m.id,
+                       .userId = user,
+                       .body = kind == MessageChange::Kind::Edit ? text : "",
+                       .emoji = kind == MessageChange::Kind::Edit ? "" : text,
+                       .atMs = core::nowMs()};
+}
+
+TEST_P(StoreSuite, EditsKeepEveryEarlierVersion) {
+  const auto m = appendSync(draft("dm_a_b", "a", "b", "first")).message;
+  auto& messages = store_->messages();
+  messages.change(changeOf(MessageChange::Kind::Edit, m, "a", "second"));
+  messages.change(changeOf(MessageChange::Kind::Edit, m, "a", "second"));  // no change, no version
+  const auto now = messages.change(changeOf(MessageChange::Kind::Edit, m, "a", "third"));
+  EXPECT_EQ(now.body, "third");
+  ASSERT_TRUE(now.editedAtMs.has_value());
+  EXPECT_EQ(now.seq, m.seq);
+  const auto versions = messages.history(m.id);
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].body, "first");
+  EXPECT_EQ(versions[0].writtenAtMs, m.createdAtMs);
+  EXPECT_EQ(versions[1].body, "second");
+  EXPECT_EQ(messages.byId(m.id)->body, "third");
+}
+
+TEST_P(StoreSuite, DeleteLeavesATombstoneWithoutBodyHistoryOrReactions) {
+  const auto m = appendSync(draft("dm_a_b", "a", "b", "secret")).message;
+  auto& messages = store_->messages();
+  messages.change(changeOf(MessageChange::Kind::Edit, m, "a", "more secret"));
+  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "b", "👍"));
+  const auto gone = messages.change(changeOf(MessageChange::Kind::Delete, m, "a"));
+  EXPECT_TRUE(gone.deletedAtMs.has_value());
+  EXPECT_EQ(gone.body, "");
+  EXPECT_TRUE(gone.reactions.empty());
+  EXPECT_TRUE(messages.history(m.id).empty());
+  const auto page = messages.page("dm_a_b", PageQuery{});
+  ASSERT_EQ(page.size(), 1u);  // the tombstone keeps its place in the conversation
+  EXPECT_EQ(page[0].body, "");
+  EXPECT_EQ(page[0].seq, m.seq);
+  // A deleted message takes no edit or reaction; deleting again changes nothing.
+  EXPECT_THROW(messages.change(changeOf(MessageChange::Kind::Edit, m, "a", "back")),
+               core::ApiError);
+  EXPECT_THROW(messages.change(changeOf(MessageChange::Kind::AddReaction, m, "b", "🎉")),
+               core::ApiError);
+  EXPECT_EQ(messages.change(changeOf(MessageChange::Kind::Delete, m, "a")).deletedAtMs,
+            gone.deletedAtMs);
+}
+
+TEST_P(StoreSuite, ReactionsAggregatePerEmojiInOrder) {
+  const auto m = appendSync(draft("dm_a_b", "a", "b", "hello")).message;
+  auto& messages = store_->messages();
+  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "b", "👍"));
+  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "a", "🎉"));
+  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "a", "👍"));
+  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "a", "👍"));  // already there
+  auto now = messages.byId(m.id);
+  ASSERT_EQ(now->reactions.size(), 2u);
+  EXPECT_EQ(now->reactions[0].emoji, "👍");
+  EXPECT_EQ(now->reactions[0].users, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(now->reactions[1].emoji, "🎉");
+  now = messages.change(changeOf(MessageChange::Kind::RemoveReaction, m, "b", "👍"));
+  EXPECT_EQ(now->reactions[0].users, (std::vector<std::string>{"a"}));
+  now = messages.change(changeOf(MessageChange::Kind::RemoveReaction, m, "a", "🎉"));
+  ASSERT_EQ(now->reactions.size(), 1u);
+  // Pages carry the reactions of the messages they hold.
+  const auto page = messages.page("dm_a_b", PageQuery{});
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].reactions.size(), 1u);
+}
+
+TEST_P(StoreSuite, RepliesShowTheirOriginalAsItIsNow) {
+  const auto original = appendSync(draft("dm_a_b", "a", "b", "question?")).message;
+  auto reply = draft("dm_a_b", "b", "a", "answer");
+  reply.message.replyToId = original.id;
+  const auto stored = appendSync(reply).message;
+  ASSERT_TRUE(stored.replyTo.has_value());
+  EXPECT_EQ(stored.replyTo->body, "question?");
+  EXPECT_EQ(stored.replyTo->seq, original.seq);
+  EXPECT_EQ(stored.replyTo->from, "a");
+  store_->messages().change(changeOf(MessageChange::Kind::Delete, original, "a"));
+  const auto now = store_->messages().byId(stored.id);
+  ASSERT_TRUE(now->replyTo.has_value());
+  EXPECT_TRUE(now->replyTo->deleted);
+  EXPECT_EQ(now->replyTo->body, "");  // the deleted text does not live on in its replies
+}
+
+TEST_P(StoreSuite, RefusesRepliesToAnotherConversationWithoutFailingTheBatch) {
+  const auto elsewhere = appendSync(draft("dm_a_c", "a", "c", "not yours")).message;
+  auto reply = draft("dm_a_b", "b", "a", "sneaky");
+  reply.message.replyToId = elsewhere.id;
+  EXPECT_THROW(appendSync(reply), core::ApiError);
+  // Nothing of the refused send was stored, and the conversation's seq did not move.
+  EXPECT_TRUE(store_->messages().page("dm_a_b", PageQuery{}).empty());
+  EXPECT_EQ(appendSync(draft("dm_a_b", "b", "a", "fine")).message.seq, 1);
+}
+
+TEST_P(StoreSuite, ChangesToUnknownMessagesAreNotFound) {
+  Message ghost;
+  ghost.id = core::newId();
+  try {
+    store_->messages().change(changeOf(MessageChange::Kind::Edit, ghost, "a", "x"));
+    FAIL() << "expected not found";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.status(), 404);
+  }
+  EXPECT_FALSE(store_->messages().byId(ghost.id).has_value());
 }
 
 TEST_P(StoreSuite, RevokedTokensPersistUntilExpiry) {

@@ -393,7 +393,7 @@ TEST(WsFrameEncoder, ClosePayload) {
   const std::string reason = std::string(122, 'a') + "\xc3\xa9";
   const auto payload = encodeClosePayload(1000, reason);
   EXPECT_EQ(payload.size(), 2u + 122u);
-  EXPECT_TRUE(isValidUtf8(std::string_view(payload).substr(2)));
+  EXPECT_TRUE(core::isValidUtf8(std::string_view(payload).substr(2)));
 }
 
 TEST(WsFrameEncoder, ServerFramesParseBack) {

@@ -6,7 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: accounts, conversations, messages, read markers, revoked tokens.
     R"sql(
 CREATE TABLE users (
@@ -62,7 +62,32 @@ CREATE TABLE revoked_tokens (
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 2: friendships (one row per pair, the pair sorted into user_low < user_high) and blocks.
+    // 2: edits with history, tombstones, reactions, replies. The parts of a message that change
+    // after it was sent leave the stored metadata JSON and become columns and rows.
+    R"sql(
+ALTER TABLE messages ADD COLUMN reply_to TEXT;
+ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+UPDATE messages SET metadata = json_remove(metadata, '$.edited', '$.reactions', '$.replyTo');
+
+CREATE TABLE message_versions (
+  message_id TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  body       TEXT NOT NULL,
+  written_at INTEGER NOT NULL,
+  PRIMARY KEY (message_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE message_reactions (
+  conversation_id TEXT NOT NULL,
+  seq             INTEGER NOT NULL,
+  emoji           TEXT NOT NULL,
+  user_id         TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, seq, emoji, user_id)
+) WITHOUT ROWID;
+)sql",
+    // 3: friendships (one row per pair, the pair sorted into user_low < user_high) and blocks.
     R"sql(
 CREATE TABLE friendships (
   id           TEXT PRIMARY KEY,

@@ -24,11 +24,12 @@ std::vector<ConversationSummary> SqliteConversationStore::listForUser(std::strin
                                         .lastMessage = std::nullopt});
     }
     for (auto& c : out) {
-      c.lastMessage = db.prepare("SELECT " GC_MESSAGE_COLUMNS
-                                 " FROM messages WHERE conversation_id = ?1 AND seq = ?2")
+      c.lastMessage = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
+                                 " WHERE m.conversation_id = ?1 AND m.seq = ?2")
                           .bind(1, c.id)
                           .bind(2, c.lastSeq)
                           .one(readMessage);
+      if (c.lastMessage) attachReactions(db, *c.lastMessage);
       c.unread = *db.prepare(
                         "SELECT count(*) FROM messages WHERE conversation_id = ?1 AND seq > ?2"
                         " AND sender_id != ?3")

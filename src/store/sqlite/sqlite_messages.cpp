@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -47,6 +48,8 @@ SqliteMessageStore::Counter& SqliteMessageStore::counterFor(SqliteDb& db, const 
 // clientMsgId) hits the unique index and returns the first message instead.
 AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& draft) {
   const Message& m = draft.message;
+  // Checked before anything is written: a rejection leaves the batch untouched.
+  auto replyTo = m.replyToId.empty() ? std::nullopt : resolveReply(db, m);
   Counter& counter = counterFor(db, draft);
   const std::int64_t seq = counter.lastSeq + 1;
 
@@ -55,8 +58,8 @@ AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& dra
   // (the seq is ours, the id is fresh); anything else ignored is caught below.
   auto& insert = db.prepare(
       "INSERT OR IGNORE INTO messages (id, conversation_id, seq, sender_id, recipient_id, body,"
-      " type, metadata, client_msg_id, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      " type, metadata, client_msg_id, created_at, reply_to)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   insert.bind(1, m.id)
       .bind(2, m.conversationId)
       .bind(3, seq)
@@ -70,17 +73,23 @@ AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& dra
   } else {
     insert.bind(9, m.clientMsgId);
   }
+  if (m.replyToId.empty()) {
+    insert.bindNull(11);
+  } else {
+    insert.bind(11, m.replyToId);
+  }
   insert.bind(10, m.createdAtMs).run();
 
   if (sqlite3_changes(db.handle()) == 0) {
-    auto first = db.prepare("SELECT " GC_MESSAGE_COLUMNS
-                            " FROM messages WHERE sender_id = ?1 AND conversation_id = ?2"
-                            " AND client_msg_id = ?3")
+    auto first = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
+                            " WHERE m.sender_id = ?1 AND m.conversation_id = ?2"
+                            " AND m.client_msg_id = ?3")
                      .bind(1, m.from)
                      .bind(2, m.conversationId)
                      .bind(3, m.clientMsgId)
                      .one(readMessage);
     if (!first) throw std::logic_error("insert ignored without a conflicting message");
+    attachReactions(db, *first);
     return AppendResult{.message = std::move(*first), .duplicate = true};
   }
 
@@ -93,7 +102,30 @@ AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& dra
 
   AppendResult out{.message = m, .duplicate = false};
   out.message.seq = seq;
+  out.message.replyTo = std::move(replyTo);
   return out;
+}
+
+std::optional<ReplyPreview> SqliteMessageStore::resolveReply(SqliteDb& db, const Message& m) {
+  auto original = db.prepare(
+                        "SELECT conversation_id, sender_id, seq, body, deleted_at IS NOT NULL"
+                        " FROM messages WHERE id = ?1")
+                      .bind(1, m.replyToId)
+                      .one([](const Statement& s) {
+                        return std::pair{s.text(0), ReplyPreview{.id = {},
+                                                                 .from = s.text(1),
+                                                                 .seq = s.int64(2),
+                                                                 .body = s.text(3),
+                                                                 .deleted = s.int64(4) != 0}};
+                      });
+  // Another conversation's message is as unknown here as a message that never existed.
+  if (!original || original->first != m.conversationId) {
+    throw core::invalidField("replyTo", "no such message in this conversation");
+  }
+  if (original->second.deleted)
+    throw core::conflict("message_deleted", "replyTo: the message replied to was deleted");
+  original->second.id = m.replyToId;
+  return std::move(original->second);
 }
 
 void SqliteMessageStore::flushBatch(SqliteDb& db) {
@@ -137,16 +169,31 @@ void SqliteMessageStore::setBatchScope(std::function<void()> begin, std::functio
 }
 
 void SqliteMessageStore::append(NewMessage message, AppendCallback done) {
+  struct Outcome {
+    AppendResult result;
+    std::exception_ptr rejected;  // the send broke a rule only the transaction could check
+  };
   auto draft = std::make_shared<NewMessage>(std::move(message));
-  auto result = std::make_shared<AppendResult>();
+  auto outcome = std::make_shared<Outcome>();
   writer_.submit(SqliteWriter::Op{
-      .apply = [this, draft, result](SqliteDb& db) { *result = applyAppend(db, *draft); },
+      .apply =
+          [this, draft, outcome](SqliteDb& db) {
+            outcome->rejected = nullptr;
+            try {
+              outcome->result = applyAppend(db, *draft);
+            } catch (const core::ApiError&) {
+              // Thrown before this op wrote anything (see applyAppend): the rest of the batch
+              // commits.
+              outcome->rejected = std::current_exception();
+            }
+          },
       .complete =
-          [result, done = std::move(done)](const std::exception_ptr& error) {
-            if (!error && !result->duplicate) {
+          [outcome, done = std::move(done)](std::exception_ptr error) {
+            if (!error) error = outcome->rejected;
+            if (!error && !outcome->result.duplicate) {
               core::metrics().messagesCommitted.fetch_add(1, std::memory_order_relaxed);
             }
-            done(std::move(*result), error);
+            done(std::move(outcome->result), error);
           },
   });
 }
@@ -158,24 +205,26 @@ std::vector<Message> SqliteMessageStore::page(std::string_view conversationId, c
     const std::int64_t upper = q.before.value_or(INT64_MAX);
     if (q.after && !q.before) {
       // Resync: the oldest `limit` after the cursor, so a client fills its gap in order.
-      auto& s = db.prepare("SELECT " GC_MESSAGE_COLUMNS
-                           " FROM messages WHERE conversation_id = ?1 AND seq > ?2"
-                           " ORDER BY seq ASC LIMIT ?3")
+      auto& s = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
+                           " WHERE m.conversation_id = ?1 AND m.seq > ?2"
+                           " ORDER BY m.seq ASC LIMIT ?3")
                     .bind(1, conversationId)
                     .bind(2, lower)
                     .bind(3, std::int64_t{q.limit});
       while (s.step()) out.push_back(readMessage(s));
+      attachReactions(db, out);
       return out;
     }
-    auto& s = db.prepare("SELECT " GC_MESSAGE_COLUMNS
-                         " FROM messages WHERE conversation_id = ?1 AND seq > ?2 AND seq < ?3"
-                         " ORDER BY seq DESC LIMIT ?4")
+    auto& s = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
+                         " WHERE m.conversation_id = ?1 AND m.seq > ?2 AND m.seq < ?3"
+                         " ORDER BY m.seq DESC LIMIT ?4")
                   .bind(1, conversationId)
                   .bind(2, lower)
                   .bind(3, upper)
                   .bind(4, std::int64_t{q.limit});
     while (s.step()) out.push_back(readMessage(s));
     std::reverse(out.begin(), out.end());
+    attachReactions(db, out);
     return out;
   });
 }

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "core/error.hpp"
 #include "store/sqlite/migrations.hpp"
 
@@ -77,6 +80,15 @@ bool SqliteStore::ready() {
   }
 }
 
+namespace {
+
+std::optional<std::int64_t> optionalInt(const Statement& row, int col) {
+  if (row.isNull(col)) return std::nullopt;
+  return row.int64(col);
+}
+
+}  // namespace
+
 Message readMessage(const Statement& row) {
   Message m;
   m.id = row.text(0);
@@ -89,7 +101,50 @@ Message readMessage(const Statement& row) {
   m.metadataJson = row.text(7);
   m.clientMsgId = row.text(8);
   m.createdAtMs = row.int64(9);
+  m.editedAtMs = optionalInt(row, 10);
+  m.deletedAtMs = optionalInt(row, 11);
+  m.replyToId = row.text(12);
+  if (!m.replyToId.empty() && !row.isNull(13)) {
+    const bool deleted = !row.isNull(16);
+    m.replyTo = ReplyPreview{.id = m.replyToId,
+                             .from = row.text(13),
+                             .seq = row.int64(14),
+                             .body = deleted ? std::string() : row.text(15),
+                             .deleted = deleted};
+  }
   return m;
+}
+
+void attachReactions(SqliteDb& db, std::vector<Message>& messages) {
+  if (messages.empty()) return;
+  auto [lo, hi] = std::minmax_element(messages.begin(), messages.end(),
+                                      [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  auto& q = db.prepare(
+                  "SELECT seq, emoji, user_id FROM message_reactions"
+                  " WHERE conversation_id = ?1 AND seq BETWEEN ?2 AND ?3"
+                  " ORDER BY seq, created_at, user_id")
+                .bind(1, messages.front().conversationId)
+                .bind(2, lo->seq)
+                .bind(3, hi->seq);
+  std::unordered_map<std::int64_t, Message*> bySeq;
+  for (auto& m : messages) bySeq.emplace(m.seq, &m);
+  while (q.step()) {
+    auto it = bySeq.find(q.int64(0));
+    if (it == bySeq.end()) continue;
+    auto& reactions = it->second->reactions;
+    auto emoji = q.text(1);
+    auto r = std::find_if(reactions.begin(), reactions.end(),
+                          [&](const Reaction& x) { return x.emoji == emoji; });
+    if (r == reactions.end()) r = reactions.insert(reactions.end(), Reaction{std::move(emoji), {}});
+    r->users.push_back(q.text(2));
+  }
+}
+
+void attachReactions(SqliteDb& db, Message& message) {
+  std::vector<Message> one;
+  one.push_back(std::move(message));
+  attachReactions(db, one);
+  message = std::move(one.front());
 }
 
 void SqliteRevokedTokenStore::revoke(std::string_view jti, std::int64_t expiresAtSec) {

@@ -62,6 +62,9 @@ class SqliteMessageStore final : public MessageStore {
   void append(NewMessage message, AppendCallback done) override;
   void setBatchScope(std::function<void()> begin, std::function<void()> end) override;
   std::vector<Message> page(std::string_view conversationId, const PageQuery& q) override;
+  std::optional<Message> byId(std::string_view messageId) override;
+  Message change(const MessageChange& change) override;
+  std::vector<MessageVersion> history(std::string_view messageId) override;
 
  private:
   // Writer-thread state. The writer is the database's only writer, so a conversation's
@@ -74,6 +77,8 @@ class SqliteMessageStore final : public MessageStore {
     bool dirty = false;
   };
   AppendResult applyAppend(SqliteDb& db, const NewMessage& draft);
+  // The original of a reply; throws ApiError when it is not in the same conversation.
+  static std::optional<ReplyPreview> resolveReply(SqliteDb& db, const Message& m);
   Counter& counterFor(SqliteDb& db, const NewMessage& draft);
   void flushBatch(SqliteDb& db);
   void forgetBatch();
@@ -158,11 +163,17 @@ class SqliteStore final : public Store {
   SqliteFriendshipStore friendships_;
 };
 
-// Columns of a message row, in the order readMessage expects. A macro so that it joins the
-// SQL literals at compile time (statements are cached by their literal).
-#define GC_MESSAGE_COLUMNS                                                    \
-  "id, conversation_id, seq, sender_id, recipient_id, body, type, metadata, " \
-  "COALESCE(client_msg_id, ''), created_at"
+// Columns of a message row, in the order readMessage expects, and the join that brings the
+// original of a reply. Macros so that they join the SQL literals at compile time (statements
+// are cached by their literal). Queries name the message `m`.
+#define GC_MESSAGE_COLUMNS                                                                    \
+  "m.id, m.conversation_id, m.seq, m.sender_id, m.recipient_id, m.body, m.type, m.metadata, " \
+  "COALESCE(m.client_msg_id, ''), m.created_at, m.edited_at, m.deleted_at, m.reply_to, "      \
+  "o.sender_id, o.seq, o.body, o.deleted_at"
+#define GC_MESSAGE_FROM " FROM messages m LEFT JOIN messages o ON o.id = m.reply_to"
 Message readMessage(const Statement& row);
+// Fills `reactions` of messages that all belong to one conversation (one range query).
+void attachReactions(SqliteDb& db, std::vector<Message>& messages);
+void attachReactions(SqliteDb& db, Message& message);
 
 }  // namespace gc::store::sqlite

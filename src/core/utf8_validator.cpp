@@ -1,8 +1,8 @@
-#include "ws/utf8_validator.hpp"
+#include "core/utf8_validator.hpp"
 
 #include <cstring>
 
-namespace gc::ws {
+namespace gc::core {
 namespace {
 
 // States between bytes. 1–3: that many continuation bytes (80..BF) still to come. 4–7: the
@@ -65,4 +65,4 @@ bool Utf8Validator::feed(std::string_view bytes) {
   return s != kReject;
 }
 
-}  // namespace gc::ws
+}  // namespace gc::core

@@ -1,11 +1,11 @@
 #pragma once
-// Incremental UTF-8 validation (RFC 3629) for WebSocket text messages, which may split a code
+// Incremental UTF-8 validation (RFC 3629), for WebSocket text messages, which may split a code
 // point across fragments and reads: the state carries over between calls.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-namespace gc::ws {
+namespace gc::core {
 
 class Utf8Validator {
  public:
@@ -28,4 +28,4 @@ inline bool isValidUtf8(std::string_view text) {
   return v.feed(text) && v.complete();
 }
 
-}  // namespace gc::ws
+}  // namespace gc::core

@@ -1,11 +1,11 @@
-#include "ws/utf8_validator.hpp"
+#include "core/utf8_validator.hpp"
 
 #include <gtest/gtest.h>
 
-namespace gc::ws {
+namespace gc::core {
 namespace {
 
-TEST(WsUtf8Validator, AcceptsValidText) {
+TEST(Utf8Validator, AcceptsValidText) {
   EXPECT_TRUE(isValidUtf8(""));
   EXPECT_TRUE(isValidUtf8("plain ascii, long enough to take the eight-byte path"));
   EXPECT_TRUE(isValidUtf8("\xc2\x80 \xdf\xbf"));                  // U+0080, U+07FF
@@ -14,7 +14,7 @@ TEST(WsUtf8Validator, AcceptsValidText) {
   EXPECT_TRUE(isValidUtf8("\xf0\x90\x80\x80 \xf4\x8f\xbf\xbf"));  // U+10000, U+10FFFF
 }
 
-TEST(WsUtf8Validator, RejectsInvalidText) {
+TEST(Utf8Validator, RejectsInvalidText) {
   EXPECT_FALSE(isValidUtf8("\x80"));              // stray continuation
   EXPECT_FALSE(isValidUtf8("\xc0\xaf"));          // overlong
   EXPECT_FALSE(isValidUtf8("\xc1\xbf"));          // overlong
@@ -29,7 +29,7 @@ TEST(WsUtf8Validator, RejectsInvalidText) {
   EXPECT_FALSE(isValidUtf8("\xe2\x28\xa1"));
 }
 
-TEST(WsUtf8Validator, CarriesStateAcrossCalls) {
+TEST(Utf8Validator, CarriesStateAcrossCalls) {
   Utf8Validator v;
   EXPECT_TRUE(v.feed("abc\xf0\x9f"));
   EXPECT_FALSE(v.complete());
@@ -44,4 +44,4 @@ TEST(WsUtf8Validator, CarriesStateAcrossCalls) {
 }
 
 }  // namespace
-}  // namespace gc::ws
+}  // namespace gc::core
