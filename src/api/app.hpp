@@ -7,6 +7,7 @@
 #include "broker/broker.hpp"
 #include "chat/accounts.hpp"
 #include "chat/friends.hpp"
+#include "chat/groups.hpp"
 #include "chat/messages.hpp"
 #include "chat/presence.hpp"
 #include "chat/social_graph.hpp"
@@ -26,6 +27,7 @@ struct App {
   chat::SocialGraph& graph;
   chat::Presence& presence;
   chat::FriendService& friends;
+  chat::GroupService& groups;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt
   std::atomic<bool> draining{false};

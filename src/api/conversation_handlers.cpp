@@ -1,4 +1,4 @@
-// GET /api/conversations, GET|POST /api/conversations/:cid/messages,
+// GET /api/conversations (direct and group), GET|POST /api/conversations/:cid/messages,
 // POST /api/conversations/:cid/read.
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
@@ -8,6 +8,7 @@
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
 #include "chat/conversation_id.hpp"
+#include "chat/group_json.hpp"
 #include "chat/json_encode.hpp"
 #include "chat/validation.hpp"
 #include "core/error.hpp"
@@ -73,15 +74,24 @@ void addConversationRoutes(Router& router, App& app) {
                  bool first = true;
                  for (const auto& c : list) {
                    const auto ref = chat::parseConversationId(c.id);
-                   if (!ref || ref->kind != chat::ConversationRef::Kind::Direct) continue;
-                   const auto& peerId = ref->first == me ? ref->second : ref->first;
-                   const auto peer = app.store.users().byId(peerId);
-                   if (!peer) continue;
+                   if (!ref) continue;
+                   std::string who;  // `"kind":…,"peer"|"group":{…}`
+                   if (ref->kind == chat::ConversationRef::Kind::Group) {
+                     // The cache has the group as it is now; a member only.
+                     const auto group = app.groups.cached(ref->first);
+                     if (!group || !group->isMember(me)) continue;
+                     who = "\"kind\":\"group\",\"group\":" + chat::encodeGroup(group->group);
+                   } else {
+                     const auto& peerId = ref->first == me ? ref->second : ref->first;
+                     const auto peer = app.store.users().byId(peerId);
+                     if (!peer) continue;
+                     who = "\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer, me);
+                   }
                    if (!first) body += ',';
                    first = false;
                    body += "{\"id\":";
                    core::appendJsonString(body, c.id);
-                   body += ",\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer, me);
+                   body += ',' + who;
                    body += ",\"lastMessage\":";
                    body += c.lastMessage ? chat::encodeMessage(*c.lastMessage) : "null";
                    body += ",\"lastSeq\":" + std::to_string(c.lastSeq);

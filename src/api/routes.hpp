@@ -9,6 +9,7 @@ void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
 void addMessageRoutes(Router& router, App& app);
 void addFriendRoutes(Router& router, App& app);
+void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 
 inline Router buildRouter(App& app) {
@@ -18,6 +19,7 @@ inline Router buildRouter(App& app) {
   addConversationRoutes(router, app);
   addMessageRoutes(router, app);
   addFriendRoutes(router, app);
+  addGroupRoutes(router, app);
   addOpsRoutes(router, app);
   return router;
 }

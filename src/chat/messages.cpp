@@ -26,16 +26,14 @@ std::optional<Target> directTarget(const std::string& userId, const Conversation
 ConversationRef parseOrNotFound(const std::string& conversationId) {
   auto ref = parseConversationId(conversationId);
   if (!ref) throw core::notFound("conversation not found");
-  // Groups arrive with the groups feature; until then no group conversation exists.
-  if (ref->kind == ConversationRef::Kind::Group) throw core::notFound("conversation not found");
   return *ref;
 }
 
 }  // namespace
 
 MessageService::MessageService(store::Store& store, broker::Broker& broker,
-                               const SocialGraph& graph)
-    : store_(store), broker_(broker), graph_(graph) {
+                               const GroupDirectory& groups, const SocialGraph& graph)
+    : store_(store), broker_(broker), groups_(groups), graph_(graph) {
   // Every frame a committed batch produces (broadcasts and acks) leaves through one Outbox:
   // one hand-over per connection per batch.
   store_.messages().setBatchScope([this] { outbox_.emplace(); }, [this] { outbox_.reset(); });
@@ -65,10 +63,25 @@ void MessageService::checkBlock(const std::string& userId, const Target& target,
   }
 }
 
+// The membership cache is authoritative for groups (see group_directory.hpp): a group
+// never needs a store lookup. An unknown group is 404; a group the user is not (or no
+// longer) a member of is 403, public or not, and reveals nothing else.
+std::optional<Target> MessageService::groupTarget(const std::string& userId,
+                                                  const std::string& groupId) const {
+  const auto entry = groups_.find(groupId);
+  if (!entry) throw core::notFound("conversation not found");
+  if (!entry->isMember(userId)) throw core::forbidden("you are not a member of this group");
+  return Target{.conversationId = "grp_" + groupId,
+                .kind = "group",
+                .to = groupId,
+                .participants = entry->memberIds};
+}
+
 std::optional<Target> MessageService::authorizeCached(const std::string& userId,
                                                       const std::string& conversationId,
                                                       Intent intent) const {
   const auto ref = parseOrNotFound(conversationId);
+  if (ref.kind == ConversationRef::Kind::Group) return groupTarget(userId, ref.first);
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");
   if (!knownUser(target->to)) return std::nullopt;
@@ -79,6 +92,7 @@ std::optional<Target> MessageService::authorizeCached(const std::string& userId,
 Target MessageService::authorize(const std::string& userId, const std::string& conversationId,
                                  Intent intent) {
   const auto ref = parseOrNotFound(conversationId);
+  if (ref.kind == ConversationRef::Kind::Group) return *groupTarget(userId, ref.first);
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");
   if (!knownUser(target->to)) {
@@ -120,6 +134,10 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
     core::appendJsonString(metadata, *request.roomId);
     metadata += '}';
   }
+  // A group's conversation members are kept by the group store on every membership change
+  // and its recipients are read at commit (below); a DM's members are recorded when its first
+  // message commits.
+  auto participants = target.kind == "group" ? std::vector<std::string>{} : target.participants;
   store::NewMessage draft{
       .message = store::Message{.id = core::newId(),
                                 .conversationId = target.conversationId,
@@ -137,11 +155,43 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
                                 .replyTo = std::nullopt,
                                 .reactions = {}},
       .conversationKind = target.kind,
-      .participants = target.participants,
+      .participants = participants,
   };
+  appendAndPublish(std::move(draft), std::move(participants), request.originConnection,
+                   std::move(done));
+}
+
+void MessageService::sendSystem(const std::string& actorId, const std::string& groupId,
+                                std::string body, std::string metadataJson, SendDone done) {
+  store::NewMessage draft{
+      .message = store::Message{.id = core::newId(),
+                                .conversationId = "grp_" + groupId,
+                                .seq = 0,
+                                .from = actorId,
+                                .to = groupId,
+                                .body = std::move(body),
+                                .type = "system",
+                                .metadataJson = std::move(metadataJson),
+                                .clientMsgId = {},
+                                .createdAtMs = core::nowMs(),
+                                .editedAtMs = std::nullopt,
+                                .deletedAtMs = std::nullopt,
+                                .replyToId = {},
+                                .replyTo = std::nullopt,
+                                .reactions = {}},
+      .conversationKind = "group",
+      .participants = {},
+  };
+  appendAndPublish(std::move(draft), {}, 0, std::move(done));
+}
+
+void MessageService::appendAndPublish(store::NewMessage draft,
+                                      std::vector<std::string> participants, std::uint64_t origin,
+                                      SendDone done) {
+  std::string groupId = draft.conversationKind == "group" ? draft.message.to : std::string();
   store_.messages().append(
       std::move(draft),
-      [this, participants = target.participants, origin = request.originConnection,
+      [this, participants = std::move(participants), groupId = std::move(groupId), origin,
        done = std::move(done)](store::AppendResult result, const std::exception_ptr& error) {
         if (error) {
           done(SendOutcome{}, error);
@@ -155,8 +205,15 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
           auto frame = std::make_shared<std::string>();
           frame->reserve(outcome.messageJson.size() + 32);
           frame->append(R"({"type":"message","message":)").append(outcome.messageJson).append("}");
-          broker_.publish(broker::Delivery{
-              .userIds = participants, .frame = std::move(frame), .exceptConnection = origin});
+          broker::Delivery delivery{
+              .userIds = participants, .frame = std::move(frame), .exceptConnection = origin};
+          if (!groupId.empty()) {
+            // A group's recipients are its members when the message commits, not when it was
+            // sent: whoever left or was kicked in between no longer receives it.
+            const auto entry = groups_.find(groupId);
+            delivery.userIds = entry ? entry->memberIds : std::vector<std::string>{};
+          }
+          broker_.publish(delivery);
         }
         done(std::move(outcome), nullptr);
       });
@@ -179,6 +236,12 @@ std::pair<store::Message, Target> MessageService::visibleMessage(const std::stri
   } catch (const core::ApiError&) {
     throw core::notFound("message not found");
   }
+}
+
+bool MessageService::isGroupAdmin(const std::string& userId, const Target& target) const {
+  if (target.kind != "group") return false;
+  const auto entry = groups_.find(target.to);
+  return entry && entry->isAdmin(userId);
 }
 
 store::Message MessageService::applyChange(const Target& target,
@@ -210,7 +273,9 @@ store::Message MessageService::edit(const std::string& userId, const std::string
 
 store::Message MessageService::remove(const std::string& userId, const std::string& messageId) {
   auto [message, target] = visibleMessage(userId, messageId);
-  if (message.from != userId) throw core::forbidden("only the author can delete a message");
+  if (message.from != userId && !isGroupAdmin(userId, target)) {
+    throw core::forbidden("only the author or a group admin can delete a message");
+  }
   return applyChange(target, store::MessageChange{.kind = store::MessageChange::Kind::Delete,
                                                   .messageId = messageId,
                                                   .userId = userId,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "broker/broker.hpp"
+#include "chat/group_directory.hpp"
 #include "chat/social_graph.hpp"
 #include "hub/outbox.hpp"
 #include "store/store.hpp"
@@ -53,7 +54,8 @@ class MessageService {
  public:
   using SendDone = std::function<void(SendOutcome outcome, std::exception_ptr error)>;
 
-  MessageService(store::Store& store, broker::Broker& broker, const SocialGraph& graph);
+  MessageService(store::Store& store, broker::Broker& broker, const GroupDirectory& groups,
+                 const SocialGraph& graph);
 
   // Non-blocking. The target when the cache can decide; throws ApiError when the rules say
   // no (403 `blocked` for a write into a DM across a block); nullopt when a store lookup is
@@ -69,6 +71,13 @@ class MessageService {
   // runs on the store's commit thread after the message was committed and published (or failed).
   void send(const std::string& userId, const Target& target, SendRequest request, SendDone done);
 
+  // Non-blocking: appends a server-authored `system` message (a join, a kick, a rename…) to a
+  // group's history through the same append as any message, so it gets the next seq, and on
+  // commit publishes it to the group's members. `done` runs right after that publish, on the
+  // commit thread, so whatever it publishes reaches each connection after the message.
+  void sendSystem(const std::string& actorId, const std::string& groupId, std::string body,
+                  std::string metadataJson, SendDone done);
+
   // Blocking reads and marker writes; authorization is the caller's (authorize first).
   std::vector<store::Message> page(const Target& target, const store::PageQuery& query);
   // Moves the user's read marker and tells the other participants and the reader's other
@@ -82,7 +91,8 @@ class MessageService {
   std::pair<store::Message, Target> visibleMessage(const std::string& userId,
                                                    const std::string& messageId);
   // Blocking: change a message durably, then publish `message-updated` to every participant.
-  // Edit: the author, text messages only. Delete: the author. Reactions: any participant.
+  // Edit: the author, text messages only. Delete: the author or a group's admin. Reactions:
+  // any participant.
   store::Message edit(const std::string& userId, const std::string& messageId,
                       std::string_view body);
   store::Message remove(const std::string& userId, const std::string& messageId);
@@ -98,11 +108,16 @@ class MessageService {
 
  private:
   store::Message applyChange(const Target& target, const store::MessageChange& change);
+  bool isGroupAdmin(const std::string& userId, const Target& target) const;
   bool knownUser(const std::string& userId) const;
   void checkBlock(const std::string& userId, const Target& target, Intent intent) const;
+  std::optional<Target> groupTarget(const std::string& userId, const std::string& groupId) const;
+  void appendAndPublish(store::NewMessage draft, std::vector<std::string> participants,
+                        std::uint64_t origin, SendDone done);
 
   store::Store& store_;
   broker::Broker& broker_;
+  const GroupDirectory& groups_;
   const SocialGraph& graph_;
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;

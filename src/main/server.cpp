@@ -123,7 +123,10 @@ int run(const core::Config& config) {
                                    .tokenTtlSeconds = config.tokenTtlSeconds});
   accounts.loadRevocations();
   chat::SocialGraph graph;
-  chat::MessageService messages(*store, *broker, graph);
+  chat::GroupDirectory groupDirectory;
+  chat::MessageService messages(*store, *broker, groupDirectory, graph);
+  chat::GroupService groups(*store, *broker, messages, groupDirectory);
+  groups.load();
 
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
@@ -160,6 +163,7 @@ int run(const core::Config& config) {
                .graph = graph,
                .presence = presence,
                .friends = friends,
+               .groups = groups,
                .blocking = blocking,
                .hashing = hashing};
   api::HttpServer http(ioc, app, api::buildRouter(app));

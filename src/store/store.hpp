@@ -121,6 +121,40 @@ class RevokedTokenStore {
   virtual std::vector<std::string> active(std::int64_t nowSec) = 0;
 };
 
+// Groups and their members. Every write also keeps the group conversation's rows in
+// conversation_members in step (grp_<id>), in the same transaction, so the conversation
+// list shows a group to exactly its members. The rules (who may do what) are the service's;
+// the store only refuses what must hold even when two requests race (duplicates, maxMembers).
+class GroupStore {
+ public:
+  virtual ~GroupStore() = default;
+  // The group with its members (the creator as admin).
+  virtual void create(const Group& group) = 0;
+  virtual std::optional<Group> byId(std::string_view id) = 0;
+  // Every group with its members: the membership cache is loaded from this at start-up.
+  virtual std::vector<Group> all() = 0;
+  // The groups `userId` is a member of, newest first.
+  virtual std::vector<Group> forUser(std::string_view userId) = 0;
+  // Public groups whose name contains `query` (ASCII case-insensitive; empty: all), newest
+  // first, only ids below `beforeId` when it is not empty.
+  virtual std::vector<Group> searchPublic(std::string_view query, std::string_view beforeId,
+                                          int limit) = 0;
+  // Name, description, avatar, settings and updatedAt; not the members.
+  virtual void update(const Group& group) = 0;
+  // Throws core::ApiError 409 already_member, 409 group_full (settings.maxMembers reached),
+  // 404 not_found (no such group).
+  virtual void addMember(std::string_view groupId, const GroupMember& member,
+                         std::int64_t updatedAtMs) = 0;
+  // Removes the member; `promote` (when set) becomes admin in the same transaction.
+  virtual void removeMember(std::string_view groupId, std::string_view userId,
+                            const std::optional<std::string>& promote,
+                            std::int64_t updatedAtMs) = 0;
+  virtual void setRole(std::string_view groupId, std::string_view userId, std::string_view role,
+                       std::int64_t updatedAtMs) = 0;
+  // Deletes the group and its memberships (its last member left). The messages stay.
+  virtual void remove(std::string_view groupId) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -130,6 +164,7 @@ class Store {
   virtual ReadMarkerStore& readMarkers() = 0;
   virtual RevokedTokenStore& revokedTokens() = 0;
   virtual FriendshipStore& friendships() = 0;
+  virtual GroupStore& groups() = 0;
   // True when the database answers a trivial query.
   virtual bool ready() = 0;
   // Commits everything queued, then stops accepting writes. Idempotent.

@@ -115,6 +115,29 @@ struct Block {
   std::string blocked;
 };
 
+struct GroupSettings {
+  bool isPublic = false;
+  bool allowInvites = false;
+  int maxMembers = 1000;
+};
+
+struct GroupMember {
+  std::string userId;
+  std::string role;  // admin | member
+  std::int64_t joinedAtMs = 0;
+};
+
+struct Group {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string avatar;
+  GroupSettings settings;
+  std::int64_t createdAtMs = 0;
+  std::int64_t updatedAtMs = 0;
+  std::vector<GroupMember> members;  // oldest first (joinedAt, then user id)
+};
+
 struct PageQuery {
   std::optional<std::int64_t> before;
   std::optional<std::int64_t> after;

@@ -203,3 +203,28 @@ describe('replies', () => {
     assert.equal(next.json.message.seq, 2, 'refused replies took no seq');
   });
 });
+
+describe('in groups', () => {
+  it('an admin deletes anyone’s message; a member deletes only their own; nobody edits another’s', T, async () => {
+    const [admin, member] = [await register(server), await register(server)];
+    const created = await api(server, 'POST', '/api/groups', { token: admin.token, body: { name: 'moderated' } });
+    assert.equal(created.status, 201, created.text);
+    const gid = created.json.group.id;
+    const added = await api(server, 'POST', `/api/groups/${gid}/members`, {
+      token: admin.token, body: { userId: member.user.id },
+    });
+    assert.equal(added.status, 200, added.text);
+    const cid = `grp_${gid}`;
+    const fromMember = (await post(member, cid, { body: 'spam' })).json.message;
+    const fromAdmin = (await post(admin, cid, { body: 'rules' })).json.message;
+    assertError(await del(member, fromAdmin.id), 403, 'forbidden');
+    assertError(await edit(admin, fromMember.id, 'rewritten'), 403, 'forbidden');
+    const ws = await connectWs(server, { token: member.token });
+    const res = await del(admin, fromMember.id);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.message.metadata.deleted, true);
+    const ev = await ws.next((f) => f.type === 'message-updated');
+    assert.equal(ev.message.id, fromMember.id);
+    assert.equal((await react(member, fromAdmin.id, '✅')).status, 200, 'members react');
+  });
+});

@@ -361,6 +361,163 @@ TEST_P(StoreSuite, ChangesToUnknownMessagesAreNotFound) {
   EXPECT_FALSE(store_->messages().byId(ghost.id).has_value());
 }
 
+Group group(const std::string& name, const std::string& creator, bool isPublic = false,
+            int maxMembers = 1000) {
+  const auto now = core::nowMs();
+  return Group{.id = core::newId(),
+               .name = name,
+               .description = "about " + name,
+               .avatar = "",
+               .settings = {.isPublic = isPublic, .allowInvites = false, .maxMembers = maxMembers},
+               .createdAtMs = now,
+               .updatedAtMs = now,
+               .members = {{.userId = creator, .role = "admin", .joinedAtMs = now}}};
+}
+
+std::vector<std::string> memberIds(const Group& g) {
+  std::vector<std::string> out;
+  for (const auto& m : g.members) out.push_back(m.userId);
+  return out;
+}
+
+std::vector<std::string> conversationIds(Store& store, const std::string& userId) {
+  std::vector<std::string> out;
+  for (const auto& c : store.conversations().listForUser(userId, 50)) out.push_back(c.id);
+  return out;
+}
+
+TEST_P(StoreSuite, CreatesGroupsWithTheirCreatorAsAdmin) {
+  const auto alice = core::newId();
+  auto g = group("Rust fans", alice, true);
+  store_->groups().create(g);
+  auto found = store_->groups().byId(g.id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "Rust fans");
+  EXPECT_EQ(found->description, "about Rust fans");
+  EXPECT_TRUE(found->settings.isPublic);
+  EXPECT_FALSE(found->settings.allowInvites);
+  EXPECT_EQ(found->settings.maxMembers, 1000);
+  EXPECT_EQ(found->createdAtMs, g.createdAtMs);
+  ASSERT_EQ(found->members.size(), 1u);
+  EXPECT_EQ(found->members[0].userId, alice);
+  EXPECT_EQ(found->members[0].role, "admin");
+  EXPECT_FALSE(store_->groups().byId(core::newId()));
+  reopen();
+  EXPECT_EQ(store_->groups().all().size(), 1u);
+}
+
+TEST_P(StoreSuite, AddsRemovesAndPromotesMembersInJoinOrder) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId();
+  auto g = group("team", a);
+  store_->groups().create(g);
+  store_->groups().addMember(g.id, {.userId = b, .role = "member", .joinedAtMs = g.createdAtMs + 1},
+                             g.createdAtMs + 1);
+  store_->groups().addMember(g.id, {.userId = c, .role = "member", .joinedAtMs = g.createdAtMs + 2},
+                             g.createdAtMs + 2);
+  EXPECT_EQ(memberIds(*store_->groups().byId(g.id)), (std::vector<std::string>{a, b, c}));
+  EXPECT_EQ(store_->groups().byId(g.id)->updatedAtMs, g.createdAtMs + 2);
+  try {
+    store_->groups().addMember(g.id, {.userId = b, .role = "member", .joinedAtMs = 0}, 0);
+    FAIL() << "duplicate member accepted";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.code(), "already_member");
+  }
+  // The admin leaves and the oldest remaining member takes over, in one step.
+  store_->groups().removeMember(g.id, a, b, g.createdAtMs + 3);
+  auto after = *store_->groups().byId(g.id);
+  EXPECT_EQ(memberIds(after), (std::vector<std::string>{b, c}));
+  EXPECT_EQ(after.members[0].role, "admin");
+  EXPECT_EQ(after.members[1].role, "member");
+  store_->groups().setRole(g.id, c, "admin", g.createdAtMs + 4);
+  EXPECT_EQ(store_->groups().byId(g.id)->members[1].role, "admin");
+  EXPECT_THROW(store_->groups().setRole(g.id, a, "admin", 0), core::ApiError);
+}
+
+TEST_P(StoreSuite, RefusesMembersPastMaxMembersEvenWhenRacing) {
+  const auto a = core::newId();
+  auto g = group("small", a, true, 3);
+  store_->groups().create(g);
+  std::vector<std::future<bool>> joins;
+  for (int i = 0; i < 6; ++i) {
+    joins.push_back(std::async(std::launch::async, [&] {
+      try {
+        store_->groups().addMember(
+            g.id, {.userId = core::newId(), .role = "member", .joinedAtMs = core::nowMs()}, 0);
+        return true;
+      } catch (const core::ApiError& e) {
+        EXPECT_EQ(e.code(), "group_full");
+        return false;
+      }
+    }));
+  }
+  int added = 0;
+  for (auto& j : joins) added += j.get() ? 1 : 0;
+  EXPECT_EQ(added, 2);
+  EXPECT_EQ(store_->groups().byId(g.id)->members.size(), 3u);
+}
+
+TEST_P(StoreSuite, GroupConversationIsListedForExactlyItsMembers) {
+  const auto a = core::newId(), b = core::newId();
+  auto g = group("talk", a);
+  store_->groups().create(g);
+  store_->groups().addMember(g.id, {.userId = b, .role = "member", .joinedAtMs = 1}, 1);
+  auto first = draft("grp_" + g.id, a, g.id, "hello");
+  first.conversationKind = "group";
+  first.participants = {};
+  appendSync(std::move(first));
+  const std::vector<std::string> listed = {"grp_" + g.id};
+  EXPECT_EQ(conversationIds(*store_, a), listed);
+  EXPECT_EQ(conversationIds(*store_, b), listed);
+  EXPECT_EQ(store_->conversations().listForUser(b, 50)[0].kind, "group");
+  store_->groups().removeMember(g.id, b, std::nullopt, 2);
+  EXPECT_TRUE(conversationIds(*store_, b).empty());
+  EXPECT_EQ(conversationIds(*store_, a), listed);
+  store_->groups().remove(g.id);
+  EXPECT_FALSE(store_->groups().byId(g.id));
+  EXPECT_TRUE(conversationIds(*store_, a).empty());
+}
+
+TEST_P(StoreSuite, UpdatesGroupsAndSearchesPublicOnesByName) {
+  const auto a = core::newId(), b = core::newId();
+  auto cooking = group("Cooking Club", a, true);
+  auto secret = group("Secret cooking", a, false);
+  auto chess = group("Chess", a, true);
+  for (auto* g : {&cooking, &secret, &chess}) store_->groups().create(*g);
+  store_->groups().addMember(chess.id, {.userId = b, .role = "member", .joinedAtMs = 1}, 1);
+
+  auto names = [](const std::vector<Group>& gs) {
+    std::vector<std::string> out;
+    for (const auto& g : gs) out.push_back(g.name);
+    return out;
+  };
+  // Newest first; private groups never show up; the name matches case-insensitively.
+  EXPECT_EQ(names(store_->groups().searchPublic("", "", 10)),
+            (std::vector<std::string>{"Chess", "Cooking Club"}));
+  EXPECT_EQ(names(store_->groups().searchPublic("COOK", "", 10)),
+            (std::vector<std::string>{"Cooking Club"}));
+  EXPECT_EQ(names(store_->groups().searchPublic("", "", 1)), (std::vector<std::string>{"Chess"}));
+  EXPECT_EQ(names(store_->groups().searchPublic("", chess.id, 10)),
+            (std::vector<std::string>{"Cooking Club"}));
+  EXPECT_TRUE(store_->groups().searchPublic("%", "", 10).empty());
+
+  EXPECT_EQ(names(store_->groups().forUser(a)),
+            (std::vector<std::string>{"Chess", "Secret cooking", "Cooking Club"}));
+  EXPECT_EQ(names(store_->groups().forUser(b)), (std::vector<std::string>{"Chess"}));
+
+  secret.name = "Open kitchen";
+  secret.settings = {.isPublic = true, .allowInvites = true, .maxMembers = 50};
+  secret.updatedAtMs += 10;
+  store_->groups().update(secret);
+  auto updated = *store_->groups().byId(secret.id);
+  EXPECT_EQ(updated.name, "Open kitchen");
+  EXPECT_TRUE(updated.settings.allowInvites);
+  EXPECT_EQ(updated.settings.maxMembers, 50);
+  EXPECT_EQ(updated.updatedAtMs, secret.updatedAtMs);
+  EXPECT_EQ(updated.members.size(), 1u);
+  EXPECT_EQ(names(store_->groups().searchPublic("kitchen", "", 10)),
+            (std::vector<std::string>{"Open kitchen"}));
+}
+
 TEST_P(StoreSuite, RevokedTokensPersistUntilExpiry) {
   store_->revokedTokens().revoke("jti-1", 2000);
   store_->revokedTokens().revoke("jti-2", 1000);

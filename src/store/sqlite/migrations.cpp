@@ -6,7 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: accounts, conversations, messages, read markers, revoked tokens.
     R"sql(
 CREATE TABLE users (
@@ -87,7 +87,33 @@ CREATE TABLE message_reactions (
   PRIMARY KEY (conversation_id, seq, emoji, user_id)
 ) WITHOUT ROWID;
 )sql",
-    // 3: friendships (one row per pair, the pair sorted into user_low < user_high) and blocks.
+    // 3: groups and their members. A member also has a conversation_members row for
+    // grp_<id>, written in the same transaction (the conversation list reads those).
+    R"sql(
+CREATE TABLE chat_groups (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  name_key      TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  avatar        TEXT NOT NULL,
+  is_public     INTEGER NOT NULL,
+  allow_invites INTEGER NOT NULL,
+  max_members   INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX chat_groups_public ON chat_groups (is_public, id);
+
+CREATE TABLE group_members (
+  group_id  TEXT NOT NULL,
+  user_id   TEXT NOT NULL,
+  role      TEXT NOT NULL,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX group_members_user ON group_members (user_id, group_id);
+)sql",
+    // 4: friendships (one row per pair, the pair sorted into user_low < user_high) and blocks.
     R"sql(
 CREATE TABLE friendships (
   id           TEXT PRIMARY KEY,

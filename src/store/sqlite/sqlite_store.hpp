@@ -139,6 +139,30 @@ class SqliteFriendshipStore final : public FriendshipStore {
   ReaderPool& readers_;
 };
 
+class SqliteGroupStore final : public GroupStore {
+ public:
+  SqliteGroupStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  void create(const Group& group) override;
+  std::optional<Group> byId(std::string_view id) override;
+  std::vector<Group> all() override;
+  std::vector<Group> forUser(std::string_view userId) override;
+  std::vector<Group> searchPublic(std::string_view query, std::string_view beforeId,
+                                  int limit) override;
+  void update(const Group& group) override;
+  void addMember(std::string_view groupId, const GroupMember& member,
+                 std::int64_t updatedAtMs) override;
+  void removeMember(std::string_view groupId, std::string_view userId,
+                    const std::optional<std::string>& promote, std::int64_t updatedAtMs) override;
+  void setRole(std::string_view groupId, std::string_view userId, std::string_view role,
+               std::int64_t updatedAtMs) override;
+  void remove(std::string_view groupId) override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const StoreOptions& options);
@@ -150,6 +174,7 @@ class SqliteStore final : public Store {
   ReadMarkerStore& readMarkers() override { return conversations_; }
   RevokedTokenStore& revokedTokens() override { return tokens_; }
   FriendshipStore& friendships() override { return friendships_; }
+  GroupStore& groups() override { return groups_; }
   bool ready() override;
   void drain() override { writer_->drain(); }
 
@@ -161,6 +186,7 @@ class SqliteStore final : public Store {
   SqliteConversationStore conversations_;
   SqliteRevokedTokenStore tokens_;
   SqliteFriendshipStore friendships_;
+  SqliteGroupStore groups_;
 };
 
 // Columns of a message row, in the order readMessage expects, and the join that brings the
