@@ -7,8 +7,11 @@
 #include "api/rate_limits.hpp"
 #include "broker/broker.hpp"
 #include "chat/accounts.hpp"
+#include "chat/friends.hpp"
 #include "chat/groups.hpp"
 #include "chat/messages.hpp"
+#include "chat/presence.hpp"
+#include "chat/social_graph.hpp"
 #include "core/config.hpp"
 #include "hub/hub.hpp"
 #include "store/store.hpp"
@@ -22,6 +25,9 @@ struct App {
   hub::Hub& hub;
   chat::Accounts& accounts;
   chat::MessageService& messages;
+  chat::SocialGraph& graph;
+  chat::Presence& presence;
+  chat::FriendService& friends;
   chat::GroupService& groups;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt

@@ -25,12 +25,34 @@ Response signedInResponse(App& app, int status, const chat::SignedIn& s) {
 
 }  // namespace
 
-std::string publicUser(App& app, const store::User& user) {
-  return chat::encodeUser(user, false, app.hub.isOnline(user.id) ? "online" : "offline");
+namespace {
+
+// Live presence over the stored lastSeen; what the contract sends friends as events.
+std::string withPresence(App& app, const store::User& user, bool withEmail) {
+  const auto view = app.presence.view(user.id);
+  store::User shown = user;
+  if (view.lastSeenMs) shown.lastSeenMs = view.lastSeenMs;
+  return chat::encodeUser(shown, withEmail, view.status);
+}
+
+}  // namespace
+
+std::string publicUser(App& app, const store::User& user, const std::string& viewerId) {
+  if (user.id == viewerId || app.graph.areFriends(viewerId, user.id)) {
+    return withPresence(app, user, false);
+  }
+  // Presence is for friends (and never across a block, which ends the friendship).
+  store::User shown = user;
+  shown.lastSeenMs.reset();
+  return chat::encodeUser(shown, false, "offline");
 }
 
 std::string ownUser(App& app, const store::User& user) {
-  return chat::encodeUser(user, true, app.hub.isOnline(user.id) ? "online" : "offline");
+  return withPresence(app, user, true);
+}
+
+std::string userFor(App& app, const store::User& user, const std::string& viewerId) {
+  return user.id == viewerId ? ownUser(app, user) : publicUser(app, user, viewerId);
 }
 
 void addAuthRoutes(Router& router, App& app) {

@@ -45,10 +45,11 @@ awaitable<chat::SendOutcome> sendAndAwaitCommit(App& app, const std::string& use
       asio::use_awaitable, std::move(request));
 }
 
-awaitable<chat::Target> authorize(App& app, const std::string& userId, const std::string& cid) {
-  if (auto cached = app.messages.authorizeCached(userId, cid)) co_return *cached;
+awaitable<chat::Target> authorize(App& app, const std::string& userId, const std::string& cid,
+                                  chat::Intent intent) {
+  if (auto cached = app.messages.authorizeCached(userId, cid, intent)) co_return *cached;
   co_return co_await core::offload(app.blocking,
-                                   [&] { return app.messages.authorize(userId, cid); });
+                                   [&] { return app.messages.authorize(userId, cid, intent); });
 }
 
 std::string encodeMessages(const std::vector<store::Message>& messages) {
@@ -84,7 +85,7 @@ void addConversationRoutes(Router& router, App& app) {
                      const auto& peerId = ref->first == me ? ref->second : ref->first;
                      const auto peer = app.store.users().byId(peerId);
                      if (!peer) continue;
-                     who = "\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer);
+                     who = "\"kind\":\"dm\",\"peer\":" + publicUser(app, *peer, me);
                    }
                    if (!first) body += ',';
                    first = false;
@@ -104,7 +105,8 @@ void addConversationRoutes(Router& router, App& app) {
 
   router.add("GET", "/api/conversations/:cid/messages", Access::Authenticated,
              [&app](Request& req) -> awaitable<Response> {
-               const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
+               const auto target =
+                   co_await authorize(app, req.userId(), req.params.at("cid"), chat::Intent::Read);
                store::PageQuery q;
                q.before = queryInt(req, "before", 0, INT64_MAX);
                q.after = queryInt(req, "after", 0, INT64_MAX);
@@ -130,7 +132,8 @@ void addConversationRoutes(Router& router, App& app) {
                if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
                  send.roomId = optionalString(meta->as_object(), "roomId");
                }
-               const auto target = co_await authorize(app, req.userId(), send.conversationId);
+               const auto target =
+                   co_await authorize(app, req.userId(), send.conversationId, chat::Intent::Write);
                auto outcome =
                    co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
                co_return Response::json(outcome.duplicate ? 200 : 201,
@@ -142,7 +145,8 @@ void addConversationRoutes(Router& router, App& app) {
                auto body = parseJsonObject(req);
                const auto seq = requireInt(body, "seq");
                if (seq < 0) throw core::invalidField("seq", "must not be negative");
-               const auto target = co_await authorize(app, req.userId(), req.params.at("cid"));
+               const auto target =
+                   co_await authorize(app, req.userId(), req.params.at("cid"), chat::Intent::Read);
                co_await core::offload(
                    app.blocking, [&] { return app.messages.markRead(req.userId(), target, seq); });
                co_return Response::noContent();

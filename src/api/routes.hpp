@@ -8,6 +8,7 @@ void addAuthRoutes(Router& router, App& app);
 void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
 void addMessageRoutes(Router& router, App& app);
+void addFriendRoutes(Router& router, App& app);
 void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 
@@ -17,13 +18,17 @@ inline Router buildRouter(App& app) {
   addUserRoutes(router, app);
   addConversationRoutes(router, app);
   addMessageRoutes(router, app);
+  addFriendRoutes(router, app);
   addGroupRoutes(router, app);
   addOpsRoutes(router, app);
   return router;
 }
 
-// The user as others see it (no email) or as they see themself.
-std::string publicUser(App& app, const store::User& user);
+// The user as `viewerId` sees it (no email; live status and lastSeen only for the user's
+// friends) or as they see themself.
+std::string publicUser(App& app, const store::User& user, const std::string& viewerId);
 std::string ownUser(App& app, const store::User& user);
+// ownUser when the viewer is the user, else publicUser.
+std::string userFor(App& app, const store::User& user, const std::string& viewerId);
 
 }  // namespace gc::api

@@ -124,6 +124,20 @@ std::string encodeUser(const store::User& u, bool withEmail, std::string_view st
   return out;
 }
 
+std::string encodeFriendship(const store::Friendship& f) {
+  std::string out = "{\"id\":";
+  core::appendJsonString(out, f.id);
+  out += ",\"requester\":";
+  core::appendJsonString(out, f.requester);
+  out += ",\"recipient\":";
+  core::appendJsonString(out, f.recipient);
+  out += ",\"status\":";
+  core::appendJsonString(out, f.status);
+  out += ",\"createdAt\":\"" + core::rfc3339Ms(f.createdAtMs);
+  out += "\",\"updatedAt\":\"" + core::rfc3339Ms(f.updatedAtMs) + "\"}";
+  return out;
+}
+
 std::string defaultMetadataJson() {
   return R"({"attachments":[]})";
 }

@@ -13,6 +13,9 @@ std::string encodeMessage(const store::Message& m);
 // `withEmail` only for the user themself; `status` comes from presence.
 std::string encodeUser(const store::User& u, bool withEmail, std::string_view status);
 
+// {id, requester, recipient, status, createdAt, updatedAt}; requester and recipient are ids.
+std::string encodeFriendship(const store::Friendship& f);
+
 // Default metadata for a new message.
 std::string defaultMetadataJson();
 

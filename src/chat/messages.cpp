@@ -32,8 +32,8 @@ ConversationRef parseOrNotFound(const std::string& conversationId) {
 }  // namespace
 
 MessageService::MessageService(store::Store& store, broker::Broker& broker,
-                               const GroupDirectory& groups)
-    : store_(store), broker_(broker), groups_(groups) {
+                               const GroupDirectory& groups, const SocialGraph& graph)
+    : store_(store), broker_(broker), groups_(groups), graph_(graph) {
   // Every frame a committed batch produces (broadcasts and acks) leaves through one Outbox:
   // one hand-over per connection per batch.
   store_.messages().setBatchScope([this] { outbox_.emplace(); }, [this] { outbox_.reset(); });
@@ -53,6 +53,16 @@ bool MessageService::knownUser(const std::string& userId) const {
   return knownUsers_.contains(userId);
 }
 
+// The block cache is kept in step with the store by FriendService, so this costs one
+// shared lock and no query per message.
+void MessageService::checkBlock(const std::string& userId, const Target& target,
+                                Intent intent) const {
+  if (intent == Intent::Write && target.kind == "dm" && target.to != userId &&
+      graph_.blockedEitherWay(userId, target.to)) {
+    throw core::blocked("a block between you and this user forbids direct messages");
+  }
+}
+
 // The membership cache is authoritative for groups (see group_directory.hpp): a group
 // never needs a store lookup. An unknown group is 404; a group the user is not (or no
 // longer) a member of is 403, public or not, and reveals nothing else.
@@ -68,16 +78,19 @@ std::optional<Target> MessageService::groupTarget(const std::string& userId,
 }
 
 std::optional<Target> MessageService::authorizeCached(const std::string& userId,
-                                                      const std::string& conversationId) const {
+                                                      const std::string& conversationId,
+                                                      Intent intent) const {
   const auto ref = parseOrNotFound(conversationId);
   if (ref.kind == ConversationRef::Kind::Group) return groupTarget(userId, ref.first);
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");
   if (!knownUser(target->to)) return std::nullopt;
+  checkBlock(userId, *target, intent);
   return target;
 }
 
-Target MessageService::authorize(const std::string& userId, const std::string& conversationId) {
+Target MessageService::authorize(const std::string& userId, const std::string& conversationId,
+                                 Intent intent) {
   const auto ref = parseOrNotFound(conversationId);
   if (ref.kind == ConversationRef::Kind::Group) return *groupTarget(userId, ref.first);
   auto target = directTarget(userId, ref, conversationId);
@@ -86,6 +99,7 @@ Target MessageService::authorize(const std::string& userId, const std::string& c
     if (!store_.users().byId(target->to)) throw core::notFound("conversation not found");
     rememberUser(target->to);
   }
+  checkBlock(userId, *target, intent);
   return *target;
 }
 
@@ -216,7 +230,8 @@ std::pair<store::Message, Target> MessageService::visibleMessage(const std::stri
   auto message = store_.messages().byId(messageId);
   if (!message) throw core::notFound("message not found");
   try {
-    auto target = authorize(userId, message->conversationId);
+    // Visibility is a read: a block does not hide the history (edit and react check it).
+    auto target = authorize(userId, message->conversationId, Intent::Read);
     return {std::move(*message), std::move(target)};
   } catch (const core::ApiError&) {
     throw core::notFound("message not found");
@@ -247,6 +262,7 @@ store::Message MessageService::edit(const std::string& userId, const std::string
   auto [message, target] = visibleMessage(userId, messageId);
   if (message.from != userId) throw core::forbidden("only the author can edit a message");
   if (message.type != "text") throw core::invalidField("type", "only text messages can be edited");
+  checkBlock(userId, target, Intent::Write);
   return applyChange(target, store::MessageChange{.kind = store::MessageChange::Kind::Edit,
                                                   .messageId = messageId,
                                                   .userId = userId,
@@ -272,6 +288,7 @@ store::Message MessageService::react(const std::string& userId, const std::strin
                                      std::string_view emoji, bool add) {
   validateEmoji(emoji);
   auto [message, target] = visibleMessage(userId, messageId);
+  checkBlock(userId, target, Intent::Write);
   return applyChange(target,
                      store::MessageChange{.kind = add ? store::MessageChange::Kind::AddReaction
                                                       : store::MessageChange::Kind::RemoveReaction,
@@ -294,16 +311,21 @@ std::vector<store::MessageVersion> MessageService::history(const std::string& us
 }
 
 std::int64_t MessageService::markRead(const std::string& userId, const Target& target,
-                                      std::int64_t seq) {
+                                      std::int64_t seq, std::uint64_t originConnection) {
   const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
+  // Across a block the receipt stays with the reader's own devices.
+  std::vector<std::string> recipients = target.participants;
+  if (target.kind == "dm" && target.to != userId && graph_.blockedEitherWay(userId, target.to)) {
+    recipients = {userId};
+  }
   std::string frame = R"({"type":"read","conversationId":)";
   core::appendJsonString(frame, target.conversationId);
   frame += ",\"userId\":";
   core::appendJsonString(frame, userId);
   frame += ",\"seq\":" + std::to_string(marker) + "}";
-  broker_.publish(broker::Delivery{.userIds = target.participants,
+  broker_.publish(broker::Delivery{.userIds = std::move(recipients),
                                    .frame = std::make_shared<std::string>(std::move(frame)),
-                                   .exceptConnection = 0});
+                                   .exceptConnection = originConnection});
   return marker;
 }
 

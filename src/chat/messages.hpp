@@ -11,6 +11,7 @@
 
 #include "broker/broker.hpp"
 #include "chat/group_directory.hpp"
+#include "chat/social_graph.hpp"
 #include "hub/outbox.hpp"
 #include "store/store.hpp"
 
@@ -39,6 +40,10 @@ struct Target {
   std::vector<std::string> participants;
 };
 
+// What the caller means to do with an authorized conversation. A block between the two
+// users of a DM stops writes (sends, typing) both ways; each keeps reading the history.
+enum class Intent { Write, Read };
+
 struct SendOutcome {
   store::Message message;
   std::string messageJson;  // encoded once, for the ack and the broadcast
@@ -49,14 +54,18 @@ class MessageService {
  public:
   using SendDone = std::function<void(SendOutcome outcome, std::exception_ptr error)>;
 
-  MessageService(store::Store& store, broker::Broker& broker, const GroupDirectory& groups);
+  MessageService(store::Store& store, broker::Broker& broker, const GroupDirectory& groups,
+                 const SocialGraph& graph);
 
   // Non-blocking. The target when the cache can decide; throws ApiError when the rules say
-  // no; nullopt when a store lookup is needed (then call authorize on the blocking pool).
+  // no (403 `blocked` for a write into a DM across a block); nullopt when a store lookup is
+  // needed (then call authorize on the blocking pool).
   std::optional<Target> authorizeCached(const std::string& userId,
-                                        const std::string& conversationId) const;
+                                        const std::string& conversationId,
+                                        Intent intent = Intent::Write) const;
   // Blocking.
-  Target authorize(const std::string& userId, const std::string& conversationId);
+  Target authorize(const std::string& userId, const std::string& conversationId,
+                   Intent intent = Intent::Write);
 
   // Non-blocking: validates the request (throws ApiError 400) and hands it to the store. `done`
   // runs on the store's commit thread after the message was committed and published (or failed).
@@ -71,8 +80,11 @@ class MessageService {
 
   // Blocking reads and marker writes; authorization is the caller's (authorize first).
   std::vector<store::Message> page(const Target& target, const store::PageQuery& query);
-  // Moves the user's read marker and tells the participants; returns the new marker.
-  std::int64_t markRead(const std::string& userId, const Target& target, std::int64_t seq);
+  // Moves the user's read marker and tells the other participants and the reader's other
+  // connections (all but `originConnection`, the WebSocket the read came on; 0 for REST).
+  // Returns the new marker.
+  std::int64_t markRead(const std::string& userId, const Target& target, std::int64_t seq,
+                        std::uint64_t originConnection = 0);
 
   // Blocking. The message and its conversation when the user takes part in it; otherwise
   // 404, as for a message that does not exist (ids the user cannot see tell nothing).
@@ -98,6 +110,7 @@ class MessageService {
   store::Message applyChange(const Target& target, const store::MessageChange& change);
   bool isGroupAdmin(const std::string& userId, const Target& target) const;
   bool knownUser(const std::string& userId) const;
+  void checkBlock(const std::string& userId, const Target& target, Intent intent) const;
   std::optional<Target> groupTarget(const std::string& userId, const std::string& groupId) const;
   void appendAndPublish(store::NewMessage draft, std::vector<std::string> participants,
                         std::uint64_t origin, SendDone done);
@@ -105,6 +118,7 @@ class MessageService {
   store::Store& store_;
   broker::Broker& broker_;
   const GroupDirectory& groups_;
+  const SocialGraph& graph_;
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;
   std::optional<hub::Outbox> outbox_;  // open on the commit thread during a batch's callbacks

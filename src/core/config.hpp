@@ -26,6 +26,9 @@ struct Config {
   std::size_t wsFrameLimit = std::size_t{64} * 1024;
   std::size_t wsQueueBytes = 4 << 20;
   int wsIdleTimeoutSeconds = 60;
+  // How long a user whose last connection closed still counts as online (no flapping on a
+  // reconnect).
+  int presenceGraceMs = 5000;
   int tokenTtlSeconds = 7 * 24 * 3600;
   std::string sqliteSynchronous = "full";
   int headerTimeoutSeconds = 10;

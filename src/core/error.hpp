@@ -30,6 +30,10 @@ inline ApiError unauthorized(const std::string& message = "authentication requir
 inline ApiError forbidden(const std::string& message = "you are not allowed to do this") {
   return ApiError(403, "forbidden", message);
 }
+// A block between the two users forbids it (DMs, friend requests, typing).
+inline ApiError blocked(const std::string& message) {
+  return ApiError(403, "blocked", message);
+}
 inline ApiError notFound(const std::string& message = "not found") {
   return ApiError(404, "not_found", message);
 }

@@ -75,6 +75,11 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->envname("GC_WS_IDLE_TIMEOUT")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  app.add_option("--presence-grace-ms", c.presenceGraceMs,
+                 "milliseconds a user stays online after their last connection closed")
+      ->envname("GC_PRESENCE_GRACE_MS")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
   app.add_option("--token-ttl", c.tokenTtlSeconds, "token lifetime in seconds")
       ->envname("GC_TOKEN_TTL")
       ->check(CLI::Range(60, 365 * 24 * 3600))

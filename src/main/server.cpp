@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -20,6 +21,7 @@
 #include "api/routes.hpp"
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
+#include "core/time_format.hpp"
 
 namespace gc::server {
 namespace {
@@ -55,7 +57,15 @@ asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_conte
     }
   };
   co_await waitUntil([&] { return app.requestsInFlight.load() == 0; }, std::chrono::seconds(10));
-  co_await core::offload(app.blocking, [&app] { app.store.drain(); });
+  co_await core::offload(app.blocking, [&app] {
+    // Whoever is still here is last seen now; their offline timers will not run.
+    try {
+      app.store.users().setLastSeenMany(app.presence.present(), core::nowMs());
+    } catch (const std::exception& e) {
+      spdlog::warn("last seen at shutdown not stored: {}", e.what());
+    }
+    app.store.drain();
+  });
   spdlog::info("store drained; closing WebSockets");
   app.hub.closeAll(1001, "server shutting down");
   co_await waitUntil([&] { return app.hub.connectionCount() == 0; }, std::chrono::seconds(5));
@@ -112,8 +122,9 @@ int run(const core::Config& config) {
                                    .bcryptCost = config.bcryptCost,
                                    .tokenTtlSeconds = config.tokenTtlSeconds});
   accounts.loadRevocations();
+  chat::SocialGraph graph;
   chat::GroupDirectory groupDirectory;
-  chat::MessageService messages(*store, *broker, groupDirectory);
+  chat::MessageService messages(*store, *broker, groupDirectory, graph);
   chat::GroupService groups(*store, *broker, messages, groupDirectory);
   groups.load();
 
@@ -121,12 +132,38 @@ int run(const core::Config& config) {
   asio::thread_pool hashing(threads);
   asio::io_context ioc(static_cast<int>(threads));
   api::RateLimiters limits(config);
+  chat::Presence presence(
+      *broker, graph,
+      {.grace = std::chrono::milliseconds(config.presenceGraceMs),
+       .after =
+           [&ioc](std::chrono::milliseconds delay, std::function<void()> fire) {
+             auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
+             timer->async_wait([timer, fire = std::move(fire)](boost::system::error_code ec) {
+               if (!ec) fire();
+             });
+           },
+       .persistLastSeen =
+           [&blocking, &store](const std::string& userId, std::int64_t lastSeenMs) {
+             asio::post(blocking, [&store, userId, lastSeenMs] {
+               try {
+                 store->users().setLastSeen(userId, lastSeenMs);
+               } catch (const std::exception& e) {
+                 spdlog::warn("last seen of {} not stored: {}", userId, e.what());
+               }
+             });
+           },
+       .nowMs = [] { return core::nowMs(); }});
+  chat::FriendService friends(*store, *broker, graph, presence);
+  friends.load();
   api::App app{.config = config,
                .store = *store,
                .broker = *broker,
                .hub = hub,
                .accounts = accounts,
                .messages = messages,
+               .graph = graph,
+               .presence = presence,
+               .friends = friends,
                .groups = groups,
                .blocking = blocking,
                .hashing = hashing,

@@ -29,6 +29,10 @@ class UserStore {
   virtual std::optional<User> byLogin(std::string_view login) = 0;
   // Usernames starting with `prefix` (case-insensitive), in username order.
   virtual std::vector<User> searchByPrefix(std::string_view prefix, int limit) = 0;
+  // When the user's last connection went away (presence), kept across restarts.
+  virtual void setLastSeen(std::string_view id, std::int64_t lastSeenMs) = 0;
+  // The same for many users in one transaction (the users still connected at shutdown).
+  virtual void setLastSeenMany(const std::vector<std::string>& ids, std::int64_t lastSeenMs) = 0;
 };
 
 class MessageStore {
@@ -71,6 +75,42 @@ class ReadMarkerStore {
   virtual std::int64_t advance(std::string_view userId, std::string_view conversationId,
                                std::int64_t seq) = 0;
   virtual std::int64_t get(std::string_view userId, std::string_view conversationId) = 0;
+};
+
+// Friend requests, friendships and blocks. The rules that must hold under concurrent
+// requests (one friendship per pair, no request across a block, a block ends the
+// friendship) are decided inside one write transaction, so they throw ApiError.
+class FriendshipStore {
+ public:
+  virtual ~FriendshipStore() = default;
+  // A new pending request, or, when `recipient` already asked `requester`, that request
+  // accepted. A rejected request is replaced by the new one. Throws 403 `blocked` when
+  // either user blocked the other, 409 `already_friends` / `already_requested`.
+  virtual FriendRequestResult request(std::string_view requester, std::string_view recipient,
+                                      std::string_view newId, std::int64_t nowMs) = 0;
+  // A pending request answered by its recipient: `status` is accepted or rejected. Throws
+  // 404 when there is no such request or `actor` is not part of it, 403 when `actor` is
+  // the requester, 409 `not_pending` when it was answered already.
+  virtual Friendship respond(std::string_view id, std::string_view actor, std::string_view status,
+                             std::int64_t nowMs) = 0;
+  // Removes the pair's friendship or request, whatever its state; the removed row if any.
+  virtual std::optional<Friendship> remove(std::string_view userA, std::string_view userB) = 0;
+  virtual std::optional<Friendship> byId(std::string_view id) = 0;
+  // Pending and accepted friendships that involve the user, newest change first.
+  virtual std::vector<Friendship> forUser(std::string_view userId) = 0;
+  // Every accepted friendship (loaded into memory at start-up).
+  virtual std::vector<Friendship> allAccepted() = 0;
+
+  // Records the block (idempotent) and removes the pair's friendship in the same
+  // transaction; returns the removed friendship if there was one.
+  virtual std::optional<Friendship> block(std::string_view blocker, std::string_view blocked,
+                                          std::int64_t nowMs) = 0;
+  // False when there was no such block.
+  virtual bool unblock(std::string_view blocker, std::string_view blocked) = 0;
+  // The users `blocker` blocked, most recent first.
+  virtual std::vector<std::string> blockedBy(std::string_view blocker) = 0;
+  // Every block (loaded into memory at start-up).
+  virtual std::vector<Block> allBlocks() = 0;
 };
 
 class RevokedTokenStore {
@@ -123,6 +163,7 @@ class Store {
   virtual ConversationStore& conversations() = 0;
   virtual ReadMarkerStore& readMarkers() = 0;
   virtual RevokedTokenStore& revokedTokens() = 0;
+  virtual FriendshipStore& friendships() = 0;
   virtual GroupStore& groups() = 0;
   // True when the database answers a trivial query.
   virtual bool ready() = 0;

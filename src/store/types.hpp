@@ -95,6 +95,26 @@ struct ConversationSummary {
   std::optional<Message> lastMessage;
 };
 
+// One row per pair of users. `status` is pending | accepted | rejected.
+struct Friendship {
+  std::string id;
+  std::string requester;
+  std::string recipient;
+  std::string status;
+  std::int64_t createdAtMs = 0;
+  std::int64_t updatedAtMs = 0;
+};
+
+struct FriendRequestResult {
+  Friendship friendship;
+  bool accepted = false;  // the recipient had already asked: both sides are friends now
+};
+
+struct Block {
+  std::string blocker;
+  std::string blocked;
+};
+
 struct GroupSettings {
   bool isPublic = false;
   bool allowInvites = false;

@@ -73,6 +73,11 @@ ClientFrame decodeClientFrame(std::string_view text) {
     if (!seq || !seq->is_int64() || seq->as_int64() < 0)
       invalid("seq", "must be a non-negative integer");
     f.seq = seq->as_int64();
+  } else if (t == "presence") {
+    f.type = ClientFrame::Type::Presence;
+    const auto status = stringField(o, "status", {});
+    if (status != "away" && status != "online") invalid("status", "must be away or online");
+    f.away = status == "away";
   } else if (t == "ping") {
     f.type = ClientFrame::Type::Ping;
   } else {

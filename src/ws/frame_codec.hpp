@@ -10,11 +10,12 @@
 namespace gc::ws {
 
 struct ClientFrame {
-  enum class Type { Send, Typing, Read, Ping } type = Type::Ping;
+  enum class Type { Send, Typing, Read, Presence, Ping } type = Type::Ping;
   chat::SendRequest send;      // Send
   std::string conversationId;  // Typing, Read
   std::string typingState;     // Typing: "start" | "stop"
   std::int64_t seq = 0;        // Read
+  bool away = false;           // Presence: "away" (true) | "online" (false)
 };
 
 // A frame we answer with an error frame; the connection stays open.

@@ -10,9 +10,11 @@
 #include <span>
 #include <vector>
 
+#include "chat/typing_throttle.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "core/token_bucket.hpp"
+#include "core/time_format.hpp"
 #include "hub/connection.hpp"
 #include "hub/outbox.hpp"
 #include "ws/frame_codec.hpp"
@@ -99,6 +101,7 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
     app_.hub.attach(shared_from_this());
     core::metrics().wsConnections.fetch_add(1, std::memory_order_relaxed);
     app_.messages.rememberUser(userId());
+    app_.presence.connected(userId(), id());
     std::string pipelined(early);
     consume(std::span(pipelined.data(), pipelined.size()));
     waitReadable();
@@ -284,6 +287,9 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       case ClientFrame::Type::Read:
         handleRead(frame);
         break;
+      case ClientFrame::Type::Presence:
+        app_.presence.setAway(userId(), id(), frame.away);
+        break;
     }
   }
 
@@ -359,19 +365,40 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
 
   void handleTyping(const ClientFrame& frame) {
     try {
+      // Authorized before throttled: an outsider or a blocked user always hears why.
       auto target = app_.messages.authorizeCached(userId(), frame.conversationId);
       if (!target) return;  // a conversation never written to from here: nobody to tell yet
-      std::vector<std::string> others;
-      for (const auto& p : target->participants) {
-        if (p != userId()) others.push_back(p);
+      if (!typing_.shouldRelay(frame.conversationId, frame.typingState == "start", core::nowMs())) {
+        return;
       }
-      app_.broker.publish(
-          broker::Delivery{.userIds = std::move(others),
-                           .frame = std::make_shared<const std::string>(encodeTypingFrame(
-                               frame.conversationId, userId(), frame.typingState)),
-                           .exceptConnection = 0});
+      relayTyping(*target, frame.typingState);
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), {});
+    }
+  }
+
+  void relayTyping(const chat::Target& target, std::string_view state) {
+    std::vector<std::string> others;
+    for (const auto& p : target.participants) {
+      if (p != userId()) others.push_back(p);
+    }
+    app_.broker.publish(
+        broker::Delivery{.userIds = std::move(others),
+                         .frame = std::make_shared<const std::string>(
+                             encodeTypingFrame(target.conversationId, userId(), state)),
+                         .exceptConnection = 0});
+  }
+
+  // A connection that closes mid-sentence would leave "typing…" up until it expires.
+  void stopTyping() {
+    for (const auto& cid : typing_.active(core::nowMs())) {
+      try {
+        if (auto target = app_.messages.authorizeCached(userId(), cid)) {
+          relayTyping(*target, "stop");
+        }
+      } catch (const core::ApiError&) {
+        // Blocked since: nothing was showing on the other side worth a stop.
+      }
     }
   }
 
@@ -379,8 +406,9 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
     asio::post(app_.blocking, [self = shared_from_this(), cid = frame.conversationId,
                                seq = frame.seq] {
       try {
-        const auto target = self->app_.messages.authorize(self->userId(), cid);
-        self->app_.messages.markRead(self->userId(), target, seq);
+        const auto target = self->app_.messages.authorize(self->userId(), cid, chat::Intent::Read);
+        // This connection knows what it read; the reader's other connections learn it.
+        self->app_.messages.markRead(self->userId(), target, seq, self->id());
       } catch (const core::ApiError& e) {
         self->send(std::make_shared<const std::string>(encodeErrorFrame(e.code(), e.what(), {})));
       } catch (const std::exception& e) {
@@ -518,12 +546,15 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       attached_ = false;
       app_.hub.detach(this);
       core::metrics().wsConnections.fetch_sub(1, std::memory_order_relaxed);
+      stopTyping();
+      app_.presence.disconnected(userId(), id());
     }
   }
 
   api::App& app_;
   tcp::socket socket_;
   FrameParser parser_;
+  chat::TypingThrottle typing_;
   std::string unread_;  // read while paused, parsed on resume
   std::vector<Outgoing> queue_;
   std::vector<Outgoing> inFlight_;

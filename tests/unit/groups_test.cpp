@@ -27,7 +27,7 @@ class GroupServiceTest : public ::testing::Test {
       std::lock_guard lock(mutex_);
       published_.push_back({d.userIds, *d.frame});
     });
-    messages_ = std::make_unique<MessageService>(*store_, *broker_, directory_);
+    messages_ = std::make_unique<MessageService>(*store_, *broker_, directory_, graph_);
     groups_ = std::make_unique<GroupService>(*store_, *broker_, *messages_, directory_);
     for (auto* u : {&alice, &bob, &carol}) {
       *u = core::newId();
@@ -80,6 +80,7 @@ class GroupServiceTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<broker::Broker> broker_;
   GroupDirectory directory_;
+  SocialGraph graph_;
   std::unique_ptr<MessageService> messages_;
   std::unique_ptr<GroupService> groups_;
   std::mutex mutex_;

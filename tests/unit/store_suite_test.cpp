@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <set>
 #include <thread>
@@ -548,6 +549,122 @@ TEST_P(StoreSuite, DrainCommitsQueuedWorkThenRefusesWrites) {
                             [&](AppendResult, std::exception_ptr e) { late = e; });
   EXPECT_TRUE(late);
   EXPECT_TRUE(store_->ready());
+}
+
+// --- friendships and blocks ---
+
+std::string errorCode(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const core::ApiError& e) {
+    return e.code();
+  }
+  return "";
+}
+
+TEST_P(StoreSuite, FriendRequestIsPendingThenAcceptedByItsRecipientOnly) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId();
+  auto& f = store_->friendships();
+  const auto id = core::newId();
+  auto r = f.request(a, b, id, 1000);
+  EXPECT_FALSE(r.accepted);
+  EXPECT_EQ(r.friendship.id, id);
+  EXPECT_EQ(r.friendship.requester, a);
+  EXPECT_EQ(r.friendship.recipient, b);
+  EXPECT_EQ(r.friendship.status, "pending");
+  EXPECT_EQ(errorCode([&] { f.request(a, b, core::newId(), 1001); }), "already_requested");
+  EXPECT_EQ(errorCode([&] { f.respond(id, a, "accepted", 1002); }), "forbidden");
+  EXPECT_EQ(errorCode([&] { f.respond(id, c, "accepted", 1002); }), "not_found");
+  EXPECT_EQ(errorCode([&] { f.respond(core::newId(), b, "accepted", 1002); }), "not_found");
+  auto accepted = f.respond(id, b, "accepted", 1003);
+  EXPECT_EQ(accepted.status, "accepted");
+  EXPECT_EQ(accepted.createdAtMs, 1000);
+  EXPECT_EQ(accepted.updatedAtMs, 1003);
+  EXPECT_EQ(errorCode([&] { f.respond(id, b, "rejected", 1004); }), "not_pending");
+  EXPECT_EQ(errorCode([&] { f.request(b, a, core::newId(), 1005); }), "already_friends");
+  EXPECT_EQ(f.byId(id)->status, "accepted");
+  ASSERT_EQ(f.allAccepted().size(), 1u);
+  EXPECT_EQ(f.forUser(a).size(), 1u);
+  EXPECT_EQ(f.forUser(b).size(), 1u);
+  EXPECT_TRUE(f.forUser(c).empty());
+}
+
+TEST_P(StoreSuite, CrossingFriendRequestsAcceptEachOther) {
+  const auto a = core::newId(), b = core::newId();
+  auto& f = store_->friendships();
+  const auto first = f.request(a, b, core::newId(), 1000).friendship;
+  auto r = f.request(b, a, core::newId(), 2000);
+  EXPECT_TRUE(r.accepted);
+  EXPECT_EQ(r.friendship.id, first.id);  // the first request, answered
+  EXPECT_EQ(r.friendship.requester, a);
+  EXPECT_EQ(r.friendship.status, "accepted");
+  EXPECT_EQ(r.friendship.updatedAtMs, 2000);
+  EXPECT_EQ(f.allAccepted().size(), 1u);
+}
+
+TEST_P(StoreSuite, RejectedRequestIsHiddenAndANewRequestReplacesIt) {
+  const auto a = core::newId(), b = core::newId();
+  auto& f = store_->friendships();
+  const auto id = f.request(a, b, core::newId(), 1000).friendship.id;
+  EXPECT_EQ(f.respond(id, b, "rejected", 1001).status, "rejected");
+  EXPECT_TRUE(f.forUser(a).empty());
+  EXPECT_TRUE(f.forUser(b).empty());
+  auto again = f.request(a, b, core::newId(), 1002);
+  EXPECT_FALSE(again.accepted);
+  EXPECT_NE(again.friendship.id, id);
+  EXPECT_EQ(again.friendship.status, "pending");
+  EXPECT_FALSE(f.byId(id));
+}
+
+TEST_P(StoreSuite, RemoveEndsFriendshipsAndRequests) {
+  const auto a = core::newId(), b = core::newId();
+  auto& f = store_->friendships();
+  EXPECT_FALSE(f.remove(a, b));
+  const auto id = f.request(a, b, core::newId(), 1000).friendship.id;
+  EXPECT_EQ(f.remove(b, a)->id, id);  // either side, either order
+  EXPECT_FALSE(f.byId(id));
+  EXPECT_FALSE(f.request(b, a, core::newId(), 1001).accepted);
+}
+
+TEST_P(StoreSuite, BlockEndsTheFriendshipAndForbidsRequestsBothWays) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId();
+  auto& f = store_->friendships();
+  const auto id = f.request(a, b, core::newId(), 1000).friendship.id;
+  f.respond(id, b, "accepted", 1001);
+  EXPECT_EQ(f.block(b, a, 1002)->id, id);
+  EXPECT_FALSE(f.byId(id));
+  EXPECT_TRUE(f.allAccepted().empty());
+  EXPECT_FALSE(f.block(b, a, 1003));  // idempotent
+  EXPECT_EQ(errorCode([&] { f.request(a, b, core::newId(), 1004); }), "blocked");
+  EXPECT_EQ(errorCode([&] { f.request(b, a, core::newId(), 1004); }), "blocked");
+  f.block(b, c, 1005);
+  EXPECT_EQ(f.blockedBy(b), (std::vector<std::string>{c, a}));
+  EXPECT_TRUE(f.blockedBy(a).empty());
+  EXPECT_EQ(f.allBlocks().size(), 2u);
+  reopen();
+  auto& g = store_->friendships();
+  EXPECT_EQ(g.allBlocks().size(), 2u);
+  EXPECT_FALSE(g.unblock(a, b));  // only the blocker can lift it
+  EXPECT_TRUE(g.unblock(b, a));
+  EXPECT_FALSE(g.unblock(b, a));
+  EXPECT_EQ(g.blockedBy(b), (std::vector<std::string>{c}));
+  EXPECT_FALSE(g.request(a, b, core::newId(), 1006).accepted);
+}
+
+TEST_P(StoreSuite, KeepsLastSeen) {
+  auto alice = user("alice");
+  store_->users().create(alice);
+  EXPECT_FALSE(store_->users().byId(alice.id)->lastSeenMs);
+  store_->users().setLastSeen(alice.id, 123456);
+  auto bob = user("bob"), carol = user("carol");
+  store_->users().create(bob);
+  store_->users().create(carol);
+  store_->users().setLastSeenMany({bob.id, carol.id, core::newId()}, 777);
+  store_->users().setLastSeenMany({}, 888);
+  reopen();
+  EXPECT_EQ(store_->users().byId(alice.id)->lastSeenMs, 123456);
+  EXPECT_EQ(store_->users().byId(bob.id)->lastSeenMs, 777);
+  EXPECT_EQ(store_->users().byId(carol.id)->lastSeenMs, 777);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::ValuesIn(backends()),

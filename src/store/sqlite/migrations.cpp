@@ -6,7 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: accounts, conversations, messages, read markers, revoked tokens.
     R"sql(
 CREATE TABLE users (
@@ -112,6 +112,30 @@ CREATE TABLE group_members (
   PRIMARY KEY (group_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX group_members_user ON group_members (user_id, group_id);
+)sql",
+    // 4: friendships (one row per pair, the pair sorted into user_low < user_high) and blocks.
+    R"sql(
+CREATE TABLE friendships (
+  id           TEXT PRIMARY KEY,
+  user_low     TEXT NOT NULL,
+  user_high    TEXT NOT NULL,
+  requester_id TEXT NOT NULL,
+  recipient_id TEXT NOT NULL,
+  status       TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  UNIQUE (user_low, user_high)
+) WITHOUT ROWID;
+CREATE INDEX friendships_requester ON friendships (requester_id);
+CREATE INDEX friendships_recipient ON friendships (recipient_id);
+CREATE INDEX friendships_accepted ON friendships (status) WHERE status = 'accepted';
+
+CREATE TABLE blocks (
+  blocker_id TEXT NOT NULL,
+  blocked_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (blocker_id, blocked_id)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -59,6 +59,7 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
       messages_(*writer_, *readers_),
       conversations_(*writer_, *readers_),
       tokens_(*writer_, *readers_),
+      friendships_(*writer_, *readers_),
       groups_(*writer_, *readers_) {
   writer_->start();
   spdlog::info("store: sqlite {} (synchronous={})", path, options.synchronous);

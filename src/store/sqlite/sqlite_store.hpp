@@ -48,6 +48,8 @@ class SqliteUserStore final : public UserStore {
   std::optional<User> byId(std::string_view id) override;
   std::optional<User> byLogin(std::string_view login) override;
   std::vector<User> searchByPrefix(std::string_view prefix, int limit) override;
+  void setLastSeen(std::string_view id, std::int64_t lastSeenMs) override;
+  void setLastSeenMany(const std::vector<std::string>& ids, std::int64_t lastSeenMs) override;
 
  private:
   SqliteWriter& writer_;
@@ -114,6 +116,29 @@ class SqliteRevokedTokenStore final : public RevokedTokenStore {
   ReaderPool& readers_;
 };
 
+class SqliteFriendshipStore final : public FriendshipStore {
+ public:
+  SqliteFriendshipStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  FriendRequestResult request(std::string_view requester, std::string_view recipient,
+                              std::string_view newId, std::int64_t nowMs) override;
+  Friendship respond(std::string_view id, std::string_view actor, std::string_view status,
+                     std::int64_t nowMs) override;
+  std::optional<Friendship> remove(std::string_view userA, std::string_view userB) override;
+  std::optional<Friendship> byId(std::string_view id) override;
+  std::vector<Friendship> forUser(std::string_view userId) override;
+  std::vector<Friendship> allAccepted() override;
+  std::optional<Friendship> block(std::string_view blocker, std::string_view blocked,
+                                  std::int64_t nowMs) override;
+  bool unblock(std::string_view blocker, std::string_view blocked) override;
+  std::vector<std::string> blockedBy(std::string_view blocker) override;
+  std::vector<Block> allBlocks() override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
 class SqliteGroupStore final : public GroupStore {
  public:
   SqliteGroupStore(SqliteWriter& writer, ReaderPool& readers)
@@ -148,6 +173,7 @@ class SqliteStore final : public Store {
   ConversationStore& conversations() override { return conversations_; }
   ReadMarkerStore& readMarkers() override { return conversations_; }
   RevokedTokenStore& revokedTokens() override { return tokens_; }
+  FriendshipStore& friendships() override { return friendships_; }
   GroupStore& groups() override { return groups_; }
   bool ready() override;
   void drain() override { writer_->drain(); }
@@ -159,6 +185,7 @@ class SqliteStore final : public Store {
   SqliteMessageStore messages_;
   SqliteConversationStore conversations_;
   SqliteRevokedTokenStore tokens_;
+  SqliteFriendshipStore friendships_;
   SqliteGroupStore groups_;
 };
 

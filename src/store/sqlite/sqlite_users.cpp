@@ -112,4 +112,26 @@ std::vector<User> SqliteUserStore::searchByPrefix(std::string_view prefix, int l
   });
 }
 
+void SqliteUserStore::setLastSeen(std::string_view id, std::int64_t lastSeenMs) {
+  writer_.run([id = std::string(id), lastSeenMs](SqliteDb& db) {
+    db.prepare("UPDATE users SET last_seen = ?2 WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, lastSeenMs)
+        .run();
+  });
+}
+
+void SqliteUserStore::setLastSeenMany(const std::vector<std::string>& ids,
+                                      std::int64_t lastSeenMs) {
+  if (ids.empty()) return;
+  writer_.run([ids, lastSeenMs](SqliteDb& db) {
+    for (const auto& id : ids) {
+      db.prepare("UPDATE users SET last_seen = ?2 WHERE id = ?1")
+          .bind(1, id)
+          .bind(2, lastSeenMs)
+          .run();
+    }
+  });
+}
+
 }  // namespace gc::store::sqlite
