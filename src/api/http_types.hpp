@@ -20,6 +20,7 @@ struct Request {
   std::string contentType;
   std::string authorization;
   std::string cookie;
+  std::string ifNoneMatch;
   std::string body;
   std::optional<chat::Claims> auth;  // set by the router for authenticated routes
 

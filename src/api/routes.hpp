@@ -8,6 +8,8 @@ void addAuthRoutes(Router& router, App& app);
 void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
+// The built web client behind every path no other route knows (api/static_files.cpp).
+void addWebRoutes(Router& router, App& app);
 
 inline Router buildRouter(App& app) {
   Router router;
@@ -15,6 +17,7 @@ inline Router buildRouter(App& app) {
   addUserRoutes(router, app);
   addConversationRoutes(router, app);
   addOpsRoutes(router, app);
+  addWebRoutes(router, app);
   return router;
 }
 
