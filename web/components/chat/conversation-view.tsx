@@ -1,0 +1,36 @@
+'use client';
+import { useChat } from '@/components/chat-store-provider';
+import { useEngine } from '@/components/chat-engine-provider';
+import { conversationTitle } from '@/stores/chat-store';
+import { Avatar } from '@/components/ui/avatar';
+import { BackIcon } from '@/components/ui/icons';
+import { MessageList } from './message-list';
+import { Composer } from './composer';
+
+export function ConversationView({ id, onBack }: { id: string; onBack(): void }) {
+  const engine = useEngine();
+  const conversation = useChat((s) => s.conversations[id]);
+  const me = useChat((s) => s.me);
+  const title = conversation ? conversationTitle(conversation, me?.id) : '';
+  return (
+    <section className="flex min-h-0 flex-1 flex-col" aria-labelledby="conversation-title">
+      <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-5 dark:border-zinc-800">
+        <button
+          type="button"
+          onClick={onBack}
+          aria-label="Back to conversations"
+          data-testid="back"
+          className="-ml-1 flex h-8 w-8 items-center justify-center rounded-lg text-zinc-600 hover:bg-zinc-100 md:hidden dark:text-zinc-300 dark:hover:bg-zinc-800"
+        >
+          <BackIcon />
+        </button>
+        {conversation && <Avatar name={conversation.peer?.username ?? title} size={30} />}
+        <h1 id="conversation-title" className="truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-header">
+          {title}
+        </h1>
+      </header>
+      <MessageList id={id} />
+      <Composer onSend={(body) => engine.send(id, body)} />
+    </section>
+  );
+}
