@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (GoogleTest, through CTest), then the black-box integration
 # suite (Node's test runner against the real binary), then the web client's store tests
-# (Vitest). Called by `make test` after the build (which builds web/out).
+# (Vitest) and its end-to-end suite (playwright-core driving /usr/bin/chromium against the
+# real binary serving web/out). Called by `make test` after the build (which builds web/out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -16,3 +17,6 @@ GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" \
 echo "== web unit tests"
 (cd web && nice -n 19 npx --no-install vitest run)
 
+echo "== end-to-end tests (chromium)"
+GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" \
+  node --test --test-concurrency=1 --test-timeout=300000 web/e2e/*.test.mjs
