@@ -188,6 +188,9 @@ export class ChatEngine {
           .filter(([, tl]) => tl.loaded)
           .map(([cid, tl]) => this.fill(cid, tl.messages.at(-1)?.seq ?? 0)),
       );
+      // The open conversation's first page may have failed while we were offline.
+      const { activeId } = this.store.getState();
+      if (activeId && !this.store.getState().timelines[activeId]?.loaded) await this.open(activeId);
     } catch {
       /* the next reconnect tries again; live frames still flow */
     }

@@ -101,6 +101,49 @@ describe('two people chatting', { concurrency: false }, () => {
     await bob.shot('conversation-bob');
   });
 
+  it('a refused send is marked failed; Retry resends it with the same clientMsgId', T, async () => {
+    // A second tab of alice's whose WebSocket passes through the test: the first `send` is
+    // answered with an error frame instead of reaching the server, the rest pass through.
+    const page = await aliceContext.newPage();
+    const sends = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((text) => {
+        const frame = JSON.parse(String(text));
+        if (frame.type === 'send') sends.push(frame.clientMsgId);
+        if (frame.type === 'send' && sends.length === 1) {
+          ws.send(JSON.stringify({ type: 'error', code: 'unavailable', message: 'try again later', ref: frame.clientMsgId }));
+        } else {
+          upstream.send(text);
+        }
+      });
+    });
+    const tab = new ChatPage(page, server.baseUrl);
+    const cid = (await alice.api('/api/conversations')).json.conversations[0].id;
+    await page.goto(`${server.baseUrl}/?c=${cid}`);
+    await tab.byTest('composer').waitFor(WAIT);
+    await tab.send('this one needs a retry');
+    const failed = tab.message('this one needs a retry').and(page.locator('[data-status="failed"]'));
+    await failed.getByText('Not sent: try again later').waitFor(WAIT);
+    await failed.getByTestId('message-retry').click();
+    await tab.waitForSent('this one needs a retry');
+    await bob.message('this one needs a retry').waitFor(WAIT);
+    assert.equal(sends.length, 2);
+    assert.equal(sends[0], sends[1], 'the retry reuses the clientMsgId');
+    assert.equal(await bob.message('this one needs a retry').count(), 1);
+    await page.close();
+  });
+
+  it('an unknown conversation says so instead of loading forever', T, async () => {
+    const me = (await alice.api('/api/auth/me')).json.user.id;
+    const ghost = 'f'.repeat(24);
+    const cid = me < ghost ? `dm_${me}_${ghost}` : `dm_${ghost}_${me}`;
+    const page = await aliceContext.newPage();
+    await page.goto(`${server.baseUrl}/?c=${cid}`);
+    await page.getByTestId('conversation-unavailable').waitFor(WAIT);
+    await page.close();
+  });
+
   it('a server restart mid-conversation loses nothing and doubles nothing', T, async () => {
     await alice.send('before restart 1');
     await alice.send('before restart 2');

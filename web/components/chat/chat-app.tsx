@@ -2,10 +2,11 @@
 // The signed-in app: a sidebar of conversations and the open conversation. On a phone only
 // one of the two is on screen (the list, or the conversation with a back button).
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useSession } from '@/components/session-provider';
 import { ChatStoreProvider } from '@/components/chat-store-provider';
 import { ChatEngineProvider, useEngine } from '@/components/chat-engine-provider';
+import { ApiError } from '@/lib/api';
 import type { User } from '@/lib/types';
 import { Sidebar } from './sidebar';
 import { ConversationView } from './conversation-view';
@@ -47,8 +48,12 @@ function Shell() {
   const router = useRouter();
   const engine = useEngine();
   const activeId = params.get('c');
+  const [unavailable, setUnavailable] = useState<string | null>(null);
   useEffect(() => {
-    void engine.open(activeId).catch(() => {});
+    engine.open(activeId).catch((e: unknown) => {
+      // Not found or not ours; a network failure is retried by the next reconnect instead.
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404)) setUnavailable(activeId);
+    });
   }, [engine, activeId]);
   const select = useCallback(
     (id: string | null) => router.push(id ? `/?c=${encodeURIComponent(id)}` : '/'),
@@ -67,7 +72,12 @@ function Shell() {
         aria-label="Conversation"
       >
         {activeId ? (
-          <ConversationView key={activeId} id={activeId} onBack={() => select(null)} />
+          <ConversationView
+            key={activeId}
+            id={activeId}
+            unavailable={unavailable === activeId}
+            onBack={() => select(null)}
+          />
         ) : (
           <EmptyState />
         )}

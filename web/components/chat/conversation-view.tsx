@@ -7,7 +7,16 @@ import { BackIcon } from '@/components/ui/icons';
 import { MessageList } from './message-list';
 import { Composer } from './composer';
 
-export function ConversationView({ id, onBack }: { id: string; onBack(): void }) {
+export function ConversationView({
+  id,
+  unavailable,
+  onBack,
+}: {
+  id: string;
+  /** Its history could not be loaded (no such conversation, or not ours). */
+  unavailable: boolean;
+  onBack(): void;
+}) {
   const engine = useEngine();
   const conversation = useChat((s) => s.conversations[id]);
   const me = useChat((s) => s.me);
@@ -29,8 +38,18 @@ export function ConversationView({ id, onBack }: { id: string; onBack(): void })
           {title}
         </h1>
       </header>
-      <MessageList id={id} />
-      <Composer onSend={(body) => engine.send(id, body)} />
+      {unavailable ? (
+        <div className="flex flex-1 items-center justify-center p-8 text-center" role="alert">
+          <p className="max-w-xs text-sm text-zinc-500 dark:text-zinc-400" data-testid="conversation-unavailable">
+            This conversation is not available. It may not exist, or you are not part of it.
+          </p>
+        </div>
+      ) : (
+        <>
+          <MessageList id={id} />
+          <Composer onSend={(body) => engine.send(id, body)} />
+        </>
+      )}
     </section>
   );
 }

@@ -20,7 +20,12 @@ export function NewMessageDialog({ onClose, onPicked }: { onClose(): void; onPic
   const listId = useId();
   const titleId = useId();
 
-  useEffect(() => input.current?.focus(), []);
+  const dialog = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    input.current?.focus();
+    return () => opener?.focus();
+  }, []);
   useEffect(() => {
     const term = q.trim();
     if (!term) {
@@ -55,7 +60,20 @@ export function NewMessageDialog({ onClose, onPicked }: { onClose(): void; onPic
   }
 
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Escape') onClose();
+    if (e.key === 'Tab') {
+      // A modal keeps focus inside: wrap around its focusable elements.
+      const focusable = dialog.current?.querySelectorAll<HTMLElement>('button, input');
+      if (!focusable?.length) return;
+      const first = focusable[0] as HTMLElement;
+      const last = focusable[focusable.length - 1] as HTMLElement;
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    } else if (e.key === 'Escape') onClose();
     else if (e.key === 'ArrowDown') {
       e.preventDefault();
       setCursor((c) => Math.min(c + 1, results.length - 1));
@@ -75,6 +93,7 @@ export function NewMessageDialog({ onClose, onPicked }: { onClose(): void; onPic
         onMouseDown={(e) => e.target === e.currentTarget && onClose()}
       >
         <m.div
+          ref={dialog}
           role="dialog"
           aria-modal="true"
           aria-labelledby={titleId}
