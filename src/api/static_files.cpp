@@ -1,5 +1,7 @@
 #include "api/static_files.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -19,13 +21,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Scripts: Next's static export inlines its bootstrap (`self.__next_f.push(...)`), so inline
-// scripts must run; nothing else is allowed from anywhere but this origin. `connect-src
-// 'self'` covers ws:// and wss:// to this same host and port (CSP Level 3).
-constexpr std::string_view kHtmlCsp =
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+// Everything from this origin only. `connect-src 'self'` covers ws:// and wss:// to this same
+// host and port (CSP Level 3). Styles stay 'unsafe-inline': React and Framer Motion write
+// style attributes.
+constexpr std::string_view kCspTail =
+    "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+std::string base64(const unsigned char* data, std::size_t size) {
+  std::string out(4 * ((size + 2) / 3), '\0');
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// Case-insensitive find of a lowercase ASCII needle.
+std::size_t findNoCase(std::string_view hay, std::string_view needle, std::size_t from) {
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    bool same = true;
+    for (std::size_t j = 0; j < needle.size() && same; ++j) {
+      same = std::tolower(static_cast<unsigned char>(hay[i + j])) == needle[j];
+    }
+    if (same) return i;
+  }
+  return std::string_view::npos;
+}
 
 std::string etagOf(std::string_view bytes) {
   std::uint64_t h = 14695981039346656037ull;  // FNV-1a 64
@@ -66,6 +88,28 @@ bool isUnder(const fs::path& path, const fs::path& root) {
 }
 
 }  // namespace
+
+std::string contentSecurityPolicyFor(std::string_view html) {
+  // Each <script> without src: the hash of its text exactly as it stands between the tags
+  // (script text is raw: no entities to decode), which is what the browser hashes.
+  std::string policy = "default-src 'self'; script-src 'self'";
+  std::size_t at = 0;
+  while ((at = findNoCase(html, "<script", at)) != std::string_view::npos) {
+    const auto close = html.find('>', at);
+    if (close == std::string_view::npos) break;
+    const auto tag = html.substr(at, close - at);
+    const auto end = findNoCase(html, "</script", close + 1);
+    if (end == std::string_view::npos) break;
+    if (findNoCase(tag, " src=", 0) == std::string_view::npos) {
+      const auto text = html.substr(close + 1, end - close - 1);
+      unsigned char digest[SHA256_DIGEST_LENGTH];
+      SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+      policy += " 'sha256-" + base64(digest, sizeof digest) + "'";
+    }
+    at = end + 1;
+  }
+  return policy + std::string(kCspTail);
+}
 
 std::optional<std::string> normalizeUrlPath(std::string_view urlPath) {
   std::string out;
@@ -156,8 +200,10 @@ StaticSite StaticSite::load(const fs::path& root, std::size_t maxBytes) {
       throw std::runtime_error("web root " + root.string() + " holds more than " +
                                std::to_string(maxBytes) + " bytes");
     auto key = rel.generic_string();
-    StaticFile file{.body = {}, .contentType = std::string(contentTypeFor(key)), .etag = {}};
+    StaticFile file{
+        .body = {}, .contentType = std::string(contentTypeFor(key)), .etag = {}, .csp = {}};
     file.etag = etagOf(bytes);
+    if (isHtml(file)) file.csp = contentSecurityPolicyFor(bytes);
     file.body = std::move(bytes);
     site.files_.emplace(std::move(key), std::move(file));
   }
@@ -196,7 +242,7 @@ Response serveStatic(const StaticSite& site, const Request& req) {
                            immutable ? "public, max-age=31536000, immutable" : "no-cache");
   res.headers.emplace_back("ETag", file->etag);
   if (isHtml(*file)) {
-    res.headers.emplace_back("Content-Security-Policy", std::string(kHtmlCsp));
+    res.headers.emplace_back("Content-Security-Policy", file->csp);
     res.headers.emplace_back("X-Frame-Options", "DENY");
     res.headers.emplace_back("Referrer-Policy", "same-origin");
   }

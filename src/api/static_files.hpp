@@ -21,7 +21,12 @@ struct StaticFile {
   std::string body;
   std::string contentType;
   std::string etag;  // strong, quoted: a hash of the bytes
+  std::string csp;   // HTML only: the Content-Security-Policy, with its inline scripts' hashes
 };
+
+// The policy for one HTML page: this origin only, and of inline scripts exactly the ones the
+// page holds ('sha256-…' of each), so an injected script cannot run.
+std::string contentSecurityPolicyFor(std::string_view html);
 
 // The decoded URL path as a key relative to the root ("" for "/", "a/b/" keeps its slash),
 // or nullopt when it is not a path we serve: a "." or ".." segment, a hidden segment, a

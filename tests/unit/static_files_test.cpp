@@ -37,6 +37,23 @@ TEST(ContentTypeFor, KnowsTheExportsTypes) {
   EXPECT_EQ(contentTypeFor("noext"), "application/octet-stream");
 }
 
+TEST(ContentSecurityPolicyFor, AllowsExactlyThePagesInlineScripts) {
+  const auto csp = contentSecurityPolicyFor(
+      "<html><script src=\"/_next/a.js\" async></script><SCRIPT id=\"x\">console.log(1)</script>"
+      "<script>self.__next_f.push([1])</script></html>");
+  // base64(sha256("console.log(1)"))
+  EXPECT_NE(csp.find("'sha256-CihokcEcBW4atb/CW/XWsvWwbTjqwQlE9nj9ii5ww5M='"), std::string::npos)
+      << csp;
+  EXPECT_TRUE(csp.starts_with("default-src 'self'; script-src 'self' 'sha256-")) << csp;
+  const auto scriptSrc = csp.substr(0, csp.find(';', csp.find("script-src")));
+  EXPECT_EQ(scriptSrc.find("unsafe-inline"), std::string::npos) << scriptSrc;
+  std::size_t hashes = 0;
+  for (std::size_t at = 0; (at = csp.find("'sha256-", at)) != std::string::npos; ++at) ++hashes;
+  EXPECT_EQ(hashes, 2u);  // the src script is not hashed
+  EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos);
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+}
+
 class StaticSiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
