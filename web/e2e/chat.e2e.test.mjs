@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot } from '../../tests/integration/lib/server.mjs';
-import { dmId, postMessage, register } from '../../tests/integration/lib/client.mjs';
-import { ChatPage, eventually, launchChromium } from './pages.mjs';
+import { dmId, postMessage, register, waitFor } from '../../tests/integration/lib/client.mjs';
+import { ChatPage, launchChromium } from './pages.mjs';
 
 const webRoot = process.env.GC_WEB_ROOT ?? join(repoRoot, 'web', 'out');
 const WAIT = { timeout: 15_000 };
@@ -72,9 +72,9 @@ describe('two people chatting', { concurrency: false }, () => {
     // Opening it reads it: the badge goes, and the server's marker moved.
     await bob.openConversation(ALICE);
     await bob.message('Hi Bob! The notes are at https://example.test/notes.').waitFor(WAIT);
-    await eventually(
+    await waitFor(
       async () => (await bob.api('/api/conversations')).json.conversations[0]?.unread === 0,
-      { what: "bob's read marker" },
+      { timeoutMs: 15_000, what: "bob's read marker" },
     );
     const link = bob.page.getByRole('link', { name: 'https://example.test/notes' });
     assert.equal(await link.getAttribute('href'), 'https://example.test/notes');
@@ -213,12 +213,12 @@ describe('two people chatting', { concurrency: false }, () => {
     await page.message('history 120').waitFor(WAIT);
     assert.equal(await page.message('history 1').count(), 0, 'only the newest page at first');
     const scroller = page.byTest('message-scroller');
-    await eventually(
+    await waitFor(
       async () => {
         await scroller.evaluate((el) => el.scrollTo(0, 0));
         return (await page.byTest('history-start').count()) > 0;
       },
-      { what: 'the start of the history' },
+      { timeoutMs: 15_000, what: 'the start of the history' },
     );
     const seqs = (await page.messages()).map((m) => m.seq);
     assert.deepEqual(seqs, Array.from({ length: 120 }, (_, i) => i + 1), 'every seq once, in order');

@@ -8,10 +8,14 @@ export const PASSWORD = 'correct horse 42';
 export const SCREENSHOTS = join(repoRoot, 'docs', 'screenshots');
 const WAIT = { timeout: 15_000 };
 
-// The flags of ../shared/notes/chromium.md (no sandbox as root, nothing reaching the internet).
+// The flags of ../shared/notes/chromium.md: no sandbox (we run as root), nothing reaching for
+// the internet, and fake media devices for the call screens to come. No --disable-features
+// of our own: it would replace Playwright's.
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
 ];
 
 export function launchChromium() {
@@ -124,17 +128,5 @@ export class ChatPage {
   async shot(name) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await this.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  }
-}
-
-/** Polls `check` (async, returns truthy when done) until `timeoutMs`: a deadline, not a sleep. */
-export async function eventually(check, { timeoutMs = 15_000, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    last = await check();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
