@@ -67,6 +67,7 @@ describe('two people chatting', { concurrency: false }, () => {
     await assert.doesNotReject(
       item.getByTestId('conversation-preview').filter({ hasText: 'Hi Bob!' }).waitFor(WAIT),
     );
+    assert.equal(await bob.page.title(), '(1) GopherChat');
     await bob.shot('conversations-unread');
 
     // Opening it reads it: the badge goes, and the server's marker moved.
@@ -241,6 +242,11 @@ describe('layouts', { concurrency: false }, () => {
     await phone.signIn(BOB);
     await phone.conversationItem(ALICE).waitFor(WAIT);
     await phone.shot('phone-conversations');
+    // The filter box narrows the list by name.
+    await phone.byTest('conversation-filter').fill('car');
+    await phone.conversationItem(ALICE).waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await phone.byTest('conversation-item').count(), 1);
+    await phone.byTest('conversation-filter').fill('');
     await phone.openConversation(ALICE);
     assert.equal(await phone.byTest('conversation-list').isVisible(), false, 'one pane at a time');
     await phone.send('Sent from my phone');
