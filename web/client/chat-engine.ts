@@ -159,6 +159,12 @@ export class ChatEngine {
     try {
       const { messages } = await fetchPage();
       this.store.getState().addPage(cid, messages, direction, limit);
+      // A live message that arrived while the first page was on its way is newer than the
+      // page and was not kept (the timeline was not loaded yet): fetch what the page lacks.
+      const s = this.store.getState();
+      const newest = s.timelines[cid]?.messages.at(-1)?.seq ?? 0;
+      const lastSeq = s.conversations[cid]?.lastSeq ?? 0;
+      if (direction === 'newest' && lastSeq > newest) await this.fill(cid, newest);
     } finally {
       this.loading.delete(key);
     }
@@ -211,6 +217,7 @@ export class ChatEngine {
           clearTimeout(this.ackTimers.get(id));
           this.ackTimers.delete(id);
         }
+        // A DM we have no list entry (and so no peer) for: someone new wrote.
         const unknown = !s.conversations[message.conversationId]?.peer;
         this.fillGaps(s.receive([message], { live: true }));
         if (unknown) this.queueRefresh();
