@@ -17,7 +17,11 @@ export function Composer({ onSend }: { onSend(body: string): void }) {
     el.style.height = 'auto';
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
   }, [text]);
-  useLayoutEffect(() => area.current?.focus(), []);
+  // Ready to type on a wide screen; on a phone, focusing would pop the keyboard over the
+  // history the reader came to see.
+  useLayoutEffect(() => {
+    if (window.matchMedia('(min-width: 768px)').matches) area.current?.focus();
+  }, []);
 
   function submit(e?: FormEvent) {
     e?.preventDefault();
