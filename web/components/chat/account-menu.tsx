@@ -3,6 +3,7 @@ import { useRouter } from 'next/navigation';
 import { useChat } from '@/components/chat-store-provider';
 import { useSession } from '@/components/session-provider';
 import { Avatar } from '@/components/ui/avatar';
+import { IconButton } from '@/components/ui/icon-button';
 import { LogoutIcon } from '@/components/ui/icons';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
 
@@ -23,18 +24,16 @@ export function AccountMenu() {
         )}
       </span>
       <ThemeToggle />
-      <button
-        type="button"
-        aria-label="Sign out"
+      <IconButton
+        label="Sign out"
         data-testid="sign-out"
         onClick={async () => {
           await signOut();
           router.replace('/login/');
         }}
-        className="flex h-8 w-8 items-center justify-center rounded-lg text-zinc-500 transition hover:bg-zinc-200/70 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
       >
         <LogoutIcon width={18} height={18} />
-      </button>
+      </IconButton>
     </footer>
   );
 }

@@ -4,6 +4,7 @@ import { useEngine } from '@/components/chat-engine-provider';
 import { conversationTitle } from '@/stores/chat-store';
 import { Avatar } from '@/components/ui/avatar';
 import { BackIcon } from '@/components/ui/icons';
+import { IconButton } from '@/components/ui/icon-button';
 import { MessageList } from './message-list';
 import { Composer } from './composer';
 
@@ -24,15 +25,9 @@ export function ConversationView({
   return (
     <section className="flex min-h-0 flex-1 flex-col" aria-labelledby="conversation-title">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-5 dark:border-zinc-800">
-        <button
-          type="button"
-          onClick={onBack}
-          aria-label="Back to conversations"
-          data-testid="back"
-          className="-ml-1 flex h-8 w-8 items-center justify-center rounded-lg text-zinc-600 hover:bg-zinc-100 md:hidden dark:text-zinc-300 dark:hover:bg-zinc-800"
-        >
+        <IconButton label="Back to conversations" data-testid="back" onClick={onBack} className="-ml-1 md:hidden">
           <BackIcon />
-        </button>
+        </IconButton>
         {conversation && <Avatar name={conversation.peer?.username ?? title} size={30} />}
         <h1 id="conversation-title" className="truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-header">
           {title}

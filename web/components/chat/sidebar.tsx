@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { conversationTitle, sortedConversations } from '@/stores/chat-store';
 import { ComposeIcon, SearchIcon } from '@/components/ui/icons';
+import { IconButton } from '@/components/ui/icon-button';
 import { Logo } from '@/components/ui/logo';
 import { ConversationItem } from './conversation-item';
 import { NewMessageDialog } from './new-message-dialog';
@@ -25,15 +26,9 @@ export function Sidebar({ activeId, onSelect }: { activeId: string | null; onSel
       <header className="flex h-14 shrink-0 items-center gap-2 px-4">
         <Logo className="h-7 w-7" />
         <span className="flex-1 text-[15px] font-semibold tracking-tight">GopherChat</span>
-        <button
-          type="button"
-          onClick={() => setComposing(true)}
-          aria-label="New message"
-          data-testid="new-message"
-          className="flex h-8 w-8 items-center justify-center rounded-lg text-zinc-600 transition hover:bg-zinc-200/70 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
-        >
+        <IconButton label="New message" data-testid="new-message" onClick={() => setComposing(true)}>
           <ComposeIcon width={18} height={18} />
-        </button>
+        </IconButton>
       </header>
       <div className="px-3 pb-2">
         <label className="relative block">
