@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 DATA_DIR ?= data
 
-.PHONY: all setup build run test unit-test integration-test bench format tidy clean
+.PHONY: all setup build web run test unit-test integration-test bench format tidy clean
 
 all: build
 
@@ -16,6 +16,11 @@ $(BUILD_DIR)/build.ninja:
 
 build: setup $(BUILD_DIR)/build.ninja
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@scripts/build-web.sh
+
+# The web client alone (web/out); `make build` does this too, only when web/ changed.
+web: setup
+	@scripts/build-web.sh
 
 run: build
 	$(BUILD_DIR)/bin/gopherchat-server --data-dir $(DATA_DIR)

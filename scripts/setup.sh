@@ -11,6 +11,7 @@ apt_packages=(
   libssl-dev libsqlite3-dev libcrypt-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm sqlite3
+  chromium
 )
 
 missing=()
@@ -45,3 +46,4 @@ install_npm() {
   fi
 }
 install_npm tests/integration
+install_npm web

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (GoogleTest, through CTest), then the black-box integration
-# suite (Node's test runner against the real binary). Called by `make test` after the build.
+# suite (Node's test runner against the real binary), then the web client's store tests
+# (Vitest) and its end-to-end suite (playwright-core driving /usr/bin/chromium against the
+# real binary serving web/out). Called by `make test` after the build (which builds web/out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -11,3 +13,10 @@ ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 120 -j2
 echo "== integration tests"
 GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" \
   node --test --test-concurrency=2 --test-timeout=120000 tests/integration/*.test.mjs
+
+echo "== web unit tests"
+(cd web && nice -n 19 npx --no-install vitest run)
+
+echo "== end-to-end tests (chromium)"
+GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" \
+  node --test --test-concurrency=1 --test-timeout=300000 web/e2e/*.test.mjs

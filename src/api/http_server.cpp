@@ -34,16 +34,26 @@ using asio::awaitable;
 
 constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
-http::response<http::string_body> toBeast(Response r, unsigned version, bool keepAlive) {
+// `head`: the answer to a HEAD request, with the length of the body it leaves out.
+http::response<http::string_body> toBeast(Response r, unsigned version, bool keepAlive,
+                                          bool head = false) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "gopherchat");
   if (!r.contentType.empty()) res.set(http::field::content_type, r.contentType);
-  res.set(http::field::cache_control, "no-store");
+  res.set(http::field::cache_control, "no-store");  // unless the handler says otherwise
   res.set("X-Content-Type-Options", "nosniff");
-  for (auto& [name, value] : r.headers) res.insert(name, value);
-  res.body() = std::move(r.body);
+  for (auto& [name, value] : r.headers) {
+    if (beast::iequals(name, "Cache-Control")) {
+      res.set(http::field::cache_control, value);
+    } else {
+      res.insert(name, value);
+    }
+  }
+  const auto length = r.body.size();
+  if (!head) res.body() = std::move(r.body);
   res.keep_alive(keepAlive);
   res.prepare_payload();
+  if (head && r.status != 204 && r.status != 304) res.content_length(length);
   return res;
 }
 
@@ -69,6 +79,7 @@ std::optional<Request> toRequest(const http::request<http::string_body>& in) {
   req.contentType = std::string(in[http::field::content_type]);
   req.authorization = std::string(in[http::field::authorization]);
   req.cookie = std::string(in[http::field::cookie]);
+  req.ifNoneMatch = std::string(in[http::field::if_none_match]);
   return req;
 }
 
@@ -102,7 +113,10 @@ awaitable<void> refuseAndClose(beast::tcp_stream& stream, Response response, uns
 awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
   auto match = router.match(req.method, req.path);
   if (!match.handler) {
-    if (match.allowedMethods.empty()) co_return errorResponse(404, "not_found", "no such route");
+    if (match.allowedMethods.empty()) {
+      if (const auto* fallback = router.fallback()) co_return co_await (*fallback)(req);
+      co_return errorResponse(404, "not_found", "no such route");
+    }
     auto r = errorResponse(405, "method_not_allowed", "method not allowed on this route");
     std::string allow;
     for (const auto& m : match.allowedMethods) allow += (allow.empty() ? "" : ", ") + m;
@@ -234,8 +248,10 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
     }
     const bool keepAlive = in.keep_alive() && !app.draining;
     stream.expires_after(std::chrono::seconds(app.config.bodyTimeoutSeconds));
-    co_await http::async_write(stream, toBeast(std::move(response), in.version(), keepAlive),
-                               asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_write(
+        stream,
+        toBeast(std::move(response), in.version(), keepAlive, in.method() == http::verb::head),
+        asio::redirect_error(asio::use_awaitable, ec));
     app.requestsInFlight.fetch_sub(1);
     core::metrics().httpRequests.fetch_add(1, std::memory_order_relaxed);
     core::metrics().httpLatencySeconds.observe(

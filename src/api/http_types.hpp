@@ -21,6 +21,7 @@ struct Request {
   std::string authorization;
   std::string cookie;
   std::string clientAddress;  // api::clientAddress: the peer, or what a trusted proxy says
+  std::string ifNoneMatch;
   std::string body;
   std::optional<chat::Claims> auth;  // set by the router for authenticated routes
 

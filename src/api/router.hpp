@@ -27,6 +27,11 @@ class Router {
   };
   Match match(std::string_view method, std::string_view path) const;
 
+  // What answers a path no route knows (any method), instead of the 404; the web client's
+  // files are served this way. Unset: the 404.
+  void setFallback(Handler handler) { fallback_ = std::move(handler); }
+  const Handler* fallback() const { return fallback_ ? &fallback_ : nullptr; }
+
  private:
   struct Route {
     std::string method;
@@ -35,6 +40,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 std::vector<std::string_view> splitPath(std::string_view path);

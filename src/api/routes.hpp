@@ -11,6 +11,8 @@ void addMessageRoutes(Router& router, App& app);
 void addFriendRoutes(Router& router, App& app);
 void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
+// The built web client behind every path no other route knows (api/static_files.cpp).
+void addWebRoutes(Router& router, App& app);
 
 inline Router buildRouter(App& app) {
   Router router;
@@ -21,6 +23,7 @@ inline Router buildRouter(App& app) {
   addFriendRoutes(router, app);
   addGroupRoutes(router, app);
   addOpsRoutes(router, app);
+  addWebRoutes(router, app);
   return router;
 }
 

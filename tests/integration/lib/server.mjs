@@ -5,6 +5,7 @@
 //   await server.stop()     // SIGTERM, waits for exit, returns the exit code
 //   await server.kill9()    // SIGKILL, waits for exit
 //   await server.restart()  // same data dir, same jwt secret, new port (updates this object)
+//   await server.restart({ samePort: true })  // ... on the same port (browsers keep their origin)
 //   await server.cleanup()  // kill if running and remove the data dir
 //
 // Rate limits are relaxed for every server (RELAXED_LIMITS below); pass flags to test them.
@@ -85,6 +86,7 @@ class ServerProcess {
     this.exitCode = undefined;
     this.exitSignal = undefined;
     this.port = 0;
+    this.fixedPort = 0;
     this.starts = 0;
   }
 
@@ -113,7 +115,7 @@ class ServerProcess {
     }
     this.starts += 1;
     const args = [
-      '--listen', '127.0.0.1:0',
+      '--listen', `127.0.0.1:${this.fixedPort}`,
       '--data-dir', this.dataDir,
       '--bcrypt-cost', '4',
       '--jwt-secret', this.jwtSecret,
@@ -214,9 +216,13 @@ class ServerProcess {
     return this.exitSignal;
   }
 
-  /** Starts again on the same data dir and jwt secret (stopping it first if needed). */
-  async restart() {
+  /**
+   * Starts again on the same data dir and jwt secret (stopping it first if needed), on a new
+   * port unless `samePort`.
+   */
+  async restart({ samePort = false } = {}) {
     if (this.running) await this.stop();
+    this.fixedPort = samePort ? this.port : 0;
     return this.start();
   }
 

@@ -1,0 +1,256 @@
+// Connects the store to the server: REST pages, the WebSocket, the outbox and read markers.
+//
+// After every (re)connect it refreshes the conversation list, fills every loaded timeline
+// with `after=` until it is complete, then sends what is still pending in the outbox with its
+// original clientMsgId. The store dedupes by seq and clientMsgId, so a message that arrives
+// twice (a live frame and a resync page, or an ack for a retried send) appears once.
+import { api } from '@/lib/api';
+import type { Message, ServerFrame } from '@/lib/types';
+import type { ChatStore, Gap, OutboxEntry } from '@/stores/chat-store';
+import { loadOutbox, saveOutbox } from '@/stores/outbox-storage';
+import { ChatSocket } from './chat-socket';
+
+const PAGE = 50;
+const RESYNC_PAGE = 100;
+const ACK_WITHIN_MS = 15_000;
+
+export type FrameHandler = (frame: ServerFrame) => void;
+
+export interface EngineOptions {
+  wsUrl: string;
+  storage: Storage;
+  /** The server ended the session (logout elsewhere, expired token). */
+  onSessionEnded(): void;
+}
+
+export class ChatEngine {
+  private readonly socket: ChatSocket;
+  private readonly handlers = new Map<string, FrameHandler>();
+  private readonly ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly loading = new Set<string>();
+  private unsubscribe: (() => void) | null = null;
+  private refreshQueued = false;
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly opts: EngineOptions,
+  ) {
+    this.socket = new ChatSocket(opts.wsUrl, {
+      onOpen: () => void this.onOpen(),
+      onFrame: (f) => this.onFrame(f),
+      onClose: ({ final }) => {
+        for (const t of this.ackTimers.values()) clearTimeout(t);
+        this.ackTimers.clear();
+        this.store.getState().setConnection(final ? 'offline' : 'connecting');
+        if (final) this.opts.onSessionEnded();
+      },
+    });
+  }
+
+  /** Extension point: typing, presence, reactions… register their frame types here. */
+  on(type: string, handler: FrameHandler): () => void {
+    this.handlers.set(type, handler);
+    return () => this.handlers.delete(type);
+  }
+
+  start(): void {
+    const me = this.store.getState().me;
+    if (!me) throw new Error('ChatEngine.start before sign-in');
+    this.store.getState().hydrateOutbox(loadOutbox(this.opts.storage, me.id));
+    let last = this.store.getState().outbox;
+    this.unsubscribe = this.store.subscribe((s) => {
+      if (s.outbox === last) return;
+      last = s.outbox;
+      saveOutbox(this.opts.storage, me.id, s.outbox);
+    });
+    this.store.getState().setConnection('connecting');
+    this.socket.start();
+  }
+
+  stop(): void {
+    this.socket.stop();
+    this.unsubscribe?.();
+    for (const t of this.ackTimers.values()) clearTimeout(t);
+    this.ackTimers.clear();
+  }
+
+  reconnectNow(): void {
+    this.socket.reconnectNow();
+  }
+
+  // --- sending
+
+  send(conversationId: string, body: string): void {
+    const entry = this.store.getState().enqueue(conversationId, body);
+    this.transmit(entry);
+  }
+
+  retry(clientMsgId: string): void {
+    const entry = this.store.getState().retry(clientMsgId);
+    if (entry) this.transmit(entry);
+  }
+
+  private transmit(entry: OutboxEntry): void {
+    const sent = this.socket.send({
+      type: 'send',
+      clientMsgId: entry.clientMsgId,
+      conversationId: entry.conversationId,
+      body: entry.body,
+      msgType: 'text',
+    });
+    if (!sent) return; // stays pending; the next open sends it
+    clearTimeout(this.ackTimers.get(entry.clientMsgId));
+    this.ackTimers.set(
+      entry.clientMsgId,
+      setTimeout(() => {
+        this.ackTimers.delete(entry.clientMsgId);
+        const still = this.store.getState().outbox.find((e) => e.clientMsgId === entry.clientMsgId);
+        if (still?.status === 'pending') this.store.getState().fail(entry.clientMsgId, 'No answer from the server');
+      }, ACK_WITHIN_MS),
+    );
+  }
+
+  // --- reading
+
+  async refreshConversations(): Promise<void> {
+    const { conversations } = await api.conversations();
+    this.store.getState().setConversations(conversations);
+  }
+
+  /** Makes `cid` the open conversation, fetching its newest page the first time. */
+  async open(cid: string | null): Promise<void> {
+    this.store.getState().setActive(cid);
+    if (!cid) return;
+    if (!this.store.getState().timelines[cid]?.loaded) {
+      await this.page(cid, 'newest', () => api.messages(cid, { limit: PAGE }), PAGE);
+    }
+    this.markReadIfSeen();
+  }
+
+  async loadOlder(cid: string): Promise<void> {
+    const tl = this.store.getState().timelines[cid];
+    const oldest = tl?.messages[0]?.seq;
+    if (!tl?.hasOlder || oldest === undefined) return;
+    await this.page(cid, 'older', () => api.messages(cid, { before: oldest, limit: PAGE }), PAGE);
+  }
+
+  /** The active conversation is on screen: move the read marker to its last message. */
+  markReadIfSeen(): void {
+    const s = this.store.getState();
+    const cid = s.activeId;
+    if (!cid || typeof document === 'undefined' || document.visibilityState !== 'visible') return;
+    const c = s.conversations[cid];
+    if (!c || c.lastSeq <= c.readSeq) return;
+    s.markRead(cid, c.lastSeq);
+    if (!this.socket.send({ type: 'read', conversationId: cid, seq: c.lastSeq })) {
+      api.markRead(cid, c.lastSeq).catch(() => {});
+    }
+  }
+
+  private async page(
+    cid: string,
+    direction: 'newest' | 'older',
+    fetchPage: () => Promise<{ messages: Message[] }>,
+    limit: number,
+  ): Promise<void> {
+    const key = `${cid}:${direction}`;
+    if (this.loading.has(key)) return;
+    this.loading.add(key);
+    try {
+      const { messages } = await fetchPage();
+      this.store.getState().addPage(cid, messages, direction, limit);
+      // A live message that arrived while the first page was on its way is newer than the
+      // page and was not kept (the timeline was not loaded yet): fetch what the page lacks.
+      const s = this.store.getState();
+      const newest = s.timelines[cid]?.messages.at(-1)?.seq ?? 0;
+      const lastSeq = s.conversations[cid]?.lastSeq ?? 0;
+      if (direction === 'newest' && lastSeq > newest) await this.fill(cid, newest);
+    } finally {
+      this.loading.delete(key);
+    }
+  }
+
+  /** Fetches `after=` until the timeline reaches the newest message. */
+  private async fill(cid: string, after: number): Promise<void> {
+    for (;;) {
+      const { messages } = await api.messages(cid, { after, limit: RESYNC_PAGE });
+      this.store.getState().addPage(cid, messages, 'after', RESYNC_PAGE);
+      if (messages.length < RESYNC_PAGE) return;
+      after = messages[messages.length - 1]!.seq;
+    }
+  }
+
+  private fillGaps(gaps: Gap[]): void {
+    for (const g of gaps) void this.fill(g.conversationId, g.after).catch(() => {});
+  }
+
+  private async onOpen(): Promise<void> {
+    this.store.getState().setConnection('online');
+    try {
+      await this.refreshConversations();
+      const { timelines } = this.store.getState();
+      await Promise.all(
+        Object.entries(timelines)
+          .filter(([, tl]) => tl.loaded)
+          .map(([cid, tl]) => this.fill(cid, tl.messages.at(-1)?.seq ?? 0)),
+      );
+      // The open conversation's first page may have failed while we were offline.
+      const { activeId } = this.store.getState();
+      if (activeId && !this.store.getState().timelines[activeId]?.loaded) await this.open(activeId);
+    } catch {
+      /* the next reconnect tries again; live frames still flow */
+    }
+    for (const e of this.store.getState().outbox) {
+      if (e.status === 'pending') this.transmit(e);
+    }
+    this.markReadIfSeen();
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    const s = this.store.getState();
+    switch (frame.type) {
+      case 'ack':
+      case 'message': {
+        const { message } = frame as { message: Message; clientMsgId?: string };
+        if (frame.type === 'ack') {
+          const id = (frame as { clientMsgId: string }).clientMsgId;
+          clearTimeout(this.ackTimers.get(id));
+          this.ackTimers.delete(id);
+        }
+        // A DM we have no list entry (and so no peer) for: someone new wrote.
+        const unknown = !s.conversations[message.conversationId]?.peer;
+        this.fillGaps(s.receive([message], { live: true }));
+        if (unknown) this.queueRefresh();
+        if (message.conversationId === s.activeId) this.markReadIfSeen();
+        return;
+      }
+      case 'read': {
+        const f = frame as { conversationId: string; userId: string; seq: number };
+        if (f.userId === s.me?.id) s.markRead(f.conversationId, f.seq);
+        else s.setPeerRead(f.conversationId, f.userId, f.seq);
+        return;
+      }
+      case 'error': {
+        const f = frame as { ref?: string | null; message: string };
+        if (f.ref) {
+          clearTimeout(this.ackTimers.get(f.ref));
+          this.ackTimers.delete(f.ref);
+          s.fail(f.ref, f.message);
+        }
+        return;
+      }
+      default:
+        this.handlers.get(frame.type)?.(frame);
+    }
+  }
+
+  // A message from someone new: the list entry (with the peer) comes from the server.
+  private queueRefresh(): void {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    queueMicrotask(() => {
+      this.refreshQueued = false;
+      this.refreshConversations().catch(() => {});
+    });
+  }
+}

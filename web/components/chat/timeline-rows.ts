@@ -1,0 +1,61 @@
+// Turns a conversation's messages (confirmed, then the outbox's) into rows: day separators,
+// and messages grouped by sender (a new group after a pause of 5 minutes).
+import { dayKey } from '@/lib/time';
+import type { Message } from '@/lib/types';
+import type { OutboxEntry } from '@/stores/chat-store';
+
+export interface ItemRow {
+  kind: 'message';
+  key: string;
+  from: string;
+  body: string;
+  createdAt: string;
+  seq?: number;
+  status: 'sent' | 'pending' | 'failed';
+  clientMsgId?: string;
+  error?: string;
+  /** First of its group: shows the avatar and name. */
+  head: boolean;
+}
+export type Row = { kind: 'day'; key: string; at: string } | ItemRow;
+
+const GROUP_GAP_MS = 5 * 60_000;
+
+export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string): Row[] {
+  const items: Omit<ItemRow, 'head'>[] = [
+    ...messages.map((m) => ({
+      kind: 'message' as const,
+      // A sent message keeps the key it had while pending, so the row is not re-mounted.
+      key: m.clientMsgId ? `c${m.from}:${m.clientMsgId}` : `s${m.seq}`,
+      from: m.from,
+      body: m.body,
+      createdAt: m.createdAt,
+      seq: m.seq,
+      status: 'sent' as const,
+    })),
+    ...outbox.map((e) => ({
+      kind: 'message' as const,
+      key: `c${me}:${e.clientMsgId}`,
+      from: me,
+      body: e.body,
+      createdAt: e.createdAt,
+      status: e.status,
+      clientMsgId: e.clientMsgId,
+      error: e.error,
+    })),
+  ];
+  const rows: Row[] = [];
+  let prev: Omit<ItemRow, 'head'> | null = null;
+  for (const item of items) {
+    const newDay = !prev || dayKey(prev.createdAt) !== dayKey(item.createdAt);
+    if (newDay) rows.push({ kind: 'day', key: `d${dayKey(item.createdAt)}`, at: item.createdAt });
+    const head =
+      newDay ||
+      !prev ||
+      prev.from !== item.from ||
+      Date.parse(item.createdAt) - Date.parse(prev.createdAt) > GROUP_GAP_MS;
+    rows.push({ ...item, head });
+    prev = item;
+  }
+  return rows;
+}

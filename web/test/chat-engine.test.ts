@@ -1,0 +1,181 @@
+// The engine against a fake WebSocket and a fake REST server: what a reconnect does.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ChatEngine } from '@/client/chat-engine';
+import { createChatStore } from '@/stores/chat-store';
+import type { Message } from '@/lib/types';
+
+const ME = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'alice' };
+const BOB = { id: 'bbbbbbbbbbbbbbbbbbbbbbbb', username: 'bob' };
+const CID = `dm_${ME.id}_${BOB.id}`;
+
+function msg(seq: number, from = BOB.id, extra: Partial<Message> = {}): Message {
+  return {
+    id: String(seq).padStart(24, '0'), conversationId: CID, seq, from, to: ME.id,
+    body: `m${seq}`, type: 'text', timestamp: seq, createdAt: new Date(seq * 1000).toISOString(),
+    clientMsgId: null, ...extra,
+  };
+}
+
+class FakeSocket {
+  static OPEN = 1;
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: Record<string, unknown>[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((ev: { data: string }) => void) | null = null;
+  onclose: ((ev: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(text: string) {
+    this.sent.push(JSON.parse(text));
+  }
+  close() {}
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  drop(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+  frame(f: object) {
+    this.onmessage?.({ data: JSON.stringify(f) });
+  }
+}
+
+// The server's history of CID, and every request the engine made.
+let history: Message[] = [];
+let requests: string[] = [];
+
+function fakeFetch(url: string) {
+  requests.push(url);
+  const u = new URL(url, 'http://x');
+  let body: unknown = {};
+  if (u.pathname === '/api/conversations') {
+    const last = history.at(-1) ?? null;
+    body = { conversations: [{ id: CID, kind: 'dm', peer: BOB, lastMessage: last, lastSeq: last?.seq ?? 0, readSeq: 0, unread: 0 }] };
+  } else if (u.pathname.endsWith('/messages')) {
+    const after = Number(u.searchParams.get('after') ?? -1);
+    const limit = Number(u.searchParams.get('limit'));
+    const page = after >= 0 ? history.filter((m) => m.seq > after).slice(0, limit) : history.slice(-limit);
+    body = { messages: page };
+  }
+  return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+}
+
+// Lets fetches and the promise chains behind them run (timers are fake: time moves 10 ms).
+async function settle() {
+  for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(1);
+}
+
+let storage: Map<string, string>;
+function makeEngine() {
+  const store = createChatStore({ me: ME });
+  const engine = new ChatEngine(store, {
+    wsUrl: 'ws://x/ws',
+    storage: {
+      getItem: (k: string) => storage.get(k) ?? null,
+      setItem: (k: string, v: string) => void storage.set(k, v),
+      removeItem: (k: string) => void storage.delete(k),
+    } as Storage,
+    onSessionEnded: () => {},
+  });
+  return { store, engine };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  FakeSocket.all = [];
+  history = [msg(1), msg(2), msg(3)];
+  requests = [];
+  storage = new Map();
+  vi.stubGlobal('WebSocket', FakeSocket);
+  vi.stubGlobal('fetch', vi.fn(fakeFetch));
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+async function openWith(engine: ChatEngine) {
+  engine.start();
+  FakeSocket.all.at(-1)!.open();
+  await vi.advanceTimersByTimeAsync(0);
+  await settle();
+  await engine.open(CID);
+  await settle();
+}
+
+describe('ChatEngine', () => {
+  it('after a reconnect, fills the open timeline with after= and resends pending sends with their ids', async () => {
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    expect(store.getState().timelines[CID]!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+
+    FakeSocket.all[0]!.drop();
+    expect(store.getState().connection).toBe('connecting');
+    engine.send(CID, 'typed while offline'); // stays pending: the socket is down
+    const pending = store.getState().outbox[0]!;
+    history.push(msg(4), msg(5)); // the server moved on meanwhile
+
+    await vi.advanceTimersByTimeAsync(15_000); // the backoff elapses: a new socket
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+
+    expect(requests).toContain(`/api/conversations/${CID}/messages?after=3&limit=100`);
+    expect(store.getState().timelines[CID]!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    const sends = FakeSocket.all[1]!.sent.filter((f) => f.type === 'send');
+    expect(sends).toEqual([expect.objectContaining({ clientMsgId: pending.clientMsgId, body: 'typed while offline' })]);
+
+    // The ack arrives, then the same message again as a replayed frame: one row.
+    const acked = msg(6, ME.id, { body: 'typed while offline', clientMsgId: pending.clientMsgId });
+    FakeSocket.all[1]!.frame({ type: 'ack', clientMsgId: pending.clientMsgId, message: acked });
+    FakeSocket.all[1]!.frame({ type: 'message', message: acked });
+    expect(store.getState().outbox).toEqual([]);
+    expect(store.getState().timelines[CID]!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    engine.stop();
+  });
+
+  it('a live frame that skips seqs fetches the missing ones', async () => {
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    history.push(msg(4), msg(5), msg(6));
+    FakeSocket.all[0]!.frame({ type: 'message', message: msg(6) });
+    await settle();
+    expect(requests).toContain(`/api/conversations/${CID}/messages?after=3&limit=100`);
+    expect(store.getState().timelines[CID]!.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    engine.stop();
+  });
+
+  it('an error frame for a send fails it; a send with no ack in 15 s fails too', async () => {
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    engine.send(CID, 'refused');
+    engine.send(CID, 'unanswered');
+    const [refused, unanswered] = store.getState().outbox;
+    FakeSocket.all[0]!.frame({ type: 'error', code: 'forbidden', message: 'no', ref: refused!.clientMsgId });
+    expect(store.getState().outbox[0]).toMatchObject({ status: 'failed', error: 'no' });
+    expect(store.getState().outbox[1]!.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(store.getState().outbox[1]).toMatchObject({ clientMsgId: unanswered!.clientMsgId, status: 'failed' });
+    engine.stop();
+  });
+
+  it('keeps the outbox in storage and brings it back in a new session', async () => {
+    const first = makeEngine();
+    first.engine.start();
+    first.engine.send(CID, 'survives a reload');
+    first.engine.stop();
+    const second = makeEngine();
+    second.engine.start();
+    expect(second.store.getState().outbox.map((e) => e.body)).toEqual(['survives a reload']);
+    FakeSocket.all.at(-1)!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+    expect(FakeSocket.all.at(-1)!.sent.filter((f) => f.type === 'send')).toHaveLength(1);
+    second.engine.stop();
+  });
+});
