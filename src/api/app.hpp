@@ -11,6 +11,7 @@
 #include "chat/groups.hpp"
 #include "chat/messages.hpp"
 #include "chat/presence.hpp"
+#include "chat/search.hpp"
 #include "chat/social_graph.hpp"
 #include "core/config.hpp"
 #include "hub/hub.hpp"
@@ -29,6 +30,7 @@ struct App {
   chat::Presence& presence;
   chat::FriendService& friends;
   chat::GroupService& groups;
+  chat::SearchService& search;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt
   RateLimiters& limits;

@@ -9,6 +9,7 @@ void addUserRoutes(Router& router, App& app);
 void addConversationRoutes(Router& router, App& app);
 void addMessageRoutes(Router& router, App& app);
 void addFriendRoutes(Router& router, App& app);
+void addSearchRoutes(Router& router, App& app);
 void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 // The built web client behind every path no other route knows (api/static_files.cpp).
@@ -21,6 +22,7 @@ inline Router buildRouter(App& app) {
   addConversationRoutes(router, app);
   addMessageRoutes(router, app);
   addFriendRoutes(router, app);
+  addSearchRoutes(router, app);
   addGroupRoutes(router, app);
   addOpsRoutes(router, app);
   addWebRoutes(router, app);

@@ -126,6 +126,7 @@ int run(const core::Config& config) {
   chat::GroupDirectory groupDirectory;
   chat::MessageService messages(*store, *broker, groupDirectory, graph);
   chat::GroupService groups(*store, *broker, messages, groupDirectory);
+  chat::SearchService search(*store, messages);
   groups.load();
 
   asio::thread_pool blocking(4);
@@ -165,6 +166,7 @@ int run(const core::Config& config) {
                .presence = presence,
                .friends = friends,
                .groups = groups,
+               .search = search,
                .blocking = blocking,
                .hashing = hashing,
                .limits = limits};

@@ -113,6 +113,17 @@ class FriendshipStore {
   virtual std::vector<Block> allBlocks() = 0;
 };
 
+// Messages found by their text. The index follows the message store asynchronously, a
+// fraction of a second behind: a message is found shortly after its ack, not at once.
+class SearchStore {
+ public:
+  virtual ~SearchStore() = default;
+  // At most `limit` messages, never deleted ones, never system messages.
+  virtual std::vector<Message> search(const SearchQuery& query) = 0;
+  // How many committed messages and changes are not indexed yet (for /metrics and tests).
+  virtual std::int64_t backlog() = 0;
+};
+
 class RevokedTokenStore {
  public:
   virtual ~RevokedTokenStore() = default;
@@ -164,6 +175,7 @@ class Store {
   virtual ReadMarkerStore& readMarkers() = 0;
   virtual RevokedTokenStore& revokedTokens() = 0;
   virtual FriendshipStore& friendships() = 0;
+  virtual SearchStore& search() = 0;
   virtual GroupStore& groups() = 0;
   // True when the database answers a trivial query.
   virtual bool ready() = 0;

@@ -144,4 +144,17 @@ struct PageQuery {
   int limit = 50;
 };
 
+// A full-text search over the conversations `userId` takes part in now.
+struct SearchQuery {
+  std::string userId;
+  // Terms of 3+ characters, matched as substrings anywhere in a body (all must match), and
+  // shorter ones (matched the same way, but without the index's help).
+  std::vector<std::string> longTerms;
+  std::vector<std::string> shortTerms;
+  std::optional<std::string> conversationId;  // only this conversation
+  bool newestFirst = false;                   // otherwise by relevance, then newest
+  int offset = 0;
+  int limit = 20;
+};
+
 }  // namespace gc::store

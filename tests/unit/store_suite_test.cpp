@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -516,6 +517,66 @@ TEST_P(StoreSuite, UpdatesGroupsAndSearchesPublicOnesByName) {
   EXPECT_EQ(updated.members.size(), 1u);
   EXPECT_EQ(names(store_->groups().searchPublic("kitchen", "", 10)),
             (std::vector<std::string>{"Open kitchen"}));
+}
+
+// The index follows the store asynchronously: wait (bounded) until it caught up.
+void waitIndexed(Store& store) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store.search().backlog() > 0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "search index did not catch up";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::vector<std::string> bodies(const std::vector<Message>& messages) {
+  std::vector<std::string> out;
+  for (const auto& m : messages) out.push_back(m.body);
+  return out;
+}
+
+TEST_P(StoreSuite, SearchFindsSubstringsInTheUsersConversationsOnly) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId();
+  const auto ab = "dm_" + a + "_" + b;
+  const auto ac = "dm_" + a + "_" + c;
+  appendSync(draft(ab, a, b, "the roadmap for 2027"));
+  appendSync(draft(ac, a, c, "a roadmap b must not see"));
+  appendSync(draft(ab, b, a, "東京に行きます"));
+  waitIndexed(*store_);
+  SearchQuery q{.userId = b,
+                .longTerms = {"oadma"},
+                .shortTerms = {},
+                .conversationId = {},
+                .newestFirst = false,
+                .offset = 0,
+                .limit = 20};
+  EXPECT_EQ(bodies(store_->search().search(q)), (std::vector<std::string>{"the roadmap for 2027"}));
+  q.userId = a;
+  EXPECT_EQ(store_->search().search(q).size(), 2u);
+  q.longTerms = {};
+  q.shortTerms = {"東京"};  // below the trigram size: the scan path
+  EXPECT_EQ(bodies(store_->search().search(q)), (std::vector<std::string>{"東京に行きます"}));
+}
+
+TEST_P(StoreSuite, SearchFollowsEditsAndDeletesAndSurvivesReopen) {
+  const auto a = core::newId(), b = core::newId();
+  const auto ab = "dm_" + a + "_" + b;
+  const auto m = appendSync(draft(ab, a, b, "old words here")).message;
+  const auto gone = appendSync(draft(ab, a, b, "soon deleted words")).message;
+  waitIndexed(*store_);
+  store_->messages().change(changeOf(MessageChange::Kind::Edit, m, a, "new text here"));
+  store_->messages().change(changeOf(MessageChange::Kind::Delete, gone, a));
+  waitIndexed(*store_);
+  SearchQuery q{.userId = a,
+                .longTerms = {"words"},
+                .shortTerms = {},
+                .conversationId = {},
+                .newestFirst = false,
+                .offset = 0,
+                .limit = 20};
+  EXPECT_TRUE(store_->search().search(q).empty());
+  reopen();
+  q.longTerms = {"new text"};
+  EXPECT_EQ(store_->search().search(q).size(), 1u);
 }
 
 TEST_P(StoreSuite, RevokedTokensPersistUntilExpiry) {

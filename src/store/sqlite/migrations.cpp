@@ -6,7 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // 1: accounts, conversations, messages, read markers, revoked tokens.
     R"sql(
 CREATE TABLE users (
@@ -136,6 +136,15 @@ CREATE TABLE blocks (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (blocker_id, blocked_id)
 ) WITHOUT ROWID;
+)sql",
+    // 5: the search index's change feed. The index lives in its own file (see
+    // sqlite_search_indexer.hpp) and follows new messages by rowid; edits and deletes of
+    // older messages reach it through this table.
+    R"sql(
+CREATE TABLE search_changes (
+  id            INTEGER PRIMARY KEY,
+  message_rowid INTEGER NOT NULL
+);
 )sql",
 };
 

@@ -19,6 +19,13 @@ std::optional<Message> load(SqliteDb& db, std::string_view messageId) {
   return m;
 }
 
+// Tells the search index (which follows new messages by itself) that an older one changed.
+void noteForSearch(SqliteDb& db, const Message& m) {
+  db.prepare("INSERT INTO search_changes (message_rowid) SELECT rowid FROM messages WHERE id = ?1")
+      .bind(1, m.id)
+      .run();
+}
+
 void edit(SqliteDb& db, const Message& m, const MessageChange& c) {
   if (m.deletedAtMs) throw core::conflict("message_deleted", "the message was deleted");
   if (m.body == c.body) return;  // nothing changes, so no new version either
@@ -41,6 +48,7 @@ void edit(SqliteDb& db, const Message& m, const MessageChange& c) {
       .bind(2, c.body)
       .bind(3, c.atMs)
       .run();
+  noteForSearch(db, m);
 }
 
 void remove(SqliteDb& db, const Message& m, const MessageChange& c) {
@@ -54,6 +62,7 @@ void remove(SqliteDb& db, const Message& m, const MessageChange& c) {
       .bind(2, c.atMs)
       .run();
   db.prepare("DELETE FROM message_versions WHERE message_id = ?1").bind(1, m.id).run();
+  noteForSearch(db, m);
   db.prepare("DELETE FROM message_reactions WHERE conversation_id = ?1 AND seq = ?2")
       .bind(1, m.conversationId)
       .bind(2, m.seq)

@@ -10,8 +10,12 @@
 
 namespace gc::store::sqlite {
 
-ReaderPool::ReaderPool(const std::string& path, int size) {
-  for (int i = 0; i < size; ++i) free_.push_back(std::make_unique<SqliteDb>(path, true));
+ReaderPool::ReaderPool(const std::string& path, int size, const std::string& searchIndexPath) {
+  for (int i = 0; i < size; ++i) {
+    auto db = std::make_unique<SqliteDb>(path, true);
+    if (!searchIndexPath.empty()) db->prepare("ATTACH ?1 AS search").bind(1, searchIndexPath).run();
+    free_.push_back(std::move(db));
+  }
 }
 
 std::unique_ptr<SqliteDb> ReaderPool::acquire() {
@@ -54,19 +58,56 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     // read-only connections find the schema.
     : writer_(std::make_unique<SqliteWriter>(openWriter(path, options), 4096,
                                              options.synchronous == "full" ? path + "-wal" : "")),
-      readers_(std::make_unique<ReaderPool>(path, options.readers)),
+      // The search index is a file of its own next to the database (see
+      // sqlite_search_indexer.hpp); it exists before the readers attach it.
+      indexer_(std::make_unique<SqliteSearchIndexer>(
+          path, searchIndexPath(path), [this](std::int64_t upTo) { trimSearchChanges(upTo); })),
+      readers_(std::make_unique<ReaderPool>(path, options.readers, indexer_->indexPath())),
       users_(*writer_, *readers_),
       messages_(*writer_, *readers_),
       conversations_(*writer_, *readers_),
       tokens_(*writer_, *readers_),
       friendships_(*writer_, *readers_),
-      groups_(*writer_, *readers_) {
+      groups_(*writer_, *readers_),
+      search_(*readers_) {
+  // After every committed batch, the indexer looks for new rows.
+  writer_->addBatchHooks({.beforeCommit = [](SqliteDb&) {},
+                          .afterRollback = [] {},
+                          .beforeCompletions = {},
+                          .afterCompletions = [this] { indexer_->poke(); }});
   writer_->start();
+  indexer_->start();
   spdlog::info("store: sqlite {} (synchronous={})", path, options.synchronous);
 }
 
 SqliteStore::~SqliteStore() {
+  indexer_->stop();
   writer_->drain();
+}
+
+void SqliteStore::drain() {
+  indexer_->stop();
+  writer_->drain();
+}
+
+std::string SqliteStore::searchIndexPath(const std::string& path) {
+  // chat.db → chat.search.db, in the same directory (and on the same backups).
+  const auto dot = path.rfind('.');
+  const auto slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) {
+    return path + ".search";
+  }
+  return path.substr(0, dot) + ".search" + path.substr(dot);
+}
+
+void SqliteStore::trimSearchChanges(std::int64_t upTo) {
+  writer_->submit(SqliteWriter::Op{
+      .apply =
+          [upTo](SqliteDb& db) {
+            db.prepare("DELETE FROM search_changes WHERE id <= ?1").bind(1, upTo).run();
+          },
+      .complete = [](const std::exception_ptr&) {},
+  });
 }
 
 bool SqliteStore::ready() {

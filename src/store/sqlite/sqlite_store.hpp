@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_search_indexer.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
 #include "store/store.hpp"
 
@@ -18,7 +19,8 @@ namespace gc::store::sqlite {
 // Hands out the read-only connections, one per caller at a time.
 class ReaderPool {
  public:
-  ReaderPool(const std::string& path, int size);
+  // With a search index path, each connection attaches it as schema `search`.
+  ReaderPool(const std::string& path, int size, const std::string& searchIndexPath = {});
 
   template <class F>
   auto with(F use) -> decltype(use(std::declval<SqliteDb&>())) {
@@ -104,6 +106,16 @@ class SqliteConversationStore final : public ConversationStore, public ReadMarke
   ReaderPool& readers_;
 };
 
+class SqliteSearchStore final : public SearchStore {
+ public:
+  explicit SqliteSearchStore(ReaderPool& readers) : readers_(readers) {}
+  std::vector<Message> search(const SearchQuery& query) override;
+  std::int64_t backlog() override;
+
+ private:
+  ReaderPool& readers_;
+};
+
 class SqliteRevokedTokenStore final : public RevokedTokenStore {
  public:
   SqliteRevokedTokenStore(SqliteWriter& writer, ReaderPool& readers)
@@ -174,12 +186,17 @@ class SqliteStore final : public Store {
   ReadMarkerStore& readMarkers() override { return conversations_; }
   RevokedTokenStore& revokedTokens() override { return tokens_; }
   FriendshipStore& friendships() override { return friendships_; }
+  SearchStore& search() override { return search_; }
   GroupStore& groups() override { return groups_; }
   bool ready() override;
-  void drain() override { writer_->drain(); }
+  void drain() override;
 
  private:
+  static std::string searchIndexPath(const std::string& path);
+  void trimSearchChanges(std::int64_t upTo);
+
   std::unique_ptr<SqliteWriter> writer_;
+  std::unique_ptr<SqliteSearchIndexer> indexer_;
   std::unique_ptr<ReaderPool> readers_;
   SqliteUserStore users_;
   SqliteMessageStore messages_;
@@ -187,6 +204,7 @@ class SqliteStore final : public Store {
   SqliteRevokedTokenStore tokens_;
   SqliteFriendshipStore friendships_;
   SqliteGroupStore groups_;
+  SqliteSearchStore search_;
 };
 
 // Columns of a message row, in the order readMessage expects, and the join that brings the

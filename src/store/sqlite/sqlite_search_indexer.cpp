@@ -1,0 +1,198 @@
+#include "store/sqlite/sqlite_search_indexer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+namespace gc::store::sqlite {
+namespace {
+
+// Rows per index transaction: big enough to amortise a commit, small enough that new
+// messages never wait long behind a backlog.
+constexpr std::int64_t kChunk = 1000;
+// Without a poke (a quiet server, or a poke lost to a race), look again this often.
+constexpr auto kIdlePoll = std::chrono::milliseconds(500);
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS search_state (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO search_state (name, value) VALUES ('messages', 0), ('changes', 0);
+CREATE VIRTUAL TABLE IF NOT EXISTS message_text
+  USING fts5(body, conversation_id UNINDEXED, tokenize = 'trigram');
+)sql";
+
+std::unique_ptr<SqliteDb> openIndex(const std::string& indexPath, const std::string& dbPath) {
+  auto db = std::make_unique<SqliteDb>(indexPath, false);
+  // Losing the last few index transactions in a power cut costs a re-index of those rows,
+  // not data: the watermarks commit with them. So no fsync per transaction.
+  db->exec("PRAGMA journal_mode = WAL");
+  db->exec("PRAGMA synchronous = NORMAL");
+  db->exec(kSchema);
+  db->prepare("ATTACH ?1 AS chat").bind(1, dbPath).run();
+  return db;
+}
+
+std::int64_t stateValue(SqliteDb& db, const char* sql) {
+  return db.prepare(sql).one([](const Statement& s) { return s.int64(0); }).value_or(0);
+}
+
+}  // namespace
+
+SqliteSearchIndexer::SqliteSearchIndexer(std::string databasePath, std::string indexPath,
+                                         std::function<void(std::int64_t)> trimChanges)
+    : databasePath_(std::move(databasePath)),
+      indexPath_(std::move(indexPath)),
+      trimChanges_(std::move(trimChanges)) {
+  try {
+    db_ = openIndex(indexPath_, databasePath_);
+  } catch (const SqliteError& e) {
+    // The index is derived data: start it again rather than refuse to serve chat.
+    spdlog::warn("search index {} unusable ({}); rebuilding it", indexPath_, e.what());
+    db_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::error_code ec;
+      std::filesystem::remove(indexPath_ + suffix, ec);
+    }
+    db_ = openIndex(indexPath_, databasePath_);
+  }
+  messageWatermark_ = stateValue(*db_, "SELECT value FROM search_state WHERE name = 'messages'");
+  changeWatermark_ = stateValue(*db_, "SELECT value FROM search_state WHERE name = 'changes'");
+}
+
+SqliteSearchIndexer::~SqliteSearchIndexer() {
+  stop();
+}
+
+void SqliteSearchIndexer::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void SqliteSearchIndexer::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    if (poked_) return;
+    poked_ = true;
+  }
+  wake_.notify_one();
+}
+
+void SqliteSearchIndexer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SqliteSearchIndexer::loop() {
+  // The lowest priority: chat traffic always goes first; search catches up when it can.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19) != 0) {
+    spdlog::debug("search indexer keeps its default priority");
+  }
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, kIdlePoll, [this] { return stopping_ || poked_; });
+      if (stopping_) return;
+      poked_ = false;
+    }
+    try {
+      // Until caught up: each chunk is its own transaction, so stop() waits at most one.
+      while (indexNewMessages() + applyChanges() > 0) {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+      }
+    } catch (const std::exception& e) {
+      // A failed chunk rolled back with its watermark: the next round does it again.
+      spdlog::error("search indexing failed: {}", e.what());
+    }
+  }
+}
+
+int SqliteSearchIndexer::indexNewMessages() {
+  SqliteDb& db = *db_;
+  int handled = 0;
+  std::int64_t last = messageWatermark_;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto& rows = db.prepare(
+                       "SELECT rowid, conversation_id, body FROM chat.messages"
+                       " WHERE rowid > ?1 AND deleted_at IS NULL AND type != 'system'"
+                       " ORDER BY rowid LIMIT ?2")
+                     .bind(1, messageWatermark_)
+                     .bind(2, kChunk);
+    while (rows.step()) {
+      last = rows.int64(0);
+      db.prepare(
+            "INSERT OR REPLACE INTO message_text (rowid, body, conversation_id)"
+            " VALUES (?1, ?2, ?3)")
+          .bind(1, last)
+          .bind(2, rows.text(2))
+          .bind(3, rows.text(1))
+          .run();
+      ++handled;
+    }
+    rows.reset();
+    if (handled < kChunk) {
+      // Caught up: the watermark may pass the skipped (deleted, system) rows at the end too.
+      last = std::max(last, stateValue(db, "SELECT COALESCE(max(rowid), 0) FROM chat.messages"));
+    }
+    db.prepare("UPDATE search_state SET value = ?1 WHERE name = 'messages'").bind(1, last).run();
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+  messageWatermark_ = last;
+  return handled;
+}
+
+int SqliteSearchIndexer::applyChanges() {
+  SqliteDb& db = *db_;
+  int handled = 0;
+  std::int64_t last = changeWatermark_;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    auto& rows = db.prepare(
+                       "SELECT c.id, c.message_rowid, m.conversation_id, m.body,"
+                       " m.deleted_at IS NULL AND m.type != 'system'"
+                       " FROM chat.search_changes c LEFT JOIN chat.messages m"
+                       " ON m.rowid = c.message_rowid"
+                       " WHERE c.id > ?1 ORDER BY c.id LIMIT ?2")
+                     .bind(1, changeWatermark_)
+                     .bind(2, kChunk);
+    while (rows.step()) {
+      last = rows.int64(0);
+      ++handled;
+      const auto rowid = rows.int64(1);
+      // Rows past the message watermark are indexed as they are now when it gets there.
+      if (rowid > messageWatermark_) continue;
+      db.prepare("DELETE FROM message_text WHERE rowid = ?1").bind(1, rowid).run();
+      if (rows.isNull(4) || rows.int64(4) == 0) continue;  // deleted: it stays out
+      db.prepare("INSERT INTO message_text (rowid, body, conversation_id) VALUES (?1, ?2, ?3)")
+          .bind(1, rowid)
+          .bind(2, rows.text(3))
+          .bind(3, rows.text(2))
+          .run();
+    }
+    rows.reset();
+    db.prepare("UPDATE search_state SET value = ?1 WHERE name = 'changes'").bind(1, last).run();
+    db.exec("COMMIT");
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+  changeWatermark_ = last;
+  if (handled > 0 && trimChanges_) trimChanges_(last);
+  return handled;
+}
+
+}  // namespace gc::store::sqlite
