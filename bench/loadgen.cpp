@@ -7,6 +7,8 @@
 //          server's RSS per connection, hold, re-ping, close.
 //   dm     P pairs of users send direct messages to each other at maximum rate, W un-acked
 //          per socket; reports ack/delivery throughput and latency, lost/duplicate/out-of-order.
+//   fanout N users join one public group, all online; S of them send into it with W un-acked
+//          each; reports deliveries/s to the members and delivery latency, lost/dup/order.
 //
 // Threading: one io_context run by --threads threads (default 1). Every WebSocket lives on
 // its own strand and owns its counters; the orchestration coroutine runs on its own strand
@@ -24,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -224,7 +227,8 @@ struct HttpResult {
   std::string error;  // transport error, empty when a response arrived
 };
 
-awaitable<HttpResult> http_request(Ctx& c, http::verb verb, std::string target, std::string body) {
+awaitable<HttpResult> http_request(Ctx& c, http::verb verb, std::string target, std::string body,
+                                   const std::string& token = {}) {
   HttpResult r;
   beast::tcp_stream s(co_await asio::this_coro::executor);
   error_code ec;
@@ -237,6 +241,7 @@ awaitable<HttpResult> http_request(Ctx& c, http::verb verb, std::string target, 
   http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, c.host_header);
   req.set(http::field::user_agent, "gopherchat-loadgen");
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   if (!body.empty()) {
     req.set(http::field::content_type, "application/json");
     req.body() = std::move(body);
@@ -1270,6 +1275,693 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
   exit_code = (lost || dups || order || errs || unexpected) ? 1 : 0;
 }
 
+// ---------------------------------------------------------------------------------------
+// fanout scenario
+//
+// Every member of one group receives every message: at 300,000+ frames/s on the cores the
+// server uses, Beast's one-operation-per-message read costs the load generator more than the
+// server spends. So each socket here is a plain TCP socket with a minimal RFC 6455 client:
+// the server's frames are unmasked and never fragmented, a read takes up to 16 KiB, and all
+// the frames in it are handled in one coroutine resume.
+
+// A client frame with FIN set, masked with a zero key: the key must be present (§5.3), and an
+// all-zero key leaves the payload as it is. Unpredictable keys protect proxies' caches, which
+// a loopback benchmark has none of.
+void append_client_frame(std::string& out, unsigned opcode, std::string_view payload) {
+  out.push_back(char(0x80 | opcode));
+  if (payload.size() < 126) {
+    out.push_back(char(0x80 | payload.size()));
+  } else if (payload.size() <= 0xffff) {
+    out.push_back(char(0x80 | 126));
+    out.push_back(char(payload.size() >> 8));
+    out.push_back(char(payload.size() & 0xff));
+  } else {
+    out.push_back(char(0x80 | 127));
+    for (int i = 7; i >= 0; --i) out.push_back(char((payload.size() >> (8 * i)) & 0xff));
+  }
+  out.append(4, '\0');
+  out.append(payload);
+}
+
+// One member's socket. Touched only on its strand, except the atomics, which the
+// orchestrator polls.
+struct FanConn {
+  explicit FanConn(asio::io_context& ioc)
+      : strand(asio::make_strand(ioc)), sock(strand), wake(strand), pace(strand) {}
+  Strand strand;
+  tcp::socket sock;
+  asio::steady_timer wake;  // the sender waits here while its window is full
+  asio::steady_timer pace;  // --rate: the sender waits here for its next send slot
+  std::size_t index = 0;
+  std::size_t user = 0;
+  bool open = false;
+  bool writing = false;
+  std::string out, out_flight;  // queued bytes; bytes being written
+  std::vector<char> in = std::vector<char>(16 * 1024);
+  std::size_t in_len = 0;
+
+  // Receiving: the group's conversation only, so one seq line per socket.
+  std::int64_t last_seq = -1;
+  std::vector<std::uint8_t> got;  // indexed by seq: this socket learnt that message
+  Latencies dlv_lat;
+  std::uint64_t dlv_window = 0, duplicates = 0, order_violations = 0, system = 0, other = 0;
+  std::atomic<std::uint64_t> delivered_total{0};
+
+  // Sending (the first --senders members).
+  std::string cmid_prefix;
+  std::uint64_t next_counter = 0;
+  std::unordered_map<std::uint64_t, Clock::time_point> inflight_map;
+  std::vector<std::int64_t> acked_seqs;
+  Latencies ack_lat;
+  std::uint64_t sent = 0, sends_in_window = 0, acks_window = 0, unknown_acks = 0, rejected = 0,
+                window_stalls = 0;
+  std::atomic<std::uint64_t> inflight{0}, acked_total{0};
+};
+
+struct Fanout {
+  std::string group_id, conv;
+  std::vector<std::unique_ptr<FanConn>> conns;
+  std::atomic<long> live{0};
+};
+
+awaitable<void> fan_write_loop(FanConn& w) {
+  error_code ec;
+  while (!w.out.empty() && w.open) {
+    w.out_flight.clear();
+    w.out_flight.swap(w.out);
+    co_await asio::async_write(w.sock, asio::buffer(w.out_flight), tok(ec));
+    if (ec) break;
+  }
+  w.writing = false;
+}
+
+// Queues one frame; one write in flight per socket, later frames go out together behind it.
+void fan_queue(FanConn& w, unsigned opcode, std::string_view payload) {
+  if (!w.open) return;
+  append_client_frame(w.out, opcode, payload);
+  if (w.writing) return;
+  w.writing = true;
+  asio::co_spawn(w.strand, fan_write_loop(w), asio::detached);
+}
+
+std::int64_t scan_seq(std::string_view text, std::size_t from) {
+  const auto sk = text.find(R"("seq":)", from);
+  if (sk == std::string_view::npos) return -1;
+  std::uint64_t seq = 0;
+  std::size_t p = sk + 6, q = p;
+  while (q < text.size() && text[q] >= '0' && text[q] <= '9') ++q;
+  if (q == p || !parse_u64(text.substr(p, q - p), seq)) return -1;
+  return std::int64_t(seq);
+}
+
+// Records that this socket learnt message `seq` (a message frame, or its own ack); false for
+// a duplicate. Seqs must rise on every socket: the ack and the other senders' messages
+// leave the server in commit order.
+bool fan_track(FanConn& w, std::int64_t seq) {
+  if (std::size_t(seq) >= w.got.size())
+    w.got.resize(std::max<std::size_t>(std::size_t(seq) + 1, w.got.size() * 2), 0);
+  if (w.got[std::size_t(seq)]) {
+    ++w.duplicates;
+    return false;
+  }
+  w.got[std::size_t(seq)] = 1;
+  if (seq < w.last_seq)
+    ++w.order_violations;
+  else
+    w.last_seq = seq;
+  return true;
+}
+
+void fan_on_text(Ctx& c, FanConn& w, std::string_view text) {
+  const auto now = Clock::now();
+  const bool in_window = now >= c.t_meas0 && now < c.t_meas1;
+  constexpr std::string_view kMessage = R"({"type":"message","message":{)";
+  constexpr std::string_view kAck = R"({"type":"ack","clientMsgId":")";
+  if (text.starts_with(kMessage)) {
+    const auto seq = scan_seq(text, kMessage.size());
+    if (seq < 0) {
+      ++w.other;
+      return;
+    }
+    if (!fan_track(w, seq)) return;
+    std::uint64_t idx = 0, ctr = 0;
+    std::int64_t ns = 0;
+    if (!parse_body(scan_string(text, R"("body":")", kMessage.size()), idx, ctr, ns)) {
+      ++w.system;  // a join announced late, or anything else not ours
+      return;
+    }
+    ++w.delivered_total;
+    if (in_window) {
+      ++w.dlv_window;
+      auto sent_at = Clock::time_point(
+          std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(ns)));
+      w.dlv_lat.add(micros_between(sent_at, now));
+    }
+    return;
+  }
+  if (text.starts_with(kAck)) {
+    const auto e = text.find('"', kAck.size());
+    const auto cmid = text.substr(kAck.size(), e == std::string_view::npos ? 0 : e - kAck.size());
+    std::uint64_t ctr = 0;
+    const auto seq = scan_seq(text, kAck.size());
+    if (seq < 0 || !cmid.starts_with(w.cmid_prefix) ||
+        !parse_u64(cmid.substr(w.cmid_prefix.size()), ctr)) {
+      ++w.unknown_acks;
+      return;
+    }
+    auto it = w.inflight_map.find(ctr);
+    if (it == w.inflight_map.end()) {
+      ++w.unknown_acks;
+      return;
+    }
+    if (in_window) {
+      ++w.acks_window;
+      w.ack_lat.add(micros_between(it->second, now));
+    }
+    w.inflight_map.erase(it);
+    w.inflight = w.inflight_map.size();
+    fan_track(w, seq);
+    w.acked_seqs.push_back(seq);
+    ++w.acked_total;
+    w.wake.cancel();
+    return;
+  }
+  alignas(16) unsigned char arena[8192];
+  json::monotonic_resource mr(arena, sizeof arena);
+  Frame f;
+  if (!parse_frame(text, f, mr) || f.type != "error") {
+    ++w.other;  // group-updated and the like
+    return;
+  }
+  record_error_frame(c, *f.obj);
+  std::string_view ref = str_field(*f.obj, "ref");
+  std::uint64_t ctr = 0;
+  if (ref.starts_with(w.cmid_prefix) && parse_u64(ref.substr(w.cmid_prefix.size()), ctr) &&
+      w.inflight_map.erase(ctr)) {
+    ++w.rejected;
+    w.inflight = w.inflight_map.size();
+    w.wake.cancel();
+  }
+}
+
+// Handles the complete frames at the front of w.in and keeps the rest. False when the
+// server closed or broke the protocol.
+bool fan_parse(Ctx& c, FanConn& w) {
+  const auto* p = reinterpret_cast<const unsigned char*>(w.in.data());
+  std::size_t pos = 0, need = 0;
+  bool alive = true;
+  while (alive && w.in_len - pos >= 2) {
+    const unsigned op = p[pos] & 0x0f;
+    if (!(p[pos] & 0x80) || (p[pos + 1] & 0x80)) {  // fragmented or masked: not our server
+      c.count(c.close_reasons, "fragmented or masked server frame");
+      return false;
+    }
+    std::uint64_t len = p[pos + 1] & 0x7f;
+    std::size_t hdr = 2;
+    if (len == 126) {
+      if (w.in_len - pos < 4) break;
+      len = (std::uint64_t(p[pos + 2]) << 8) | p[pos + 3];
+      hdr = 4;
+    } else if (len == 127) {
+      if (w.in_len - pos < 10) break;
+      len = 0;
+      for (int i = 0; i < 8; ++i) len = (len << 8) | p[pos + 2 + i];
+      hdr = 10;
+    }
+    if (w.in_len - pos < hdr + len) {
+      need = hdr + std::size_t(len);
+      break;
+    }
+    const std::string_view payload(w.in.data() + pos + hdr, std::size_t(len));
+    pos += hdr + std::size_t(len);
+    switch (op) {
+      case 0x1:
+        fan_on_text(c, w, payload);
+        break;
+      case 0x8:
+        alive = false;
+        if (!c.closing) {
+          unsigned code = payload.size() >= 2
+                              ? (unsigned(std::uint8_t(payload[0])) << 8) | std::uint8_t(payload[1])
+                              : 1005;
+          c.count(c.close_reasons, "close frame code " + std::to_string(code));
+        }
+        break;
+      case 0x9:
+        fan_queue(w, 0xA, payload);
+        break;
+      default:
+        ++w.other;
+    }
+  }
+  std::memmove(w.in.data(), w.in.data() + pos, w.in_len - pos);
+  w.in_len -= pos;
+  if (need > w.in.size()) w.in.resize(need);
+  return alive;
+}
+
+// Connects from `src` and upgrades by hand; the bytes after the 101 response stay in w.in.
+awaitable<std::string> fan_connect(Ctx& c, FanConn& w, const asio::ip::address& src,
+                                   const std::string& token) {
+  error_code ec;
+  w.sock.open(src.is_v6() ? tcp::v6() : tcp::v4(), ec);
+  if (ec) co_return "socket: " + ec.message();
+  int one = 1;
+  ::setsockopt(w.sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  w.sock.bind(tcp::endpoint(src, 0), ec);
+  if (ec) co_return "bind " + src.to_string() + ": " + ec.message();
+  co_await w.sock.async_connect(c.server, tok(ec));
+  if (ec) co_return "connect: " + ec.message();
+  w.sock.set_option(tcp::no_delay(true), ec);
+  const std::string req = "GET /ws HTTP/1.1\r\nHost: " + c.host_header +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
+                          token + "\r\n\r\n";
+  co_await asio::async_write(w.sock, asio::buffer(req), tok(ec));
+  if (ec) co_return "handshake write: " + ec.message();
+  for (;;) {
+    const std::string_view have(w.in.data(), w.in_len);
+    if (auto end = have.find("\r\n\r\n"); end != std::string_view::npos) {
+      if (!have.starts_with("HTTP/1.1 101"))
+        co_return "handshake: " + std::string(have.substr(0, have.find('\r')));
+      end += 4;
+      std::memmove(w.in.data(), w.in.data() + end, w.in_len - end);
+      w.in_len -= end;
+      co_return std::string();
+    }
+    if (w.in_len == w.in.size()) co_return "handshake: response too large";
+    const std::size_t n = co_await w.sock.async_read_some(
+        asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
+    if (ec) co_return "handshake read: " + ec.message();
+    w.in_len += n;
+  }
+}
+
+awaitable<void> fan_session(Ctx& c, Fanout& f, FanConn& w) {
+  std::string err;
+  try {
+    err =
+        co_await fan_connect(c, w, c.sources[w.index % c.sources.size()], c.accounts[w.user].token);
+  } catch (const std::exception& e) {
+    err = std::string("exception: ") + e.what();
+  }
+  if (!err.empty()) {
+    c.count(c.failure_reasons, err);
+    ++c.failed;
+    --f.live;
+    error_code ignore;
+    w.sock.close(ignore);
+    co_return;
+  }
+  w.open = true;
+  ++c.open_now;
+  ++c.established;
+  error_code ec;
+  bool alive = fan_parse(c, w);
+  while (alive) {
+    if (w.in_len == w.in.size()) w.in.resize(w.in.size() * 2);
+    const std::size_t n = co_await w.sock.async_read_some(
+        asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
+    if (ec) break;
+    w.in_len += n;
+    alive = fan_parse(c, w);
+  }
+  w.open = false;
+  --c.open_now;
+  if (!c.closing) {
+    ++c.unexpected_closes;
+    if (ec) c.count(c.close_reasons, ec.message());
+  }
+  error_code ignore;
+  w.sock.close(ignore);
+  w.wake.cancel();
+  --f.live;
+}
+
+awaitable<void> fan_writer(Ctx& c, FanConn& w, std::size_t senders, const std::string& conv) {
+  const std::size_t window = std::size_t(c.opt.window);
+  const std::string head = R"({"type":"send","clientMsgId":")" + w.cmid_prefix;
+  const std::string mid = R"(","conversationId":")" + conv + R"(","body":")";
+  const std::string tail = R"(","msgType":"text"})";
+  std::string frame;
+  error_code ec;
+  // --rate R: open loop, each sender sends every senders/R seconds (staggered start); one
+  // that falls more than a second behind skips the missed slots.
+  const bool paced = c.opt.rate > 0;
+  const auto interval = paced ? std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(double(senders) / c.opt.rate))
+                              : Clock::duration::zero();
+  auto next_slot =
+      c.t_begin + (paced ? interval * long(w.index) / long(senders) : Clock::duration::zero());
+  bool stalled = false;
+  for (;;) {
+    auto now = Clock::now();
+    if (now >= c.t_meas1 || !w.open) break;
+    if (paced && now < next_slot) {
+      w.pace.expires_at(std::min(next_slot, c.t_meas1));
+      co_await w.pace.async_wait(tok(ec));
+      continue;
+    }
+    if (w.inflight_map.size() >= window) {
+      if (paced && !stalled) {
+        stalled = true;
+        if (now >= c.t_meas0) ++w.window_stalls;
+      }
+      w.wake.expires_at(c.t_meas1);
+      co_await w.wake.async_wait(tok(ec));
+      continue;
+    }
+    stalled = false;
+    if (paced) {
+      next_slot += interval;
+      if (next_slot < now - std::chrono::seconds(1)) next_slot = now;
+    }
+    const std::uint64_t ctr = w.next_counter++;
+    frame.clear();
+    frame += head;
+    frame += std::to_string(ctr);
+    frame += mid;
+    frame += make_body(
+        w.index, ctr,
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(),
+        c.opt.body_bytes);
+    frame += tail;
+    w.inflight_map.emplace(ctr, now);
+    w.inflight = w.inflight_map.size();
+    fan_queue(w, 0x1, frame);
+    ++w.sent;
+    if (now >= c.t_meas0) ++w.sends_in_window;
+  }
+}
+
+// POST with the user's token, retrying transport errors, 5xx and 429. The response or "".
+awaitable<std::optional<HttpResult>> post_as(Ctx& c, const Account& a, std::string target,
+                                             std::string body, std::string& error) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    HttpResult r = co_await http_request(c, http::verb::post, target, body, a.token);
+    if (r.error.empty() && r.status < 300) co_return r;
+    if (r.error.empty() && r.status < 500 && r.status != 429) {
+      error = a.login + " POST " + target + ": HTTP " + std::to_string(r.status) + " " +
+              r.body.substr(0, 200);
+      co_return std::nullopt;
+    }
+    error = a.login + " POST " + target + ": " +
+            (r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error);
+    co_await sleep_for(std::chrono::milliseconds(r.status == 429 ? 1000 : 100 * (attempt + 1)));
+  }
+  co_return std::nullopt;
+}
+
+// The first account creates a public group; every other one joins it, K joins in flight.
+awaitable<std::string> fan_setup_group(Ctx& c, Fanout& f, std::size_t members) {
+  std::string error;
+  json::object body{{"name", "fanout " + c.run_id},
+                    {"settings", json::object{{"isPublic", true},
+                                              {"maxMembers", std::max<std::size_t>(members, 2)}}}};
+  auto created = co_await post_as(c, c.accounts[0], "/api/groups", json::serialize(body), error);
+  if (!created) co_return error;
+  error_code ec;
+  json::value v = json::parse(created->body, ec);
+  const json::value* g = ec || !v.is_object() ? nullptr : v.as_object().if_contains("group");
+  const json::value* id = g && g->is_object() ? g->as_object().if_contains("id") : nullptr;
+  if (!id || !id->is_string()) co_return "create group: unexpected body " + created->body;
+  f.group_id = std::string(sv(id->as_string()));
+  f.conv = "grp_" + f.group_id;
+
+  std::size_t next = 1, done = 1;
+  std::vector<std::string> errors;
+  const std::string target = "/api/groups/" + f.group_id + "/join";
+  auto ex = co_await asio::this_coro::executor;
+  const auto t0 = Clock::now();
+  for (int k = 0; k < c.opt.join_concurrency; ++k) {
+    asio::co_spawn(
+        ex,
+        [&]() -> awaitable<void> {
+          while (next < members) {
+            const std::size_t i = next++;
+            std::string err;
+            if (!co_await post_as(c, c.accounts[i], target, "", err)) errors.push_back(err);
+            ++done;
+          }
+        },
+        asio::detached);
+  }
+  co_await wait_until(
+      [&] { return done == members; }, Clock::time_point::max(),
+      [&] { log("joins: " + std::to_string(done) + "/" + std::to_string(members)); });
+  log(std::to_string(members - 1 - errors.size()) + " members joined " + f.conv + " in " +
+      fmt("%.1f s", seconds_between(t0, Clock::now())));
+  co_return errors.empty() ? std::string() : errors.front();
+}
+
+awaitable<void> fan_close_all(Ctx& c, Fanout& f, std::chrono::seconds grace) {
+  c.closing = true;
+  static const std::string kNormal("\x03\xe8", 2);
+  for (auto& wp : f.conns) {
+    FanConn& w = *wp;
+    asio::post(w.strand, [&w] { fan_queue(w, 0x8, kNormal); });
+  }
+  if (co_await wait_until([&] { return f.live == 0; }, Clock::now() + grace)) co_return;
+  log("close: " + std::to_string(f.live.load()) + " sockets did not close in time; aborting them");
+  for (auto& wp : f.conns) {
+    FanConn& w = *wp;
+    asio::post(w.strand, [&w] {
+      error_code ec;
+      w.sock.close(ec);
+    });
+  }
+  co_await wait_until([&] { return f.live == 0; }, Clock::now() + std::chrono::seconds(5));
+}
+
+awaitable<void> run_fanout(Ctx& c, int& exit_code) {
+  const Options& o = c.opt;
+  const std::size_t n = std::size_t(o.members);
+  const std::size_t senders = std::size_t(o.senders);
+  Fanout f;
+
+  if (!co_await login_or_report(c, n, "fanout")) {
+    exit_code = 1;
+    co_return;
+  }
+  if (auto err = co_await fan_setup_group(c, f, n); !err.empty()) {
+    std::printf("fanout: group setup failed: %s\n", err.c_str());
+    exit_code = 1;
+    co_return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    auto w = std::make_unique<FanConn>(c.ioc);
+    w->index = i;
+    w->user = i;
+    w->cmid_prefix = c.run_id + "-" + std::to_string(i) + "-";
+    f.conns.push_back(std::move(w));
+  }
+  {
+    const auto t0 = Clock::now();
+    std::size_t next = 0;
+    // Handshakes in flight: start the next one as each finishes.
+    while (next < n) {
+      if (long(next) - (c.established + c.failed) < o.batch) {
+        FanConn& w = *f.conns[next++];
+        ++f.live;
+        asio::co_spawn(w.strand, fan_session(c, f, w), asio::detached);
+        continue;
+      }
+      co_await sleep_for(std::chrono::milliseconds(5));
+    }
+    co_await wait_until([&] { return c.established + c.failed >= long(n); },
+                        Clock::time_point::max());
+    log("connected " + std::to_string(c.established.load()) + "/" + std::to_string(n) + " in " +
+        fmt("%.1f s", seconds_between(t0, Clock::now())));
+  }
+  if (c.failed > 0) {
+    std::printf("fanout: %ld of %zu WebSocket connections failed\n", long(c.failed), n);
+    print_errors(c);
+    co_await fan_close_all(c, f, std::chrono::seconds(5));
+    exit_code = 1;
+    co_return;
+  }
+  log("all " + std::to_string(n) + " members online; " + std::to_string(senders) + " senders for " +
+      fmt("%.1f s", o.warmup_s) + " warmup + " + fmt("%.1f s", o.duration_s) + " measured");
+
+  c.t_begin = Clock::now() + std::chrono::milliseconds(50);
+  c.t_meas0 = c.t_begin + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(o.warmup_s));
+  c.t_meas1 = c.t_meas0 + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(o.duration_s));
+  for (std::size_t i = 0; i < senders; ++i) {
+    FanConn& w = *f.conns[i];
+    asio::co_spawn(
+        w.strand,
+        [&c, &w, &f, senders]() -> awaitable<void> {
+          asio::steady_timer t(w.strand, c.t_begin);
+          error_code ec;
+          co_await t.async_wait(tok(ec));
+          co_await fan_writer(c, w, senders, f.conv);
+        },
+        asio::detached);
+  }
+
+  auto sum = [&](auto member) {
+    std::uint64_t s = 0;
+    for (auto& wp : f.conns) s += ((*wp).*member).load();
+    return s;
+  };
+  co_await wait_until([&] { return Clock::now() >= c.t_meas0; }, c.t_meas0);
+  const double srv_cpu0 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const double self_cpu0 = proc_cpu_seconds(0);
+  co_await wait_until([&] { return Clock::now() >= c.t_meas1; }, c.t_meas1,
+                      [&] {
+                        log("acked so far: " + std::to_string(sum(&FanConn::acked_total)) +
+                            ", delivered " + std::to_string(sum(&FanConn::delivered_total)) +
+                            ", open sockets " + std::to_string(c.open_now.load()));
+                      });
+  const double srv_cpu1 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const double self_cpu1 = proc_cpu_seconds(0);
+  const long long srv_rss = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+
+  // Drain: everything acked, and every acked message delivered to every other member.
+  const auto t_drain0 = Clock::now();
+  co_await wait_until(
+      [&] {
+        return sum(&FanConn::inflight) == 0 &&
+               sum(&FanConn::delivered_total) >= (n - 1) * sum(&FanConn::acked_total);
+      },
+      Clock::now() +
+          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.drain_s)));
+  const double drain_s = seconds_between(t_drain0, Clock::now());
+  co_await fan_close_all(c, f, std::chrono::seconds(10));
+
+  // Every session has ended: merge per-socket data.
+  Latencies ack_lat, dlv_lat;
+  std::uint64_t sent = 0, sends_w = 0, acked = 0, delivered = 0, acks_w = 0, dlv_w = 0, dups = 0,
+                order = 0, system = 0, other = 0, unknown_acks = 0, rejected = 0, unacked = 0,
+                lost = 0, stalls = 0;
+  for (auto& wp : f.conns) {
+    FanConn& w = *wp;
+    sent += w.sent;
+    sends_w += w.sends_in_window;
+    stalls += w.window_stalls;
+    acked += w.acked_total;
+    delivered += w.delivered_total;
+    acks_w += w.acks_window;
+    dlv_w += w.dlv_window;
+    dups += w.duplicates;
+    order += w.order_violations;
+    system += w.system;
+    other += w.other;
+    unknown_acks += w.unknown_acks;
+    rejected += w.rejected;
+    unacked += w.inflight_map.size();
+    ack_lat.merge(w.ack_lat);
+    dlv_lat.merge(w.dlv_lat);
+  }
+  // Lost: an acked message some other member never got.
+  for (auto& sp : f.conns) {
+    for (auto seq : sp->acked_seqs) {
+      for (auto& wp : f.conns) {
+        if (wp.get() == sp.get()) continue;
+        if (std::size_t(seq) >= wp->got.size() || !wp->got[std::size_t(seq)]) ++lost;
+      }
+    }
+  }
+  ack_lat.finish();
+  dlv_lat.finish();
+  const double dur = o.duration_s;
+  const double ack_rate = double(acks_w) / dur;
+  const double dlv_rate = double(dlv_w) / dur;
+  const long unexpected = c.unexpected_closes;
+  const long errs = c.error_frames;
+  const bool met = dlv_rate >= 300000 && dlv_lat.percentile_ms(0.99) <= 50;
+
+  std::printf(
+      "\n== fanout: %zu members online, %zu senders, window %d, %d-byte bodies, %s, %.1f s "
+      "measured after %.1f s warmup ==\n",
+      n, senders, o.window, o.body_bytes,
+      o.rate > 0 ? fmt("offered %.0f msgs/s", o.rate).c_str() : "maximum rate", o.duration_s,
+      o.warmup_s);
+  std::printf("  %-30s %12s %10s %10s %10s %10s %10s\n", "", "count", "per s", "p50 ms", "p99 ms",
+              "p99.9 ms", "max ms");
+  std::printf("  %-30s %12llu %10.0f %10.2f %10.2f %10.2f %10.2f\n", "acks (send -> ack)",
+              (unsigned long long)acks_w, ack_rate, ack_lat.percentile_ms(0.50),
+              ack_lat.percentile_ms(0.99), ack_lat.percentile_ms(0.999), ack_lat.max_ms());
+  std::printf("  %-30s %12llu %10.0f %10.2f %10.2f %10.2f %10.2f\n", "deliveries (send -> member)",
+              (unsigned long long)dlv_w, dlv_rate, dlv_lat.percentile_ms(0.50),
+              dlv_lat.percentile_ms(0.99), dlv_lat.percentile_ms(0.999), dlv_lat.max_ms());
+  std::printf("  %-30s %llu sent, %llu acked, %llu delivered to members\n", "totals (incl. warmup)",
+              (unsigned long long)sent, (unsigned long long)acked, (unsigned long long)delivered);
+  std::printf("  %-30s %llu\n", "lost (acked, not delivered)", (unsigned long long)lost);
+  std::printf("  %-30s %llu\n", "duplicates", (unsigned long long)dups);
+  std::printf("  %-30s %llu\n", "order violations", (unsigned long long)order);
+  std::printf("  %-30s %llu (after %.2f s drain)\n", "never acked", (unsigned long long)unacked,
+              drain_s);
+  std::printf("  %-30s %ld (%llu rejected sends)\n", "error frames", errs,
+              (unsigned long long)rejected);
+  std::printf("  %-30s %ld\n", "unexpected closes", unexpected);
+  if (system || other || unknown_acks)
+    std::printf("  %-30s %llu system messages, %llu other frames, %llu unknown acks\n",
+                "other frames", (unsigned long long)system, (unsigned long long)other,
+                (unsigned long long)unknown_acks);
+  if (o.rate > 0)
+    std::printf("  %-30s %.0f msgs/s offered, %.0f sent; %llu send slots waited for the window\n",
+                "offered load", o.rate, double(sends_w) / dur, (unsigned long long)stalls);
+  if (srv_cpu0 >= 0 && srv_cpu1 >= 0)
+    std::printf("  %-30s %.2f cores (%.1f CPU s)\n", "server CPU (measured period)",
+                (srv_cpu1 - srv_cpu0) / dur, srv_cpu1 - srv_cpu0);
+  std::printf("  %-30s %.2f cores\n", "loadgen CPU (measured period)",
+              (self_cpu1 - self_cpu0) / dur);
+  if (srv_rss >= 0) std::printf("  %-30s %s\n", "server RSS at end", fmt_bytes(srv_rss).c_str());
+  std::printf("  %-30s >= 300000 deliveries/s with delivery p99 <= 50 ms: %s\n", "target",
+              met ? "met" : "MISSED");
+  print_errors(c);
+
+  if (o.json) {
+    auto lat = [](const Latencies& l) {
+      return json::object{{"count", l.count()},
+                          {"p50_ms", l.percentile_ms(0.5)},
+                          {"p99_ms", l.percentile_ms(0.99)},
+                          {"p999_ms", l.percentile_ms(0.999)},
+                          {"max_ms", l.max_ms()},
+                          {"mean_ms", l.mean_ms()}};
+    };
+    json::object j{{"scenario", "fanout"},
+                   {"members", n},
+                   {"senders", senders},
+                   {"window", o.window},
+                   {"offered_rate", o.rate},
+                   {"sends_per_second", double(sends_w) / dur},
+                   {"window_stalls", stalls},
+                   {"body_bytes", o.body_bytes},
+                   {"warmup_seconds", o.warmup_s},
+                   {"duration_seconds", o.duration_s},
+                   {"acks_per_second", ack_rate},
+                   {"deliveries_per_second", dlv_rate},
+                   {"ack_latency", lat(ack_lat)},
+                   {"delivery_latency", lat(dlv_lat)},
+                   {"sent", sent},
+                   {"acked", acked},
+                   {"delivered", delivered},
+                   {"lost", lost},
+                   {"duplicates", dups},
+                   {"order_violations", order},
+                   {"unacked", unacked},
+                   {"rejected", rejected},
+                   {"error_frames", errs},
+                   {"unexpected_closes", unexpected},
+                   {"server_cpu_cores", srv_cpu0 >= 0 ? (srv_cpu1 - srv_cpu0) / dur : -1.0},
+                   {"loadgen_cpu_cores", (self_cpu1 - self_cpu0) / dur},
+                   {"server_rss_bytes", srv_rss}};
+    {
+      std::lock_guard lk(c.mu);
+      j["error_codes"] = reasons_json(c.error_codes);
+      j["close_reasons"] = reasons_json(c.close_reasons);
+    }
+    std::printf("%s\n", json::serialize(j).c_str());
+  }
+  std::fflush(stdout);
+  exit_code = (lost || dups || order || errs || unexpected || unacked) ? 1 : 0;
+}
+
 std::string random_run_id() {
   std::random_device rd;
   std::uniform_int_distribution<unsigned> dist(0, 15);
@@ -1295,7 +1987,9 @@ void raise_fd_limit(long want) {
 int run(int argc, char** argv) {
   Ctx c(parse_options(argc, argv));
   const Options& o = c.opt;
-  raise_fd_limit(o.scenario == "conns" ? o.count : 2L * o.pairs);
+  raise_fd_limit(o.scenario == "conns"    ? o.count
+                 : o.scenario == "fanout" ? long(o.members)
+                                          : 2L * o.pairs);
   c.run_id = random_run_id();
   c.host_header = o.host + ":" + o.port;
   for (const auto& s : o.sources) {
@@ -1329,6 +2023,8 @@ int run(int argc, char** argv) {
         try {
           if (o.scenario == "conns")
             co_await run_conns(c, exit_code);
+          else if (o.scenario == "fanout")
+            co_await run_fanout(c, exit_code);
           else
             co_await run_dm(c, exit_code);
         } catch (const std::exception& e) {

@@ -13,6 +13,8 @@ constexpr const char* kUsage = R"(usage:
       Log in users, open N authenticated WebSockets, ping/pong every one, report server RSS.
   gopherchat-loadgen dm --url http://HOST:PORT --pairs P [options]
       P pairs of users exchange direct messages at maximum rate with W messages in flight.
+  gopherchat-loadgen fanout --url http://HOST:PORT --members N --senders S [options]
+      N users in one public group, all online; S of them send into it with W in flight each.
 
 common options:
   --url URL               server base URL (http only)               (required)
@@ -38,6 +40,10 @@ dm options:
   --warmup S              seconds sent before measuring             (2)
   --body-bytes B          message body size                         (64)
   --drain S               seconds to wait for stragglers            (5)
+fanout options (and --window, --rate, --duration, --warmup, --body-bytes, --drain):
+  --members N             group members, users 1..N, one socket each (1000)
+  --senders S             members 1..S send                         (8)
+  --join-concurrency K    joins in flight while setting up          (32)
 )";
 
 [[noreturn]] void die(const std::string& msg) {
@@ -109,7 +115,8 @@ Options parse_options(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     std::exit(0);
   }
-  if (o.scenario != "conns" && o.scenario != "dm") die("unknown scenario '" + o.scenario + "'");
+  if (o.scenario != "conns" && o.scenario != "dm" && o.scenario != "fanout")
+    die("unknown scenario '" + o.scenario + "'");
 
   for (int i = 2; i < argc; ++i) {
     std::string_view a = argv[i];
@@ -161,6 +168,12 @@ Options parse_options(int argc, char** argv) {
       o.warmup_s = to_double(a, v, 0, 86400);
     else if (a == "--body-bytes")
       o.body_bytes = int(to_long(a, v, 1, 4000));
+    else if (a == "--members")
+      o.members = int(to_long(a, v, 2, 10'000));
+    else if (a == "--senders")
+      o.senders = int(to_long(a, v, 1, 10'000));
+    else if (a == "--join-concurrency")
+      o.join_concurrency = int(to_long(a, v, 1, 1024));
     else if (a == "--drain")
       o.drain_s = to_double(a, v, 0, 3600);
     else
@@ -173,6 +186,10 @@ Options parse_options(int argc, char** argv) {
   if (o.scenario == "conns" && o.count == 0) die("conns: --count is required");
   if (o.scenario == "dm" && 2L * o.pairs > o.user_count)
     die("dm: --pairs P needs --user-count >= 2P");
+  if (o.scenario == "fanout" && o.members > o.user_count)
+    die("fanout: --members N needs --user-count >= N");
+  if (o.scenario == "fanout" && o.senders > o.members)
+    die("fanout: --senders S must not exceed --members N");
   return o;
 }
 

@@ -8,7 +8,7 @@
 namespace loadgen {
 
 struct Options {
-  std::string scenario;  // "conns" or "dm"
+  std::string scenario;  // "conns", "dm" or "fanout"
 
   // Common.
   std::string url;   // http://HOST:PORT
@@ -38,6 +38,11 @@ struct Options {
   double warmup_s = 2;
   int body_bytes = 64;
   double drain_s = 5;  // wait for stragglers after stopping sends
+
+  // fanout (also --window, --rate, --duration, --warmup, --body-bytes, --drain)
+  int members = 1000;  // users 1..N in one group, one WebSocket each
+  int senders = 8;     // members 1..S send
+  int join_concurrency = 32;
 };
 
 // Parses argv; on error prints a message plus usage to stderr and exits(2).

@@ -4,12 +4,16 @@
 #   bench/run.sh            both scenarios
 #   bench/run.sh conns      CONNS idle authenticated WebSockets, server RSS per connection
 #   bench/run.sh dm         durable direct-message throughput and latency
+#   bench/run.sh fanout     one group of MEMBERS users, all online, SENDERS of them sending
 #
 # Environment (defaults in brackets):
 #   BUILD_DIR [build]  CONNS [19000]  SOURCES [127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4]
 #   HOLD [5]  PAIRS [50]  WINDOW [32]  DURATION [10]  WARMUP [2]  BODY_BYTES [64]
 #   RATE [0] (dm offered msgs/s over all sockets, open loop; 0 = as fast as the window allows)
-#   THREADS [1] (loadgen io threads)  USERS [400]  KEEP_DATA [0] (keep the temp dir)
+#   MEMBERS [1000]  SENDERS [8]  FANOUT_WINDOW [2] (fanout: un-acked per sender)
+#   FANOUT_RATE [0] (fanout offered msgs/s over all senders; 0 = as fast as the window allows)
+#   THREADS [1] (loadgen io threads)  KEEP_DATA [0] (keep the temp dir)
+#   USERS [400, or MEMBERS when fanout runs and needs more]
 #   BENCH_OUT [unset] (append each scenario's JSON result line to this file)
 # Each scenario gets a fresh server process on the same provisioned database.
 # The server runs with its rate limits raised far above what the scenarios send (the checks
@@ -33,6 +37,10 @@ WARMUP="${WARMUP:-2}"
 BODY_BYTES="${BODY_BYTES:-64}"
 RATE="${RATE:-0}"
 THREADS="${THREADS:-1}"
+MEMBERS="${MEMBERS:-1000}"
+SENDERS="${SENDERS:-8}"
+FANOUT_WINDOW="${FANOUT_WINDOW:-2}"
+FANOUT_RATE="${FANOUT_RATE:-0}"
 USERS="${USERS:-400}"
 PREFIX=bench
 PASSWORD=benchpass123
@@ -42,10 +50,10 @@ START_TIMEOUT=30  # seconds to wait for "listening on"
 STOP_TIMEOUT=20   # seconds to wait for a SIGTERM drain
 
 scenarios=("$@")
-[[ ${#scenarios[@]} -eq 0 ]] && scenarios=(conns dm)
+[[ ${#scenarios[@]} -eq 0 ]] && scenarios=(conns dm fanout)
 for s in "${scenarios[@]}"; do
-  case "$s" in conns | dm) ;; *)
-    echo "usage: $0 [conns] [dm]" >&2
+  case "$s" in conns | dm | fanout) ;; *)
+    echo "usage: $0 [conns] [dm] [fanout]" >&2
     exit 2
     ;;
   esac
@@ -57,7 +65,9 @@ for bin in "$SERVER" "$LOADGEN"; do
     exit 2
   fi
 done
-if ((2 * PAIRS > USERS)); then
+# Users are cheap to provision (one bcrypt hash for all): make enough for the fanout group.
+if [[ " ${scenarios[*]} " == *" fanout "* ]] && ((MEMBERS > USERS)); then USERS=$MEMBERS; fi
+if [[ " ${scenarios[*]} " == *" dm "* ]] && ((2 * PAIRS > USERS)); then
   echo "run.sh: PAIRS=$PAIRS needs USERS >= $((2 * PAIRS))" >&2
   exit 2
 fi
@@ -164,6 +174,13 @@ run_scenario() {
       args=(dm "${args[@]}" --user-count "$USERS" --pairs "$PAIRS" --window "$WINDOW"
         --duration "$DURATION" --warmup "$WARMUP" --body-bytes "$BODY_BYTES" --rate "$RATE")
       limit=$((${DURATION%.*} + ${WARMUP%.*} + 300))
+      ;;
+    fanout)
+      args=(fanout "${args[@]}" --user-count "$USERS" --members "$MEMBERS" --senders "$SENDERS"
+        --window "$FANOUT_WINDOW" --duration "$DURATION" --warmup "$WARMUP"
+        --body-bytes "$BODY_BYTES" --rate "$FANOUT_RATE" --sources "$SOURCES")
+      # Logging in MEMBERS users (bcrypt) and joining them takes a while before the run.
+      limit=$((${DURATION%.*} + ${WARMUP%.*} + 600))
       ;;
   esac
   echo "run.sh: $LOADGEN ${args[*]}"

@@ -18,6 +18,9 @@ struct Delivery {
   std::vector<std::string> userIds;
   SharedFrame frame;
   std::uint64_t exceptConnection = 0;  // hub::Connection::id(); 0: none
+  // More recipients, shared rather than copied: a group's member list straight from the
+  // membership cache, which 1,000 members would otherwise cost 1,000 strings per message.
+  std::shared_ptr<const std::vector<std::string>> sharedUserIds = nullptr;
 };
 
 class Broker {

@@ -24,6 +24,13 @@ bool GroupEntry::isAdmin(const std::string& userId) const {
   return it != roles.end() && it->second == "admin";
 }
 
+std::shared_ptr<const std::vector<std::string>> sharedMemberIds(
+    std::shared_ptr<const GroupEntry> entry) {
+  if (!entry) return nullptr;
+  const auto* members = &entry->memberIds;
+  return {std::move(entry), members};  // aliasing: shares the entry's ownership
+}
+
 std::shared_ptr<const GroupEntry> GroupDirectory::find(const std::string& groupId) const {
   std::shared_lock lock(mutex_);
   auto it = groups_.find(groupId);

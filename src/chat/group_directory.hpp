@@ -26,6 +26,10 @@ struct GroupEntry {
   bool isAdmin(const std::string& userId) const;
 };
 
+// The entry's member list, alive as long as the entry is: a message's recipients, not copied.
+std::shared_ptr<const std::vector<std::string>> sharedMemberIds(
+    std::shared_ptr<const GroupEntry> entry);
+
 class GroupDirectory {
  public:
   // nullptr when no such group exists (it was never created, or its last member left).

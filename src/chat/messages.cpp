@@ -210,8 +210,7 @@ void MessageService::appendAndPublish(store::NewMessage draft,
           if (!groupId.empty()) {
             // A group's recipients are its members when the message commits, not when it was
             // sent: whoever left or was kicked in between no longer receives it.
-            const auto entry = groups_.find(groupId);
-            delivery.userIds = entry ? entry->memberIds : std::vector<std::string>{};
+            delivery.sharedUserIds = sharedMemberIds(groups_.find(groupId));
           }
           broker_.publish(delivery);
         }

@@ -115,7 +115,9 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
 
   void sendBatch(std::vector<broker::SharedFrame> frames) override {
     asio::post(socket_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
-      for (const auto& frame : frames) self->enqueue(Opcode::Text, frame);
+      // All of them in one write, not the first alone and the rest behind it.
+      for (const auto& frame : frames) self->enqueue(Opcode::Text, frame, false);
+      self->flush();
     });
   }
 
@@ -425,7 +427,8 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
 
   // --- writes: one async_write in flight, a bounded queue behind it ---
 
-  void enqueue(Opcode opcode, broker::SharedFrame payload) {
+  // `now` false: the caller flushes once it has queued everything it has.
+  void enqueue(Opcode opcode, broker::SharedFrame payload, bool now = true) {
     if (closed_ || closeQueued_) return;
     if (queuedBytes_ + payload->size() > app_.config.wsQueueBytes) {
       // It cannot keep up: drop it rather than let it hold memory or slow the others.
@@ -436,13 +439,17 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       return;
     }
     const auto header = encodeFrameHeader(opcode, payload->size());
-    push(std::move(payload), header);
+    push(std::move(payload), header, now);
   }
 
-  void push(broker::SharedFrame payload, FrameHeader header) {
+  void push(broker::SharedFrame payload, FrameHeader header, bool now = true) {
     queuedBytes_ += payload->size();
     queue_.push_back({std::move(payload), header});
-    if (!writeInFlight_) write();
+    if (now) flush();
+  }
+
+  void flush() {
+    if (!writeInFlight_ && !queue_.empty()) write();
   }
 
   // Writes everything queued in one gather. The frames move to inFlight_, which stays
@@ -454,10 +461,30 @@ class Session final : public hub::Connection, public std::enable_shared_from_thi
       if (out.header.size > 0) gather_.emplace_back(out.header.bytes.data(), out.header.size);
       gather_.emplace_back(out.payload->data(), out.payload->size());
     }
+    // The socket is non-blocking and its send buffer is usually free: try the write here,
+    // which spares the reactor a round trip and a completion handler per write. Whatever
+    // does not fit goes on asynchronously.
+    error_code ec;
+    const std::size_t written =
+        socket_.write_some(std::span<const asio::const_buffer>(gather_), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return onWrite(ec);
+    if (!ec) consumeGather(written);
+    if (gather_.empty()) return onWrite(ec);
     writeInFlight_ = true;
     asio::async_write(
         socket_, std::span<const asio::const_buffer>(gather_),
         [self = shared_from_this()](const error_code& ec, std::size_t) { self->onWrite(ec); });
+  }
+
+  // Drops the first `n` bytes from gather_ (a partial write).
+  void consumeGather(std::size_t n) {
+    auto first = gather_.begin();
+    while (first != gather_.end() && n >= first->size()) {
+      n -= first->size();
+      ++first;
+    }
+    gather_.erase(gather_.begin(), first);
+    if (!gather_.empty()) gather_.front() += n;
   }
 
   void onWrite(const error_code& ec) {

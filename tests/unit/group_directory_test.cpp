@@ -30,6 +30,18 @@ TEST(GroupDirectory, FindsMembersAndAdminsOfKnownGroupsOnly) {
   EXPECT_EQ(e->memberIds, (std::vector<std::string>{"alice", "bob"}));
 }
 
+TEST(GroupDirectory, SharedMemberIdsKeepTheSnapshotAliveWithoutACopy) {
+  GroupDirectory d;
+  d.put(group("g1", {{"alice", "admin"}, {"bob", "member"}}));
+  auto members = sharedMemberIds(d.find("g1"));
+  ASSERT_NE(members, nullptr);
+  EXPECT_EQ(members.get(), &d.find("g1")->memberIds);  // the entry's own list
+  d.put(group("g1", {{"alice", "admin"}}));            // replaced: the old entry lives on
+  d.erase("g1");
+  EXPECT_EQ(*members, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_EQ(sharedMemberIds(nullptr), nullptr);
+}
+
 TEST(GroupDirectory, AChangeReplacesTheEntryAndNeverEditsASnapshotInUse) {
   GroupDirectory d;
   d.put(group("g1", {{"alice", "admin"}, {"bob", "member"}}));

@@ -25,7 +25,10 @@ class GroupServiceTest : public ::testing::Test {
     broker_ = broker::makeLocalBroker();
     broker_->subscribe([this](const broker::Delivery& d) {
       std::lock_guard lock(mutex_);
-      published_.push_back({d.userIds, *d.frame});
+      auto users = d.userIds;  // the recipients, listed or shared
+      if (d.sharedUserIds)
+        users.insert(users.end(), d.sharedUserIds->begin(), d.sharedUserIds->end());
+      published_.push_back({std::move(users), *d.frame});
     });
     messages_ = std::make_unique<MessageService>(*store_, *broker_, directory_, graph_);
     groups_ = std::make_unique<GroupService>(*store_, *broker_, *messages_, directory_);

@@ -78,6 +78,59 @@ TEST_F(SqliteWriterTest, AFailingOpFailsAloneAndTheOthersCommit) {
   EXPECT_EQ(failed.load(), 1);
 }
 
+// Batches that commit while the syncer is busy are synced together, and their completions
+// run inside one batch scope (one Outbox: one hand-over per connection for all of them).
+TEST_F(SqliteWriterTest, BatchesSyncedTogetherShareOneCompletionScope) {
+  SqliteWriter writer(openDb(), 64, (dir_ / "w.db-wal").string());
+  int scopes = 0;  // syncer thread only, like everything the hooks and completions touch
+  bool inScope = false;
+  writer.addBatchHooks({.beforeCommit = [](SqliteDb&) {},
+                        .afterRollback = [] {},
+                        .beforeCompletions =
+                            [&] {
+                              ++scopes;
+                              inScope = true;
+                            },
+                        .afterCompletions = [&] { inScope = false; }});
+  writer.start();
+  constexpr int kOps = 4;
+  std::vector<int> scopeOf(kOps, -1);
+  std::promise<void> firstCompleting, release, done;
+  std::vector<std::promise<void>> applied(kOps);
+  auto op = [&](int i) {
+    return SqliteWriter::Op{
+        .apply =
+            [&, i](SqliteDb& db) {
+              db.exec("INSERT INTO t (n) VALUES (1)");
+              applied[static_cast<std::size_t>(i)].set_value();
+            },
+        .complete =
+            [&, i](const std::exception_ptr& error) {
+              EXPECT_FALSE(error);
+              scopeOf[static_cast<std::size_t>(i)] = inScope ? scopes : -1;
+              if (i == 0) {
+                firstCompleting.set_value();
+                release.get_future().wait();  // holds the syncer
+              }
+              if (i == kOps - 1) done.set_value();
+            },
+    };
+  };
+  writer.submit(op(0));
+  firstCompleting.get_future().wait();
+  // One op per batch: each is submitted once the previous one was applied, and an op is
+  // applied only after the batch before it committed and went to the syncer.
+  for (int i = 1; i < kOps; ++i) {
+    writer.submit(op(i));
+    applied[static_cast<std::size_t>(i)].get_future().wait();
+  }
+  release.set_value();
+  done.get_future().wait();
+  EXPECT_EQ(scopeOf[0], 1);
+  EXPECT_EQ(scopeOf[1], 2);
+  EXPECT_EQ(scopeOf[2], 2);  // committed separately, completed in one scope
+}
+
 TEST_F(SqliteWriterTest, FailedWalSyncStopsTheProcessBeforeAnyCompletion) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(

@@ -114,7 +114,24 @@ void SqliteWriter::syncLoop() {
     }
     // One fdatasync covers every batch committed so far.
     syncWal();
-    for (auto& batch : ready) runCompletions(batch);
+    // ... and one batch scope covers their completions: the frames of all of them reach
+    // each connection in one hand-over (one socket write), so the busier the server, the
+    // more frames share a write. Hooks are only ever added, so the newest batch's are all.
+    Hooks hooks = ready.back().hooks;
+    if (hooks) {
+      for (const auto& h : *hooks) {
+        if (h.beforeCompletions) h.beforeCompletions();
+      }
+    }
+    for (auto& batch : ready) {
+      batch.hooks = nullptr;
+      runCompletions(batch);
+    }
+    if (hooks) {
+      for (const auto& h : *hooks) {
+        if (h.afterCompletions) h.afterCompletions();
+      }
+    }
     ready.clear();
   }
 }
