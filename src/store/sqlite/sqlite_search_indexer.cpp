@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_search_indexer.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -93,8 +94,12 @@ void SqliteSearchIndexer::stop() {
 }
 
 void SqliteSearchIndexer::loop() {
-  // The lowest priority: chat traffic always goes first; search catches up when it can.
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19) != 0) {
+  // Chat traffic always goes first: SCHED_IDLE runs only on a core nothing else wants (nice 19
+  // where that is refused). Measured: at nice 19 alone the indexer, busy behind a 30,000
+  // msgs/s load, still took a quarter of the DM benchmark's throughput.
+  const sched_param idle{.sched_priority = 0};
+  if (::sched_setscheduler(0, SCHED_IDLE, &idle) != 0 &&
+      ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19) != 0) {
     spdlog::debug("search indexer keeps its default priority");
   }
   for (;;) {
@@ -106,9 +111,16 @@ void SqliteSearchIndexer::loop() {
     }
     try {
       // Until caught up: each chunk is its own transaction, so stop() waits at most one.
-      while (indexNewMessages() + applyChanges() > 0) {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
+      for (;;) {
+        const auto started = std::chrono::steady_clock::now();
+        const int handled = indexNewMessages() + applyChanges();
+        if (handled == 0) break;
+        // Behind a heavy load, index at most a quarter of the time: the backlog waits for a
+        // quieter moment instead of taking cores from the sends.
+        const auto pause = handled >= kChunk ? 3 * (std::chrono::steady_clock::now() - started)
+                                             : std::chrono::steady_clock::duration::zero();
+        std::unique_lock lock(mutex_);
+        if (wake_.wait_for(lock, pause, [this] { return stopping_; })) return;
       }
     } catch (const std::exception& e) {
       // A failed chunk rolled back with its watermark: the next round does it again.
