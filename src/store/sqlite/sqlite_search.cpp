@@ -70,20 +70,16 @@ std::vector<Message> SqliteSearchStore::search(const SearchQuery& q) {
       // Nothing the trigram index can use (1-2 characters, as in many CJK words): scan.
       s = &db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM " WHERE" GC_SEARCH_SCOPE
                       " ORDER BY m.rowid DESC LIMIT ?8 OFFSET ?9");
-    } else if (q.newestFirst) {
-      s = &db.prepare("SELECT " GC_MESSAGE_COLUMNS
-                      " FROM search.message_text t JOIN messages m ON m.rowid = t.rowid"
-                      " LEFT JOIN messages o ON o.id = m.reply_to"
-                      " WHERE t.message_text MATCH ?1 AND" GC_SEARCH_SCOPE
-                      " ORDER BY m.rowid DESC LIMIT ?8 OFFSET ?9");
-      s->bind(1, ftsQuery(q.longTerms));
     } else {
+      // By relevance (bm25, lower is better) or, with ?10 set, newest first: one statement.
       s = &db.prepare("SELECT " GC_MESSAGE_COLUMNS
                       " FROM search.message_text t JOIN messages m ON m.rowid = t.rowid"
                       " LEFT JOIN messages o ON o.id = m.reply_to"
                       " WHERE t.message_text MATCH ?1 AND" GC_SEARCH_SCOPE
-                      " ORDER BY bm25(t.message_text), m.rowid DESC LIMIT ?8 OFFSET ?9");
+                      " ORDER BY CASE WHEN ?10 THEN 0 ELSE bm25(t.message_text) END,"
+                      " m.rowid DESC LIMIT ?8 OFFSET ?9");
       s->bind(1, ftsQuery(q.longTerms));
+      s->bind(10, std::int64_t{q.newestFirst ? 1 : 0});
     }
     s->bind(2, q.userId);
     bindConversation(*s, 3, q.conversationId);
@@ -92,7 +88,7 @@ std::vector<Message> SqliteSearchStore::search(const SearchQuery& q) {
     s->bind(9, std::int64_t{q.offset});
     while (s->step()) out.push_back(readMessage(*s));
     s->reset();
-    // Reactions, one small query per conversation that has hits.
+    // Reactions: one small range query per hit, as hits come from many conversations.
     for (auto& m : out) attachReactions(db, m);
     return out;
   });
