@@ -1,5 +1,7 @@
 #include "chat/messages.hpp"
 
+#include <algorithm>
+
 #include <mutex>
 
 #include "chat/conversation_id.hpp"
@@ -211,11 +213,27 @@ void MessageService::appendAndPublish(store::NewMessage draft,
             // A group's recipients are its members when the message commits, not when it was
             // sent: whoever left or was kicked in between no longer receives it.
             delivery.sharedUserIds = sharedMemberIds(groups_.find(groupId));
+            withholdFromBlockers(delivery, outcome.message);
           }
           broker_.publish(delivery);
         }
         done(std::move(outcome), nullptr);
       });
+}
+
+void MessageService::withholdFromBlockers(broker::Delivery& delivery,
+                                          const store::Message& message) const {
+  // Group state (joins, kicks, renames) reaches every member; what a blocked user says does
+  // not reach who blocked them.
+  if (message.type == "system" || !delivery.sharedUserIds) return;
+  const auto blockers = graph_.blockersOf(message.from);
+  if (blockers.empty()) return;  // the common case: the shared member list goes out as it is
+  for (const auto& member : *delivery.sharedUserIds) {
+    if (std::find(blockers.begin(), blockers.end(), member) == blockers.end()) {
+      delivery.userIds.push_back(member);
+    }
+  }
+  delivery.sharedUserIds.reset();
 }
 
 std::vector<store::Message> MessageService::page(const Target& target,

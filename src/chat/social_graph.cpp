@@ -16,7 +16,10 @@ void SocialGraph::load(const std::vector<store::Friendship>& accepted,
     friends_[f.requester].insert(f.recipient);
     friends_[f.recipient].insert(f.requester);
   }
-  for (const auto& b : blocks) blocks_.emplace(b.blocker, b.blocked);
+  for (const auto& b : blocks) {
+    blocks_.emplace(b.blocker, b.blocked);
+    blockers_[b.blocked].insert(b.blocker);
+  }
 }
 
 void SocialGraph::addFriends(const std::string& a, const std::string& b) {
@@ -38,11 +41,23 @@ void SocialGraph::removeFriends(const std::string& a, const std::string& b) {
 void SocialGraph::addBlock(const std::string& blocker, const std::string& blocked) {
   std::unique_lock lock(mutex_);
   blocks_.emplace(blocker, blocked);
+  blockers_[blocked].insert(blocker);
 }
 
 void SocialGraph::removeBlock(const std::string& blocker, const std::string& blocked) {
   std::unique_lock lock(mutex_);
   blocks_.erase(std::pair(blocker, blocked));
+  if (auto it = blockers_.find(blocked); it != blockers_.end()) {
+    it->second.erase(blocker);
+    if (it->second.empty()) blockers_.erase(it);
+  }
+}
+
+std::vector<std::string> SocialGraph::blockersOf(const std::string& userId) const {
+  std::shared_lock lock(mutex_);
+  auto it = blockers_.find(userId);
+  if (it == blockers_.end()) return {};
+  return {it->second.begin(), it->second.end()};
 }
 
 bool SocialGraph::areFriends(const std::string& a, const std::string& b) const {

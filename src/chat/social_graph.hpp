@@ -29,6 +29,8 @@ class SocialGraph {
   // True when either user blocked the other: blocks are mutual for DMs, requests and presence.
   bool blockedEitherWay(const std::string& a, const std::string& b) const;
   std::vector<std::string> friendsOf(const std::string& userId) const;
+  // The users who blocked `userId` (usually none: one lookup on every group send).
+  std::vector<std::string> blockersOf(const std::string& userId) const;
 
  private:
   using PairView = std::pair<std::string_view, std::string_view>;
@@ -52,6 +54,7 @@ class SocialGraph {
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::unordered_set<std::string>> friends_;
   std::unordered_set<std::pair<std::string, std::string>, PairHash, PairEqual> blocks_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> blockers_;  // blocked → who
 };
 
 }  // namespace gc::chat

@@ -169,6 +169,31 @@ describe('friend requests', () => {
 });
 
 describe('blocks', () => {
+  it('in a group, the blocker receives nothing the blocked member says; others still do', T, async () => {
+    const [owner, blocker, blocked, other] = await users(4);
+    const created = await api(server, 'POST', '/api/groups', { token: owner.token, body: { name: 'shared room' } });
+    assert.equal(created.status, 201, created.text);
+    const gid = created.json.group.id;
+    for (const m of [blocker, blocked, other]) {
+      const r = await api(server, 'POST', `/api/groups/${gid}/members`, { token: owner.token, body: { userId: m.user.id } });
+      assert.equal(r.status, 200, r.text);
+    }
+    assert.equal((await block(blocker, blocked)).status, 204);
+    const [blockerWs, otherWs] = [await ws(blocker), await ws(other)];
+    const said = await postMessage(server, blocked, `grp_${gid}`, 'you cannot hear me');
+    const seen = await otherWs.next((f) => f.type === 'message' && f.message.id === said.id);
+    assert.equal(seen.message.body, 'you cannot hear me');
+    await blockerWs.assertNoFrame((f) => f.type === 'message' && f.message.id === said.id,
+      'the blocker must not receive the blocked member’s message');
+    // Everyone else's messages still reach the blocker.
+    const fine = await postMessage(server, other, `grp_${gid}`, 'hello all');
+    await blockerWs.next((f) => f.type === 'message' && f.message.id === fine.id);
+    // After an unblock, they hear each other again.
+    assert.equal((await unblock(blocker, blocked)).status, 204);
+    const again = await postMessage(server, blocked, `grp_${gid}`, 'back again');
+    await blockerWs.next((f) => f.type === 'message' && f.message.id === again.id);
+  });
+
   it('a block ends the friendship and stops DMs and requests both ways (403 blocked); unblock restores', T, async () => {
     const [a, b] = await users(2);
     const cid = dmId(a, b);
