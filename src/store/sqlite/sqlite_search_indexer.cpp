@@ -133,7 +133,11 @@ int SqliteSearchIndexer::indexNewMessages() {
   SqliteDb& db = *db_;
   int handled = 0;
   std::int64_t last = messageWatermark_;
-  db.exec("BEGIN IMMEDIATE");
+  // A deferred BEGIN, never IMMEDIATE: IMMEDIATE takes the write lock of every attached
+  // database, the chat database's too, and would stall the store's writer (every send) for
+  // the whole chunk. Deferred, the chat database is only read (a WAL snapshot) and the lock
+  // taken is the index file's, which nothing else writes.
+  db.exec("BEGIN");
   try {
     auto& rows = db.prepare(
                        "SELECT rowid, conversation_id, body FROM chat.messages"
@@ -171,7 +175,7 @@ int SqliteSearchIndexer::applyChanges() {
   SqliteDb& db = *db_;
   int handled = 0;
   std::int64_t last = changeWatermark_;
-  db.exec("BEGIN IMMEDIATE");
+  db.exec("BEGIN");  // deferred: see indexNewMessages
   try {
     auto& rows = db.prepare(
                        "SELECT c.id, c.message_rowid, m.conversation_id, m.body,"
