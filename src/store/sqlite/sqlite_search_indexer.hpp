@@ -29,8 +29,10 @@ class SqliteSearchIndexer {
  public:
   // `trimChanges(id)` is called from the indexer thread when change-feed rows up to `id` are
   // indexed and may be deleted (through the database's writer).
+  // `storeBusy()` true: the store is under heavy load; indexing waits until it is not.
   SqliteSearchIndexer(std::string databasePath, std::string indexPath,
-                      std::function<void(std::int64_t)> trimChanges);
+                      std::function<void(std::int64_t)> trimChanges,
+                      std::function<bool()> storeBusy);
   ~SqliteSearchIndexer();
 
   const std::string& indexPath() const { return indexPath_; }
@@ -48,6 +50,7 @@ class SqliteSearchIndexer {
   std::string databasePath_;
   std::string indexPath_;
   std::function<void(std::int64_t)> trimChanges_;
+  std::function<bool()> storeBusy_;
   std::unique_ptr<SqliteDb> db_;  // the index file, with the database attached as `chat`
   std::int64_t messageWatermark_ = 0;
   std::int64_t changeWatermark_ = 0;

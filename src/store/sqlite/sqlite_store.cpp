@@ -61,7 +61,8 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
       // The search index is a file of its own next to the database (see
       // sqlite_search_indexer.hpp); it exists before the readers attach it.
       indexer_(std::make_unique<SqliteSearchIndexer>(
-          path, searchIndexPath(path), [this](std::int64_t upTo) { trimSearchChanges(upTo); })),
+          path, searchIndexPath(path), [this](std::int64_t upTo) { trimSearchChanges(upTo); },
+          [this] { return writer_->busyWithin(std::chrono::milliseconds(250)); })),
       readers_(std::make_unique<ReaderPool>(path, options.readers, indexer_->indexPath())),
       users_(*writer_, *readers_),
       messages_(*writer_, *readers_),

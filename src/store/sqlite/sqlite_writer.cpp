@@ -91,6 +91,10 @@ void SqliteWriter::loop() {
         queue_.pop_front();
       }
     }
+    if (batch.size() >= kBusyBatch) {
+      lastBusyBatch_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                           std::memory_order_relaxed);
+    }
     Committed done{.ops = {}, .errors = commitBatch(batch), .hooks = hooks_};
     done.ops.swap(batch);
     if (walPath_.empty()) {
@@ -101,6 +105,12 @@ void SqliteWriter::loop() {
     committed_.push_back(std::move(done));
     syncWake_.notify_one();
   }
+}
+
+bool SqliteWriter::busyWithin(std::chrono::steady_clock::duration window) const {
+  const auto last =
+      std::chrono::steady_clock::duration(lastBusyBatch_.load(std::memory_order_relaxed));
+  return last.count() != 0 && std::chrono::steady_clock::now().time_since_epoch() - last < window;
 }
 
 void SqliteWriter::syncLoop() {

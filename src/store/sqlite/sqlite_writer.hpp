@@ -11,6 +11,8 @@
 // as with synchronous=FULL, but the fsync of batch N overlaps the work of batch N+1.
 // (One difference: a reader connection can see a batch a few milliseconds before it is
 // durable; nothing is announced to clients before it is.)
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -55,6 +57,10 @@ class SqliteWriter {
   void start();
 
   void submit(Op op);
+  // True when a batch of kBusyBatch ops or more started within `window`: the store is under
+  // heavy load, and background work (the search index) should wait for a quieter moment.
+  bool busyWithin(std::chrono::steady_clock::duration window) const;
+  static constexpr std::size_t kBusyBatch = 200;
   // Blocks the calling (non-network) thread until `apply` committed; rethrows its error.
   template <class F>
   auto run(F apply) -> decltype(apply(std::declval<SqliteDb&>()));
@@ -82,6 +88,7 @@ class SqliteWriter {
 
   std::unique_ptr<SqliteDb> db_;
   std::size_t maxBatch_;
+  std::atomic<std::chrono::steady_clock::rep> lastBusyBatch_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Op> queue_;
