@@ -1,10 +1,10 @@
 #include "api/rate_limits.hpp"
 
 #include <atomic>
-#include <cctype>
 #include <string>
 
 #include "api/client_address.hpp"
+#include "core/ascii.hpp"
 #include "core/metrics.hpp"
 
 namespace gc::api {
@@ -21,9 +21,7 @@ std::optional<Response> refuseIfLimited(core::KeyedRateLimiter& limiter, std::st
 
 // Usernames and emails are unique case-insensitively: so is the failure count.
 std::string loginKey(std::string_view login) {
-  std::string key(login);
-  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
+  return core::asciiLower(login);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "chat/validation.hpp"
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 
 namespace gc::chat {
@@ -19,14 +20,6 @@ constexpr std::size_t kSnippetBytes = 200;
 
 bool isContinuation(char c) {
   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-std::string asciiLower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Whitespace that separates terms: ASCII and the ideographic space of CJK input methods.
@@ -64,10 +57,10 @@ std::vector<std::string> searchTerms(std::string_view text) {
 std::vector<SnippetPart> snippetOf(std::string_view body, const std::vector<std::string>& terms) {
   // Matches as byte ranges, found case-insensitively for ASCII (what the index folds beyond
   // ASCII is still found, just not highlighted).
-  const auto haystack = asciiLower(body);
+  const auto haystack = core::asciiLower(body);
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
   for (const auto& term : terms) {
-    const auto needle = asciiLower(term);
+    const auto needle = core::asciiLower(term);
     for (auto at = haystack.find(needle); at != std::string::npos;
          at = haystack.find(needle, at + 1)) {
       ranges.emplace_back(at, at + needle.size());

@@ -1,6 +1,4 @@
-#include <algorithm>
-#include <cctype>
-
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -8,12 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Names are matched ASCII case-insensitively (SQLite's own lower() folds only ASCII too).
-std::string foldCase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using core::asciiLower;
 
 std::string conversationOf(std::string_view groupId) {
   return "grp_" + std::string(groupId);
@@ -94,7 +87,7 @@ void SqliteGroupStore::create(const Group& group) {
         .bind(7, std::int64_t{group.settings.maxMembers})
         .bind(8, group.createdAtMs)
         .bind(9, group.updatedAtMs)
-        .bind(10, foldCase(group.name))
+        .bind(10, asciiLower(group.name))
         .run();
     for (const auto& m : group.members) insertMember(db, group.id, m);
   });
@@ -127,7 +120,7 @@ std::vector<Group> SqliteGroupStore::forUser(std::string_view userId) {
 
 std::vector<Group> SqliteGroupStore::searchPublic(std::string_view query, std::string_view beforeId,
                                                   int limit) {
-  const std::string key = foldCase(query);
+  const std::string key = asciiLower(query);
   // Ids are 24 lowercase hex characters, so "g" sorts after every one of them.
   const std::string upper = beforeId.empty() ? std::string("g") : std::string(beforeId);
   return readers_.with([&key, &upper, limit](SqliteDb& db) {
@@ -147,7 +140,7 @@ void SqliteGroupStore::update(const Group& group) {
           " is_public = ?6, allow_invites = ?7, max_members = ?8, updated_at = ?9 WHERE id = ?1")
         .bind(1, group.id)
         .bind(2, group.name)
-        .bind(3, foldCase(group.name))
+        .bind(3, asciiLower(group.name))
         .bind(4, group.description)
         .bind(5, group.avatar)
         .bind(6, std::int64_t{group.settings.isPublic})

@@ -1,6 +1,4 @@
-#include <algorithm>
-#include <cctype>
-
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -8,12 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Usernames are ASCII by rule; emails compare case-insensitively on their ASCII letters.
-std::string foldCase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using core::asciiLower;
 
 #define GC_USER_COLUMNS "id, username, email, password_hash, avatar, created_at, last_seen"
 
@@ -39,9 +32,9 @@ void insertUser(SqliteDb& db, const User& u) {
         "avatar, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
       .bind(1, u.id)
       .bind(2, u.username)
-      .bind(3, foldCase(u.username))
+      .bind(3, asciiLower(u.username))
       .bind(4, u.email)
-      .bind(5, foldCase(u.email))
+      .bind(5, asciiLower(u.email))
       .bind(6, u.passwordHash)
       .bind(7, u.avatar)
       .bind(8, u.createdAtMs)
@@ -53,10 +46,10 @@ void insertUser(SqliteDb& db, const User& u) {
 void SqliteUserStore::create(const User& user) {
   writer_.run([user](SqliteDb& db) {
     // Checked inside the writer's transaction, so two registrations cannot both pass.
-    if (exists(db, "SELECT 1 FROM users WHERE username_key = ?1", foldCase(user.username))) {
+    if (exists(db, "SELECT 1 FROM users WHERE username_key = ?1", asciiLower(user.username))) {
       throw core::conflict("username_taken", "username: already taken");
     }
-    if (exists(db, "SELECT 1 FROM users WHERE email_key = ?1", foldCase(user.email))) {
+    if (exists(db, "SELECT 1 FROM users WHERE email_key = ?1", asciiLower(user.email))) {
       throw core::conflict("email_taken", "email: already registered");
     }
     insertUser(db, user);
@@ -67,8 +60,8 @@ int SqliteUserStore::createMissing(const std::vector<User>& users) {
   return writer_.run([users](SqliteDb& db) {
     int created = 0;
     for (const auto& u : users) {
-      if (exists(db, "SELECT 1 FROM users WHERE username_key = ?1", foldCase(u.username)) ||
-          exists(db, "SELECT 1 FROM users WHERE email_key = ?1", foldCase(u.email))) {
+      if (exists(db, "SELECT 1 FROM users WHERE username_key = ?1", asciiLower(u.username)) ||
+          exists(db, "SELECT 1 FROM users WHERE email_key = ?1", asciiLower(u.email))) {
         continue;
       }
       insertUser(db, u);
@@ -87,7 +80,7 @@ std::optional<User> SqliteUserStore::byId(std::string_view id) {
 }
 
 std::optional<User> SqliteUserStore::byLogin(std::string_view login) {
-  const std::string key = foldCase(login);
+  const std::string key = asciiLower(login);
   return readers_.with([&key](SqliteDb& db) {
     const char* sql = key.find('@') == std::string::npos
                           ? "SELECT " GC_USER_COLUMNS " FROM users WHERE username_key = ?1"
@@ -97,7 +90,7 @@ std::optional<User> SqliteUserStore::byLogin(std::string_view login) {
 }
 
 std::vector<User> SqliteUserStore::searchByPrefix(std::string_view prefix, int limit) {
-  const std::string key = foldCase(prefix);
+  const std::string key = asciiLower(prefix);
   return readers_.with([&key, limit](SqliteDb& db) {
     std::vector<User> out;
     // Usernames are [a-z0-9_] once folded, all below '~': the range is exactly the prefix.
