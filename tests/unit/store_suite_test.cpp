@@ -305,10 +305,17 @@ TEST_P(StoreSuite, DeleteLeavesATombstoneWithoutBodyHistoryOrReactions) {
 TEST_P(StoreSuite, ReactionsAggregatePerEmojiInOrder) {
   const auto m = appendSync(draft("dm_a_b", "a", "b", "hello")).message;
   auto& messages = store_->messages();
-  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "b", "👍"));
-  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "a", "🎉"));
-  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "a", "👍"));
-  messages.change(changeOf(MessageChange::Kind::AddReaction, m, "a", "👍"));  // already there
+  // All in one millisecond, as reactions from a busy server can be: the order they were
+  // made in must still hold.
+  const auto react = [&](const std::string& user, const std::string& emoji) {
+    auto c = changeOf(MessageChange::Kind::AddReaction, m, user, emoji);
+    c.atMs = 1'000;
+    messages.change(c);
+  };
+  react("b", "👍");
+  react("a", "🎉");
+  react("a", "👍");
+  react("a", "👍");  // already there
   auto now = messages.byId(m.id);
   ASSERT_EQ(now->reactions.size(), 2u);
   EXPECT_EQ(now->reactions[0].emoji, "👍");

@@ -77,8 +77,11 @@ void addReaction(SqliteDb& db, const Message& m, const MessageChange& c) {
     throw core::invalidField("emoji", "this message has as many different reactions as it can");
   }
   db.prepare(
+        // created_at orders a message's reactions; two in the same millisecond must still
+        // keep the order they were made in, so it never goes back or repeats per message.
         "INSERT OR IGNORE INTO message_reactions (conversation_id, seq, emoji, user_id, created_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)")
+        " SELECT ?1, ?2, ?3, ?4, max(?5, coalesce(max(created_at) + 1, ?5))"
+        " FROM message_reactions WHERE conversation_id = ?1 AND seq = ?2")
       .bind(1, m.conversationId)
       .bind(2, m.seq)
       .bind(3, c.emoji)
