@@ -414,6 +414,18 @@ TEST_P(StoreSuite, CreatesGroupsWithTheirCreatorAsAdmin) {
   EXPECT_EQ(store_->groups().all().size(), 1u);
 }
 
+TEST_P(StoreSuite, JoinsInTheSameMillisecondKeepTheirOrder) {
+  // Member ids sort the other way round from their joins, so an id tiebreak would show.
+  const std::string a = "z-first", b = "m-second", c = "a-third";
+  auto g = group("team", a);
+  store_->groups().create(g);
+  for (const auto& user : {b, c}) {
+    store_->groups().addMember(g.id, {.userId = user, .role = "member", .joinedAtMs = g.createdAtMs},
+                               g.createdAtMs);
+  }
+  EXPECT_EQ(memberIds(*store_->groups().byId(g.id)), (std::vector<std::string>{a, b, c}));
+}
+
 TEST_P(StoreSuite, AddsRemovesAndPromotesMembersInJoinOrder) {
   const auto a = core::newId(), b = core::newId(), c = core::newId();
   auto g = group("team", a);

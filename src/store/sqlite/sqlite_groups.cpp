@@ -51,8 +51,13 @@ std::vector<Group> readGroups(SqliteDb& db, Statement& q) {
 }
 
 void insertMember(SqliteDb& db, std::string_view groupId, const GroupMember& m) {
+  // Join order decides who inherits the group when its last admin leaves, and members are
+  // listed by joined_at: two joins in one millisecond must still keep their order, so
+  // joined_at never repeats within a group.
   db.prepare(
-        "INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)")
+        "INSERT INTO group_members (group_id, user_id, role, joined_at)"
+        " SELECT ?1, ?2, ?3, max(?4, coalesce(max(joined_at) + 1, ?4))"
+        " FROM group_members WHERE group_id = ?1")
       .bind(1, groupId)
       .bind(2, m.userId)
       .bind(3, m.role)
