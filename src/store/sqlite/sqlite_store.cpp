@@ -36,6 +36,9 @@ namespace {
 
 std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions& options) {
   auto db = std::make_unique<SqliteDb>(path, false);
+  // Takes effect only on a new file (before its first table), so it goes before WAL mode and
+  // the migrations. PRAGMA takes no bound parameters; the value is a checked integer.
+  db->exec(("PRAGMA page_size = " + std::to_string(options.pageSize)).c_str());
   db->exec("PRAGMA journal_mode = WAL");
   if (options.synchronous == "full" || options.synchronous == "normal") {
     // For "full", durability comes from the writer's own WAL fsync before any completion

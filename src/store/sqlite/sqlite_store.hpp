@@ -215,6 +215,12 @@ class SqliteStore final : public Store {
   "COALESCE(m.client_msg_id, ''), m.created_at, m.edited_at, m.deleted_at, m.reply_to, "      \
   "o.sender_id, o.seq, o.body, o.deleted_at"
 #define GC_MESSAGE_FROM " FROM messages m LEFT JOIN messages o ON o.id = m.reply_to"
+// True when the viewer (a bound parameter; NULL: nobody) blocked the sender of group message m.
+// Their group messages are withheld live and left out of pages, unread counts and search; a
+// DM's history keeps both sides (a block stops new DMs instead).
+#define GC_HIDDEN_FROM(viewer)                                                   \
+  " (m.type != 'system' AND substr(m.conversation_id, 1, 4) = 'grp_' AND EXISTS" \
+  " (SELECT 1 FROM blocks b WHERE b.blocker_id = " viewer " AND b.blocked_id = m.sender_id))"
 Message readMessage(const Statement& row);
 // Fills `reactions` of messages that all belong to one conversation (one range query).
 void attachReactions(SqliteDb& db, std::vector<Message>& messages);
