@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/sqlite/sqlite_checkpointer.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_search_indexer.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
@@ -195,6 +196,7 @@ class SqliteStore final : public Store {
   static std::string searchIndexPath(const std::string& path);
   void trimSearchChanges(std::int64_t upTo);
 
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;  // before the writer: it outlives it
   std::unique_ptr<SqliteWriter> writer_;
   std::unique_ptr<SqliteSearchIndexer> indexer_;
   std::unique_ptr<ReaderPool> readers_;
