@@ -10,6 +10,7 @@ import type { OutboxEntry } from '@/stores/chat-store';
 import { dayLabel } from '@/lib/time';
 import { buildRows, type Row } from './timeline-rows';
 import { MessageRow } from './message-row';
+import { useUserNames } from '@/hooks/use-user-names';
 
 const NO_MESSAGES: Message[] = [];
 
@@ -27,12 +28,15 @@ export function MessageList({ id }: { id: string }) {
   const mine = useMemo(() => outbox.filter((e: OutboxEntry) => e.conversationId === id), [outbox, id]);
   const messages = timeline?.messages ?? NO_MESSAGES;
   const rows = useMemo(() => buildRows(messages, mine, me?.id ?? ''), [messages, mine, me]);
+  // In a group the authors are many: their names come from the social store.
+  const authors = useMemo(() => [...new Set(messages.map((m) => m.from))], [messages]);
+  const authorNames = useUserNames(authors);
   const names = useMemo(() => {
-    const map = new Map<string, string>();
+    const map = new Map<string, string>(authorNames);
     if (me) map.set(me.id, me.username);
     if (conversation?.peer) map.set(conversation.peer.id, conversation.peer.username);
     return map;
-  }, [me, conversation?.peer]);
+  }, [me, conversation?.peer, authorNames]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
