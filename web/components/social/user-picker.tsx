@@ -54,7 +54,9 @@ export function UserPicker({
           </li>
         ))}
         {state === 'done' && shown.length === 0 && (
-          <li className="px-2 py-3 text-center text-sm text-zinc-500">Nobody by that name.</li>
+          <li className="px-2 py-3 text-center text-sm text-zinc-500">
+            {results.length > 0 ? 'Everyone by that name is already here.' : 'Nobody by that name.'}
+          </li>
         )}
         {state === 'error' && <li className="px-2 py-3 text-center text-sm text-red-600">Search failed. Try again.</li>}
       </ul>
