@@ -74,6 +74,26 @@ describe('friends, presence, typing and receipts', { concurrency: false }, () =>
     await social(bob).closeDialog();
   });
 
+  it('a request can be withdrawn (live for the other side) or declined', T, async () => {
+    await social(carol).sendFriendRequest('bob');
+    await bob.byTest('friend-requests-badge').filter({ hasText: '1' }).waitFor(WAIT);
+    await carol.byTest('tab-pending').click();
+    await carol.byTest('outgoing-request').filter({ hasText: 'bob' }).getByTestId('cancel-request').click();
+    await carol.byTest('outgoing-request').waitFor({ state: 'detached', ...WAIT });
+    await bob.byTest('friend-requests-badge').waitFor({ state: 'detached', ...WAIT });
+
+    await carol.byTest('tab-add').click();
+    await carol.byTest('add-friend-search').fill('alice');
+    await carol.byTest('add-friend-result').filter({ hasText: 'alice' }).getByTestId('send-request').click();
+    await social(alice).openFriends();
+    const request = alice.byTest('incoming-request').filter({ hasText: 'carol' });
+    await request.getByTestId('reject-request').click();
+    await request.waitFor({ state: 'detached', ...WAIT });
+    await alice.byTest('friend-requests-badge').waitFor({ state: 'detached', ...WAIT });
+    await social(alice).closeDialog();
+    await social(carol).closeDialog();
+  });
+
   it('typing shows for the peer and stops when the message lands; "Seen" follows the read', T, async () => {
     await alice.startDm('bob');
     await alice.send('Are you there?');

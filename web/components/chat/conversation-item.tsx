@@ -6,6 +6,8 @@ import { conversationTitle, type Conversation } from '@/stores/chat-store';
 import { shortStamp } from '@/lib/time';
 import { usePresence } from '@/hooks/use-presence';
 import { useTypingLabel } from './typing-indicator';
+import { useSocial } from '@/components/social-provider';
+import { groupIdOf } from '@/lib/social-types';
 
 export const ConversationItem = memo(function ConversationItem({
   conversation: c,
@@ -23,7 +25,12 @@ export const ConversationItem = memo(function ConversationItem({
   const last = c.lastMessage;
   const presence = usePresence(c.peer?.id);
   const typing = useTypingLabel(c.id);
-  const preview = pending
+  const departed = useSocial((s) => s.departed[groupIdOf(c.id) ?? '']);
+  const preview = departed
+    ? departed.reason === 'removed'
+      ? 'You were removed from this group'
+      : 'This group is gone'
+    : pending
     ? `You: ${pending.body}`
     : last
       ? `${last.from === me && last.type !== 'system' ? 'You: ' : ''}${last.body}`
