@@ -58,8 +58,7 @@ export function ConversationView({
         </div>
       ) : (
         <>
-          <MessageList id={id} />
-          <ReadReceipt cid={id} />
+          <MessageList id={id} footer={<ReadReceipt cid={id} />} />
           <TypingIndicator cid={id} />
           <ComposerGate cid={id} onDismissed={onBack}>
             <TypingReporter cid={id}>

@@ -2,7 +2,7 @@
 // The scrolling history of one conversation. Scrolled to the newest message on open and
 // when new ones arrive while the reader is at the bottom; scrolling to the top loads the
 // page before (before=) and keeps the reader's place.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
 import type { Message } from '@/lib/types';
@@ -19,7 +19,8 @@ const firstMessageKey = (rows: Row[]) => rows.find((r) => r.kind === 'message')?
 const isOwnPending = (row: Row | undefined) => row?.kind === 'message' && row.status !== 'sent';
 const AT_BOTTOM_PX = 120;
 
-export function MessageList({ id }: { id: string }) {
+/** `footer` follows the newest message inside the scroll (e.g. read receipts). */
+export function MessageList({ id, footer }: { id: string; footer?: ReactNode }) {
   const engine = useEngine();
   const timeline = useChat((s) => s.timelines[id]);
   const outbox = useChat((s) => s.outbox);
@@ -125,6 +126,7 @@ export function MessageList({ id }: { id: string }) {
           ),
         )}
       </ol>
+      {footer}
     </div>
   );
 }
