@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot } from '../../tests/integration/lib/server.mjs';
-import { waitFor } from '../../tests/integration/lib/client.mjs';
+import { register, waitFor } from '../../tests/integration/lib/client.mjs';
 import { ChatPage, launchChromium } from './pages.mjs';
 import { social } from './social-pages.mjs';
 
@@ -43,10 +43,14 @@ after(async () => {
 
 describe('friends, presence, typing and receipts', { concurrency: false }, () => {
   it('a friend request is sent, shows up live with a badge, and is accepted live', T, async () => {
+    // Signed up through the API (the sign-up screen has its own suite): the session cookie
+    // goes into each browser context.
     [alice, bob, carol] = await Promise.all(
       ['alice', 'bob', 'carol'].map(async (who) => {
-        const chat = await ChatPage.open(ctx[who], server.baseUrl, '/signup/');
-        await chat.signUp(who);
+        const { token } = await register(server, { username: who });
+        await ctx[who].addCookies([{ name: 'gc_token', value: token, url: server.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+        const chat = await ChatPage.open(ctx[who], server.baseUrl, '/');
+        await chat.byTest('me-username').filter({ hasText: who }).waitFor(WAIT);
         return chat;
       }),
     );
@@ -159,6 +163,13 @@ describe('groups', { concurrency: false }, () => {
     await social(alice).member('bob').getByTestId('person-status').filter({ hasText: 'Online' }).waitFor(WAIT);
     assert.equal(await social(alice).member('carol').getByTestId('person-status').count(), 0);
     await alice.shot('group-info');
+    // A member's card, over the panel; Esc closes the card only.
+    await social(alice).member('carol').getByTestId('member-card').click();
+    await alice.byTest('user-card').getByTestId('user-card-status').filter({ hasText: 'Not a friend' }).waitFor(WAIT);
+    await alice.byTest('user-card').getByTestId('card-add-friend').waitFor(WAIT);
+    await alice.page.keyboard.press('Escape');
+    await alice.byTest('user-card').waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await alice.byTest('group-info').count(), 1, 'the panel under the card stays');
 
     // Carol sees the group appear and the note that she was added.
     await carol.openConversation('Weekend trip');

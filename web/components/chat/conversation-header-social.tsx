@@ -9,6 +9,7 @@ import { Menu, type MenuItem } from '@/components/ui/menu';
 import { InfoIcon, MoreIcon } from '@/components/ui/social-icons';
 import { GroupInfoPanel } from '@/components/groups/group-info-panel';
 import { useAction } from '@/hooks/use-action';
+import { useOpenConversation } from '@/hooks/use-open-conversation';
 import { presenceLabel } from '@/lib/relative-time';
 import { dmPeerId } from '@/lib/conversation-id';
 import { groupIdOf } from '@/lib/social-types';
@@ -38,14 +39,23 @@ export function HeaderSubtitle({ cid }: { cid: string }) {
 
 export function HeaderActions({ cid, peer, onLeft }: { cid: string; peer?: User; onLeft(): void }) {
   const me = useChat((s) => s.me?.id ?? '');
+  const onOpenConversation = useOpenConversation();
   const groupId = groupIdOf(cid);
-  if (groupId) return <GroupInfoButton groupId={groupId} onLeft={onLeft} />;
+  if (groupId) return <GroupInfoButton groupId={groupId} onLeft={onLeft} onOpenConversation={onOpenConversation} />;
   const peerId = dmPeerId(cid, me);
   if (!peerId || peerId === me) return null;
   return <DmActions peer={peer ?? { id: peerId, username: 'this person' }} />;
 }
 
-function GroupInfoButton({ groupId, onLeft }: { groupId: string; onLeft(): void }) {
+function GroupInfoButton({
+  groupId,
+  onLeft,
+  onOpenConversation,
+}: {
+  groupId: string;
+  onLeft(): void;
+  onOpenConversation(cid: string): void;
+}) {
   const [open, setOpen] = useState(false);
   const isMember = useSocial((s) => !!s.groups[groupId]);
   if (!isMember) return null;
@@ -61,6 +71,10 @@ function GroupInfoButton({ groupId, onLeft }: { groupId: string; onLeft(): void 
           onLeft={() => {
             setOpen(false);
             onLeft();
+          }}
+          onOpenConversation={(cid) => {
+            setOpen(false);
+            onOpenConversation(cid);
           }}
         />
       )}

@@ -11,6 +11,7 @@ import { ConfirmButton } from '@/components/ui/confirm-button';
 import { Dialog } from '@/components/ui/dialog';
 import { AlertLine } from '@/components/ui/alert-line';
 import { UserPicker } from '@/components/social/user-picker';
+import { UserCard } from '@/components/social/user-card';
 import { useAction } from '@/hooks/use-action';
 import { useUserNames } from '@/hooks/use-user-names';
 import { presenceLabel } from '@/lib/relative-time';
@@ -22,10 +23,12 @@ export function GroupInfoPanel({
   groupId,
   onClose,
   onLeft,
+  onOpenConversation,
 }: {
   groupId: string;
   onClose(): void;
   onLeft(): void;
+  onOpenConversation(cid: string): void;
 }) {
   const group = useSocial((s) => s.groups[groupId]);
   const me = useChat((s) => s.me?.id ?? '');
@@ -100,7 +103,7 @@ export function GroupInfoPanel({
           />
         </section>
       )}
-      <MemberList group={group} me={me} amAdmin={amAdmin} action={action} />
+      <MemberList group={group} me={me} amAdmin={amAdmin} action={action} onOpenConversation={onOpenConversation} />
     </Dialog>
   );
 }
@@ -151,12 +154,15 @@ function MemberList({
   me,
   amAdmin,
   action,
+  onOpenConversation,
 }: {
   group: Group;
   me: string;
   amAdmin: boolean;
   action: ReturnType<typeof useAction>;
+  onOpenConversation(cid: string): void;
 }) {
+  const [card, setCard] = useState<string | null>(null);
   const names = useUserNames(group.members.map((m) => m.userID));
   // Admins first, then by name; the order of joining breaks ties.
   const members = [...group.members].sort(
@@ -171,9 +177,25 @@ function MemberList({
       </h4>
       <ul data-testid="member-list">
         {members.map((m) => (
-          <MemberRow key={m.userID} groupId={group.id} member={m} name={names.get(m.userID) ?? '…'} me={me} amAdmin={amAdmin} action={action} />
+          <MemberRow
+            key={m.userID}
+            groupId={group.id}
+            member={m}
+            name={names.get(m.userID) ?? '…'}
+            me={me}
+            amAdmin={amAdmin}
+            action={action}
+            onShow={() => setCard(m.userID)}
+          />
         ))}
       </ul>
+      {card && (
+        <UserCard
+          user={{ id: card, username: names.get(card) ?? '…' }}
+          onClose={() => setCard(null)}
+          onOpenConversation={onOpenConversation}
+        />
+      )}
     </section>
   );
 }
@@ -185,6 +207,7 @@ function MemberRow({
   me,
   amAdmin,
   action,
+  onShow,
 }: {
   groupId: string;
   member: GroupMember;
@@ -192,6 +215,7 @@ function MemberRow({
   me: string;
   amAdmin: boolean;
   action: ReturnType<typeof useAction>;
+  onShow(): void;
 }) {
   const engine = useSocialEngine();
   const presence = useSocial((s) => s.presence[member.userID]);
@@ -199,10 +223,20 @@ function MemberRow({
   const status = self ? 'Online' : presence ? presenceLabel(presence.status, presence.lastSeen) : null;
   return (
     <li className="flex items-center gap-3 py-1.5" data-testid="member" data-username={name} data-role={member.role}>
-      <Avatar name={name} size={32} presence={self ? 'online' : presence?.status} />
+      <button
+        type="button"
+        onClick={onShow}
+        aria-label={`About ${name}`}
+        data-testid="member-card"
+        className="shrink-0 rounded-lg"
+      >
+        <Avatar name={name} size={32} presence={self ? 'online' : presence?.status} />
+      </button>
       <span className="min-w-0 flex-1">
         <span className="flex items-center gap-1.5">
-          <span className="truncate text-sm font-medium">{name}</span>
+          <button type="button" onClick={onShow} className="truncate text-sm font-medium hover:underline">
+            {name}
+          </button>
           {self && <span className="text-xs text-zinc-500">you</span>}
           {member.role === 'admin' && (
             <span className="rounded bg-accent-50 px-1.5 text-[10px] font-semibold tracking-wide text-accent-700 uppercase dark:bg-accent-500/15 dark:text-accent-400" data-testid="admin-badge">

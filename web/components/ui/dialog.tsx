@@ -1,9 +1,11 @@
 'use client';
 // A modal: centred (`center`) or a panel from the right edge (`side`, full screen on a phone).
 // Focus moves in on open, stays inside (Tab wraps), goes back to the opener on close; Esc and
-// a click on the backdrop close it.
+// a click on the backdrop close it. Rendered into <body> (a transformed ancestor would trap a
+// fixed box), so a dialog opened from a dialog stacks on top; Esc closes the top one only.
 import { m } from 'framer-motion';
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { CloseIcon } from './icons';
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), textarea, select, [href], [tabindex="0"]';
@@ -25,18 +27,28 @@ export function Dialog({
 }) {
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
+  // The portal needs <body>: not there in the static export's prerender.
+  const [mounted, setMounted] = useState(false);
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
+    setMounted(true);
     return () => opener?.focus?.();
   }, []);
+  useEffect(() => {
+    if (!mounted) return;
+    const first = box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
+    first?.focus();
+  }, [mounted]);
   // Esc closes even when focus fell out of the dialog (a button that acted and went away).
   const close = useRef(onClose);
   close.current = onClose;
   useEffect(() => {
     const onEscape = (e: globalThis.KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) close.current();
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const open = document.querySelectorAll('[role="dialog"]');
+      if (open[open.length - 1] !== box.current) return; // a dialog above this one
+      e.preventDefault();
+      close.current();
     };
     document.addEventListener('keydown', onEscape);
     return () => document.removeEventListener('keydown', onEscape);
@@ -59,7 +71,8 @@ export function Dialog({
   }
 
   const side = variant === 'side';
-  return (
+  if (!mounted) return null;
+  return createPortal(
     <div
       className={`fixed inset-0 z-40 flex bg-zinc-950/40 backdrop-blur-[2px] ${
         side ? 'justify-end' : 'items-start justify-center px-4 pt-[10vh]'
@@ -99,6 +112,7 @@ export function Dialog({
         <div className="scroll-thin min-h-0 flex-1 overflow-y-auto">{children}</div>
         {footer && <div className="shrink-0 border-t border-zinc-200 px-4 py-3 dark:border-zinc-800">{footer}</div>}
       </m.div>
-    </div>
+    </div>,
+    document.body,
   );
 }
