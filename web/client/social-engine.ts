@@ -241,9 +241,9 @@ export class SocialEngine {
   async leaveGroup(groupId: string): Promise<void> {
     this.store.getState().startLeaving(groupId);
     await socialApi.leaveGroup(groupId);
-    // The event follows; do not wait for it to take the conversation away.
-    const g = this.store.getState().groups[groupId];
-    if (g) this.onGroupUpdated({ ...g, members: g.members.filter((m) => m.userID !== this.store.getState().me) });
+    // The group-updated event may come later: do not wait for it to take the group away.
+    this.store.getState().forgetGroup(groupId);
+    dropConversation(this.chatStore, groupConversationId(groupId));
   }
 
   async updateGroup(groupId: string, patch: { name?: string; description?: string; settings?: Partial<GroupSettings> }) {

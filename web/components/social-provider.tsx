@@ -14,7 +14,9 @@ export function SocialProvider({ children }: { children: ReactNode }) {
   const chatStore = useChatStoreApi();
   const chat = useEngine();
   const [value] = useState(() => {
-    const store = createSocialStore(chatStore.getState().me?.id ?? '');
+    const me = chatStore.getState().me;
+    const store = createSocialStore(me?.id ?? '');
+    if (me) store.getState().rememberUsers([me]);
     return { store, engine: new SocialEngine(chat, chatStore, store) };
   });
   useEffect(() => {

@@ -38,7 +38,8 @@ export interface SocialState {
   presence: Record<string, Presence>;
   groups: Record<string, Group>;
   departed: Record<string, Departure>;
-  /** Groups I asked to leave: their next update without me is a leave, not a kick. */
+  /** Groups I asked to leave: their next update without me is a leave, not a kick (it is
+   *  cleared by that update, which may come after the REST answer). */
   leaving: Record<string, true>;
   /** DMs the server refused with `blocked` although I blocked nobody there: the peer did. */
   refusedDms: Record<string, true>;
@@ -59,6 +60,8 @@ export interface SocialState {
   /** A group-updated event or a REST answer; returns what it meant for my membership. */
   groupUpdated(g: Group): 'member' | Departure['reason'];
   startLeaving(groupId: string): void;
+  /** The server said my leave is done; its group-updated may still be on its way. */
+  forgetGroup(groupId: string): void;
   forgetDeparture(groupId: string): void;
 
   dmRefused(cid: string): void;
@@ -194,14 +197,22 @@ export function createSocialStore(me: string) {
         set({ groups: { ...s.groups, [g.id]: g }, departed, leaving });
         return 'member';
       }
-      const reason: Departure['reason'] =
-        g.members.length === 0 ? 'deleted' : s.leaving[g.id] ? 'left' : 'removed';
+      // My own leave (also when it emptied the group) needs no note: the conversation goes.
+      const reason: Departure['reason'] = s.leaving[g.id] ? 'left' : g.members.length === 0 ? 'deleted' : 'removed';
       const { [g.id]: _dropGroup, ...groups } = s.groups;
-      set({ groups, leaving, departed: { ...s.departed, [g.id]: { reason, name: g.name } } });
+      const { [g.id]: _dropNote, ...departed } = s.departed;
+      set({ groups, leaving, departed: reason === 'left' ? departed : { ...departed, [g.id]: { reason, name: g.name } } });
       return reason;
     },
 
     startLeaving: (groupId) => set((s) => ({ leaving: { ...s.leaving, [groupId]: true } })),
+
+    forgetGroup: (groupId) =>
+      set((s) => {
+        if (!s.groups[groupId]) return {};
+        const { [groupId]: _gone, ...groups } = s.groups;
+        return { groups };
+      }),
 
     forgetDeparture: (groupId) =>
       set((s) => {

@@ -184,7 +184,7 @@ describe('SocialEngine', () => {
     expect(chatStore.getState().conversations[GRP]).toBeDefined();
     store.getState().startLeaving(GID);
     socket.frame({ type: 'group-updated', group: group([BOB.id]) });
-    expect(store.getState().departed[GID]?.reason).toBe('left');
+    expect(store.getState().departed[GID]).toBeUndefined();
     expect(chatStore.getState().conversations[GRP]).toBeUndefined();
   });
 

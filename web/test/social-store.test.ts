@@ -111,15 +111,26 @@ describe('groups', () => {
     expect(store.getState().departed.g1).toBeUndefined();
   });
 
-  it('an update without me after I asked to leave is a leave; an empty group was deleted', () => {
+  it('an update without me after I asked to leave is a leave, without a note, even after the REST answer', () => {
     const store = createSocialStore(ME);
     store.getState().groupUpdated(group([ME, BOB.id]));
     store.getState().startLeaving('g1');
+    store.getState().forgetGroup('g1'); // the REST answer came first
+    expect(store.getState().groups.g1).toBeUndefined();
     expect(store.getState().groupUpdated(group([BOB.id]))).toBe('left');
     expect(store.getState().leaving).toEqual({});
+    expect(store.getState().departed).toEqual({});
+    // Leaving as the last member empties the group: still my leave.
     store.getState().groupUpdated(group([ME]));
     store.getState().startLeaving('g1');
+    expect(store.getState().groupUpdated(group([]))).toBe('left');
+  });
+
+  it('an empty group I did not leave here was deleted (the last member left on another device)', () => {
+    const store = createSocialStore(ME);
+    store.getState().groupUpdated(group([ME]));
     expect(store.getState().groupUpdated(group([]))).toBe('deleted');
+    expect(store.getState().departed.g1?.reason).toBe('deleted');
   });
 
   it('a snapshot replaces the groups but keeps departures on screen', () => {

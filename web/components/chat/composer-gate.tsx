@@ -26,9 +26,7 @@ export function ComposerGate({ cid, onDismissed, children }: { cid: string; onDi
     const text =
       departed.reason === 'removed'
         ? `You were removed from ${departed.name}. You can no longer send or receive messages here.`
-        : departed.reason === 'deleted'
-          ? `${departed.name} no longer exists.`
-          : `You left ${departed.name}.`;
+        : `${departed.name} no longer exists.`;
     return (
       <Note testId="group-departed" text={text}>
         <Button onClick={() => {
