@@ -70,6 +70,7 @@ export function CreateGroupForm({ onCreated }: { onCreated(cid: string): void })
         )}
         <UserPicker
           testId="group-member-picker"
+          clearOnAction
           placeholder="Add people by username"
           exclude={[me?.id ?? '', ...members.map((m) => m.id)]}
           action={(u) => (
@@ -80,7 +81,7 @@ export function CreateGroupForm({ onCreated }: { onCreated(cid: string): void })
         />
       </div>
       <AlertLine error={action.error} />
-      <div className="flex justify-end">
+      <div className="sticky bottom-0 -mx-4 -mb-4 flex justify-end border-t border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900">
         <Button type="submit" variant="primary" disabled={action.busy} data-testid="create-group">
           {action.busy ? 'Creating…' : 'Create group'}
         </Button>

@@ -1,7 +1,7 @@
 'use client';
 // A search box over usernames with one action per result ("Add friend", "Add", "Invite"…):
 // used to add friends, to pick a new group's members and to add a member to a group.
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { SearchIcon } from '@/components/ui/icons';
 import { Avatar } from '@/components/ui/avatar';
 import { useUserSearch } from '@/hooks/use-user-search';
@@ -12,6 +12,7 @@ export function UserPicker({
   exclude = [],
   action,
   autoFocus = false,
+  clearOnAction = false,
   testId = 'user-picker',
 }: {
   placeholder?: string;
@@ -20,11 +21,19 @@ export function UserPicker({
   /** What a result offers; gets the user. */
   action(user: User): ReactNode;
   autoFocus?: boolean;
+  /** Empty the box after a result's action (picking several people in a row). */
+  clearOnAction?: boolean;
   testId?: string;
 }) {
   const [q, setQ] = useState('');
   const { results, state } = useUserSearch(q);
   const listId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const afterAction = (e: MouseEvent) => {
+    if (!clearOnAction || !(e.target as HTMLElement).closest('button')) return;
+    setQ('');
+    input.current?.focus();
+  };
   const shown = results.filter((u) => !exclude.includes(u.id));
   return (
     <div>
@@ -36,6 +45,7 @@ export function UserPicker({
           className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-zinc-400"
         />
         <input
+          ref={input}
           value={q}
           onChange={(e) => setQ(e.target.value)}
           placeholder={placeholder}
@@ -47,7 +57,7 @@ export function UserPicker({
       </label>
       <ul id={listId} aria-label="People found" className="mt-1.5 space-y-0.5">
         {shown.map((u) => (
-          <li key={u.id} className="flex items-center gap-3 rounded-lg px-1.5 py-1.5" data-testid={`${testId}-result`}>
+          <li key={u.id} className="flex items-center gap-3 rounded-lg px-1.5 py-1.5" data-testid={`${testId}-result`} onClick={afterAction}>
             <Avatar name={u.username} size={28} />
             <span className="min-w-0 flex-1 truncate text-sm font-medium">{u.username}</span>
             {action(u)}
