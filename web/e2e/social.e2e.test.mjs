@@ -254,6 +254,13 @@ describe('blocks', { concurrency: false }, () => {
     await alice.byTest('friend').and(alice.page.locator('[data-username="bob"]')).waitFor({ state: 'detached', ...WAIT });
     await social(alice).closeDialog();
 
+    // In the group they share, what alice said is folded away for bob (her notes are not).
+    await bob.openConversation('Mountain weekend');
+    await bob.byTest('blocked-message').first().waitFor(WAIT);
+    assert.equal(await bob.message('Mountains or the sea?').count(), 0);
+    await social(bob).systemNote('alice renamed the group').waitFor(WAIT);
+    await bob.openConversation('alice');
+
     // Bob unblocks from the friends panel's Blocked tab (the settings of who is blocked).
     await social(bob).openFriends();
     await bob.byTest('tab-blocked').click();

@@ -11,6 +11,7 @@ import { dayLabel } from '@/lib/time';
 import { buildRows, type Row } from './timeline-rows';
 import { MessageRow } from './message-row';
 import { useUserNames } from '@/hooks/use-user-names';
+import { BlockedFold } from './blocked-fold';
 
 const NO_MESSAGES: Message[] = [];
 
@@ -116,13 +117,14 @@ export function MessageList({ id, footer }: { id: string; footer?: ReactNode }) 
               <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
             </li>
           ) : (
-            <MessageRow
-              key={row.key}
-              row={row}
-              name={names.get(row.from) ?? 'Someone'}
-              mine={row.from === me?.id}
-              onRetry={(cid) => engine.retry(cid)}
-            />
+            <BlockedFold key={row.key} userId={row.from} enabled={conversation?.kind === 'group' && row.type !== 'system'}>
+              <MessageRow
+                row={row}
+                name={names.get(row.from) ?? 'Someone'}
+                mine={row.from === me?.id}
+                onRetry={(cid) => engine.retry(cid)}
+              />
+            </BlockedFold>
           ),
         )}
       </ol>
