@@ -15,12 +15,19 @@ import type { ChatEngine } from './chat-engine';
 import { AwayWhenHidden } from './away-when-hidden';
 import { TypingSender } from './typing-sender';
 
+const MAX_LOOKUPS_IN_FLIGHT = 4;
+const LOOKUP_PENDING = -1;
+const LOOKUP_RETRY_MS = 30_000;
+
 export class SocialEngine {
   readonly typing: TypingSender;
   private readonly away: AwayWhenHidden;
   private readonly offs: (() => void)[] = [];
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly fetchingUsers = new Set<string>();
+  /** User id → LOOKUP_PENDING while queued or asked, else when it may be asked again. */
+  private readonly userLookups = new Map<string, number>();
+  private readonly lookupQueue: string[] = [];
+  private lookupsInFlight = 0;
 
   constructor(
     private readonly chat: ChatEngine,
@@ -85,17 +92,40 @@ export class SocialEngine {
     for (const g of groups) retitleConversation(this.chatStore, groupConversationId(g.id), g.name);
   }
 
-  /** Learns the names of these users (group members, message authors) once each. */
+  /**
+   * Learns the names of these users (group members, message authors), a few requests at a
+   * time: a big group must not spend the REST budget (docs/api.md, 100 a minute) in one go.
+   * A failed look-up is tried again only after a pause; an unknown user never again.
+   */
   ensureUsers(ids: Iterable<string>): void {
     const known = this.store.getState().users;
+    const now = Date.now();
     for (const id of ids) {
-      if (known[id] || this.fetchingUsers.has(id)) continue;
-      this.fetchingUsers.add(id);
+      const retryAt = this.userLookups.get(id);
+      if (known[id] || retryAt === LOOKUP_PENDING || (retryAt !== undefined && retryAt > now)) continue;
+      this.userLookups.set(id, LOOKUP_PENDING);
+      this.lookupQueue.push(id);
+    }
+    this.pumpLookups();
+  }
+
+  private pumpLookups(): void {
+    while (this.lookupsInFlight < MAX_LOOKUPS_IN_FLIGHT && this.lookupQueue.length) {
+      const id = this.lookupQueue.shift() as string;
+      this.lookupsInFlight++;
       socialApi
         .user(id)
-        .then(({ user }) => this.store.getState().rememberUsers([user]))
-        .catch(() => {
-          // Left in fetchingUsers: an unknown or deleted user is not asked for again.
+        .then(({ user }) => {
+          this.userLookups.delete(id);
+          this.store.getState().rememberUsers([user]);
+        })
+        .catch((e: unknown) => {
+          const gone = e instanceof ApiError && e.status === 404;
+          this.userLookups.set(id, gone ? Number.POSITIVE_INFINITY : Date.now() + LOOKUP_RETRY_MS);
+        })
+        .finally(() => {
+          this.lookupsInFlight--;
+          this.pumpLookups();
         });
     }
   }

@@ -213,4 +213,31 @@ describe('SocialEngine', () => {
     await settle();
     expect(requests.filter((r) => r === '/api/conversations').length).toBe(before);
   });
+
+  it('looks names up a few at a time, and an unknown user only once', async () => {
+    const { store, social } = await started();
+    let inFlight = 0;
+    let most = 0;
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      const id = url.split('/').pop() as string;
+      asked.push(id);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+      if (id === 'ghost') return new Response(JSON.stringify({ error: { code: 'not_found', message: 'no' } }), { status: 404 });
+      return new Response(JSON.stringify({ user: { id, username: `user-${id}` } }), { status: 200 });
+    }));
+    const ids = [...Array.from({ length: 10 }, (_, i) => `u${i}`), 'ghost'];
+    social.ensureUsers(ids);
+    social.ensureUsers(ids); // a second render asks nothing more
+    await vi.advanceTimersByTimeAsync(200);
+    expect(most).toBe(4);
+    expect(asked.sort()).toEqual([...ids].sort());
+    expect(store.getState().users.u9?.username).toBe('user-u9');
+    social.ensureUsers(['ghost']);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(asked.filter((id) => id === 'ghost')).toHaveLength(1);
+  });
 });
