@@ -8,7 +8,8 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode 
 import { createPortal } from 'react-dom';
 import { CloseIcon } from './icons';
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), textarea, select, [href], [tabindex="0"]';
+const FOCUSABLE =
+  'button:not([disabled]):not([tabindex="-1"]), input:not([disabled]), textarea, select, [href], [tabindex="0"]';
 
 export function Dialog({
   title,
