@@ -261,9 +261,9 @@ describe('blocks', { concurrency: false }, () => {
     await social(bob).systemNote('alice renamed the group').waitFor(WAIT);
     await bob.openConversation('alice');
 
-    // Bob unblocks from the friends panel's Blocked tab (the settings of who is blocked).
-    await social(bob).openFriends();
-    await bob.byTest('tab-blocked').click();
+    // Bob unblocks from the list of blocked people (in his account menu).
+    await bob.byTest('open-blocked').click();
+    await bob.byTest('tab-blocked').and(bob.page.locator('[aria-selected="true"]')).waitFor(WAIT);
     await bob.byTest('blocked-user').filter({ hasText: 'alice' }).getByTestId('unblock').click();
     await bob.byTest('blocked-user').waitFor({ state: 'detached', ...WAIT });
     await social(bob).closeDialog();
