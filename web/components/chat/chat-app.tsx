@@ -13,6 +13,7 @@ import { ConversationView } from './conversation-view';
 import { EmptyState } from './empty-state';
 import { DocumentTitle } from './document-title';
 import { MotionProvider } from '@/components/ui/motion';
+import { SocialProvider } from '@/components/social-provider';
 
 export function ChatApp() {
   const { session, ended } = useSession();
@@ -35,9 +36,11 @@ function SignedIn({ me, onSessionEnded }: { me: User; onSessionEnded: () => void
   return (
     <ChatStoreProvider me={me}>
       <ChatEngineProvider onSessionEnded={onSessionEnded}>
-        <MotionProvider>
-          <Shell />
-        </MotionProvider>
+        <SocialProvider>
+          <MotionProvider>
+            <Shell />
+          </MotionProvider>
+        </SocialProvider>
       </ChatEngineProvider>
     </ChatStoreProvider>
   );

@@ -2,7 +2,7 @@
 // The scrolling history of one conversation. Scrolled to the newest message on open and
 // when new ones arrive while the reader is at the bottom; scrolling to the top loads the
 // page before (before=) and keeps the reader's place.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
 import type { Message } from '@/lib/types';
@@ -10,6 +10,8 @@ import type { OutboxEntry } from '@/stores/chat-store';
 import { dayLabel } from '@/lib/time';
 import { buildRows, type Row } from './timeline-rows';
 import { MessageRow } from './message-row';
+import { useUserNames } from '@/hooks/use-user-names';
+import { BlockedFold } from './blocked-fold';
 
 const NO_MESSAGES: Message[] = [];
 
@@ -18,7 +20,8 @@ const firstMessageKey = (rows: Row[]) => rows.find((r) => r.kind === 'message')?
 const isOwnPending = (row: Row | undefined) => row?.kind === 'message' && row.status !== 'sent';
 const AT_BOTTOM_PX = 120;
 
-export function MessageList({ id }: { id: string }) {
+/** `footer` follows the newest message inside the scroll (e.g. read receipts). */
+export function MessageList({ id, footer }: { id: string; footer?: ReactNode }) {
   const engine = useEngine();
   const timeline = useChat((s) => s.timelines[id]);
   const outbox = useChat((s) => s.outbox);
@@ -27,12 +30,15 @@ export function MessageList({ id }: { id: string }) {
   const mine = useMemo(() => outbox.filter((e: OutboxEntry) => e.conversationId === id), [outbox, id]);
   const messages = timeline?.messages ?? NO_MESSAGES;
   const rows = useMemo(() => buildRows(messages, mine, me?.id ?? ''), [messages, mine, me]);
+  // In a group the authors are many: their names come from the social store.
+  const authors = useMemo(() => [...new Set(messages.map((m) => m.from))], [messages]);
+  const authorNames = useUserNames(authors);
   const names = useMemo(() => {
-    const map = new Map<string, string>();
+    const map = new Map<string, string>(authorNames);
     if (me) map.set(me.id, me.username);
     if (conversation?.peer) map.set(conversation.peer.id, conversation.peer.username);
     return map;
-  }, [me, conversation?.peer]);
+  }, [me, conversation?.peer, authorNames]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -111,16 +117,18 @@ export function MessageList({ id }: { id: string }) {
               <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
             </li>
           ) : (
-            <MessageRow
-              key={row.key}
-              row={row}
-              name={names.get(row.from) ?? 'Someone'}
-              mine={row.from === me?.id}
-              onRetry={(cid) => engine.retry(cid)}
-            />
+            <BlockedFold key={row.key} userId={row.from} enabled={conversation?.kind === 'group' && row.type !== 'system'}>
+              <MessageRow
+                row={row}
+                name={names.get(row.from) ?? 'Someone'}
+                mine={row.from === me?.id}
+                onRetry={(cid) => engine.retry(cid)}
+              />
+            </BlockedFold>
           ),
         )}
       </ol>
+      {footer}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { RetryIcon } from '@/components/ui/icons';
 import { timeLabel } from '@/lib/time';
 import { MessageBody } from './message-body';
 import type { ItemRow } from './timeline-rows';
+import { SystemNote } from './system-note';
 
 const FRESH_MS = 10_000;
 
@@ -20,6 +21,7 @@ export const MessageRow = memo(function MessageRow({
   mine: boolean;
   onRetry(clientMsgId: string): void;
 }) {
+  if (row.type === 'system') return <SystemNote body={row.body} createdAt={row.createdAt} seq={row.seq} />;
   // Only messages that arrive while the conversation is open slide in; history does not.
   const fresh = Date.now() - Date.parse(row.createdAt) < FRESH_MS;
   return (

@@ -16,6 +16,8 @@ export interface ItemRow {
   error?: string;
   /** First of its group: shows the avatar and name. */
   head: boolean;
+  /** `system` rows (group joins, kicks, renames) are centred notes, not messages. */
+  type?: string;
 }
 export type Row = { kind: 'day'; key: string; at: string } | ItemRow;
 
@@ -32,6 +34,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       createdAt: m.createdAt,
       seq: m.seq,
       status: 'sent' as const,
+      type: m.type,
     })),
     ...outbox.map((e) => ({
       kind: 'message' as const,
@@ -53,6 +56,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       newDay ||
       !prev ||
       prev.from !== item.from ||
+      prev.type === 'system' ||
       Date.parse(item.createdAt) - Date.parse(prev.createdAt) > GROUP_GAP_MS;
     rows.push({ ...item, head });
     prev = item;
