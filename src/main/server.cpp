@@ -22,24 +22,13 @@
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
 #include "core/time_format.hpp"
+#include "ws/ws_session.hpp"
 
 namespace gc::server {
 namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-tcp::endpoint parseListen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT");
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  if (host == "localhost") host = "127.0.0.1";
-  const int port = std::stoi(listen.substr(colon + 1));
-  if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
-  return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
-}
 
 // SIGTERM: stop accepting; let requests in flight finish; commit everything the store has
 // queued (its acks are queued to their sessions as it commits); then close the WebSockets
@@ -170,8 +159,24 @@ int run(const core::Config& config) {
                .blocking = blocking,
                .hashing = hashing,
                .limits = limits};
-  api::HttpServer http(ioc, app, api::buildRouter(app));
-  const auto bound = http.listen(parseListen(config.listen));
+  api::HttpServer http(
+      ioc,
+      api::HttpHost{
+          .config = app.config,
+          .hub = hub,
+          .draining = app.draining,
+          .requestsInFlight = app.requestsInFlight,
+          .authenticate =
+              [&accounts](std::string_view token) { return accounts.authenticate(token); },
+          .limitUser = [&limits](api::Request& req) { return limits.limitUser(req); },
+          .upgradesAt = [](std::string_view path) { return path == "/ws"; },
+          .upgrade =
+              [&app](api::Upgrade u) {
+                ws::startSession(app, std::move(u.socket), std::move(u.claims), u.key,
+                                 u.answerSubprotocol, u.early);
+              }},
+      api::buildRouter(app));
+  const auto bound = http.listen(api::parseListen(config.listen));
   spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
 
   asio::signal_set signals(ioc, SIGTERM, SIGINT);
