@@ -127,11 +127,9 @@ awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req)
     const auto [found, token] = findToken({req.authorization, req.cookie, {}});
     if (found != TokenLookup::Found)
       co_return errorResponse(401, "unauthorized", "authentication required");
-    req.auth = host.authenticate(token);
+    req.auth = host.accounts.authenticate(token);
     if (!req.auth) co_return errorResponse(401, "unauthorized", "invalid or expired token");
-    if (host.limitUser) {
-      if (auto limited = host.limitUser(req)) co_return std::move(*limited);
-    }
+    if (auto limited = host.limits.limitUser(req)) co_return std::move(*limited);
   }
   std::optional<Response> failure;
   try {
@@ -208,7 +206,7 @@ awaitable<void> serveConnection(tcp::socket socket, HttpHost& host, const Router
         const auto protocols = head[http::field::sec_websocket_protocol];
         const auto [found, token] =
             findToken({head[http::field::authorization], head[http::field::cookie], protocols});
-        if (found == TokenLookup::Found) claims = host.authenticate(token);
+        if (found == TokenLookup::Found) claims = host.accounts.authenticate(token);
         if (!claims) refusal = errorResponse(401, "unauthorized", "authentication required");
       }
       if (refusal) {

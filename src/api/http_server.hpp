@@ -11,7 +11,9 @@
 #include <string>
 
 #include "api/http_types.hpp"
+#include "api/rate_limits.hpp"
 #include "api/router.hpp"
+#include "chat/accounts.hpp"
 #include "chat/jwt.hpp"
 #include "core/config.hpp"
 #include "hub/hub.hpp"
@@ -32,12 +34,10 @@ struct Upgrade {
 struct HttpHost {
   const core::Config& config;
   hub::Hub& hub;  // every upgraded connection is in it: one keep-alive sweep covers them
+  const chat::Accounts& accounts;  // tokens: signature, expiry, revocation (non-blocking)
+  RateLimiters& limits;            // per user, after authentication on Authenticated routes
   std::atomic<bool>& draining;
   std::atomic<int>& requestsInFlight;
-  // Non-blocking: signature, expiry, revocation.
-  std::function<std::optional<chat::Claims>(std::string_view token)> authenticate;
-  // After authentication on Authenticated routes; empty: no per-user limit.
-  std::function<std::optional<Response>(Request&)> limitUser;
   // True for the paths that upgrade to a WebSocket; any other upgrade is a 404.
   std::function<bool(std::string_view path)> upgradesAt;
   std::function<void(Upgrade)> upgrade;

@@ -37,14 +37,6 @@ asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_conte
   spdlog::info("draining: no new connections");
   app.draining = true;
   http.stopAccepting();
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto waitUntil = [&timer](auto done, std::chrono::seconds limit) -> asio::awaitable<void> {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      timer.expires_after(std::chrono::milliseconds(20));
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-  };
   co_await waitUntil([&] { return app.requestsInFlight.load() == 0; }, std::chrono::seconds(10));
   co_await core::offload(app.blocking, [&app] {
     // Whoever is still here is last seen now; their offline timers will not run.
@@ -63,6 +55,29 @@ asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_conte
 }
 
 }  // namespace
+
+asio::awaitable<void> waitUntil(std::function<bool()> done, std::chrono::seconds limit) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+void serve(asio::io_context& ioc, unsigned threads, api::HttpServer& http,
+           const std::string& listen, std::function<asio::awaitable<void>()> drain) {
+  const auto bound = http.listen(api::parseListen(listen));
+  spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
+  asio::signal_set signals(ioc, SIGTERM, SIGINT);
+  signals.async_wait([&ioc, drain = std::move(drain)](const boost::system::error_code& ec, int) {
+    if (!ec) asio::co_spawn(ioc, drain(), asio::detached);
+  });
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+}
 
 std::string loadOrCreateJwtSecret(const core::Config& config) {
   if (!config.jwtSecret.empty()) {
@@ -161,33 +176,20 @@ int run(const core::Config& config) {
                .limits = limits};
   api::HttpServer http(
       ioc,
-      api::HttpHost{
-          .config = app.config,
-          .hub = hub,
-          .draining = app.draining,
-          .requestsInFlight = app.requestsInFlight,
-          .authenticate =
-              [&accounts](std::string_view token) { return accounts.authenticate(token); },
-          .limitUser = [&limits](api::Request& req) { return limits.limitUser(req); },
-          .upgradesAt = [](std::string_view path) { return path == "/ws"; },
-          .upgrade =
-              [&app](api::Upgrade u) {
-                ws::startSession(app, std::move(u.socket), std::move(u.claims), u.key,
-                                 u.answerSubprotocol, u.early);
-              }},
+      api::HttpHost{.config = app.config,
+                    .hub = hub,
+                    .accounts = accounts,
+                    .limits = limits,
+                    .draining = app.draining,
+                    .requestsInFlight = app.requestsInFlight,
+                    .upgradesAt = [](std::string_view path) { return path == "/ws"; },
+                    .upgrade =
+                        [&app](api::Upgrade u) {
+                          ws::startSession(app, std::move(u.socket), std::move(u.claims), u.key,
+                                           u.answerSubprotocol, u.early);
+                        }},
       api::buildRouter(app));
-  const auto bound = http.listen(api::parseListen(config.listen));
-  spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
-
-  asio::signal_set signals(ioc, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) asio::co_spawn(ioc, drain(app, http, ioc), asio::detached);
-  });
-
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : workers) t.join();
+  serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();
   hashing.join();
   hub.clear();  // sessions and their sockets go while the io_context still exists

@@ -71,14 +71,6 @@ asio::awaitable<void> drain(video::VideoApp& app, api::HttpServer& http, asio::i
   spdlog::info("draining: no new connections");
   app.draining = true;
   http.stopAccepting();
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto waitUntil = [&timer](auto done, std::chrono::seconds limit) -> asio::awaitable<void> {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      timer.expires_after(milliseconds(20));
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-  };
   co_await waitUntil([&] { return app.requestsInFlight.load() == 0; }, std::chrono::seconds(10));
   app.hub.closeAll(ws::close_code::kGoingAway, "server shutting down");
   co_await waitUntil([&] { return app.hub.connectionCount() == 0; }, std::chrono::seconds(5));
@@ -126,11 +118,10 @@ int runVideo(const core::Config& config, const video::Options& options) {
       api::HttpHost{
           .config = app.config,
           .hub = hub,
+          .accounts = accounts,
+          .limits = limits,
           .draining = app.draining,
           .requestsInFlight = app.requestsInFlight,
-          .authenticate =
-              [&accounts](std::string_view token) { return accounts.authenticate(token); },
-          .limitUser = [&limits](api::Request& req) { return limits.limitUser(req); },
           .upgradesAt =
               [](std::string_view path) { return video::roomIdFromPath(path).has_value(); },
           .upgrade =
@@ -139,24 +130,13 @@ int runVideo(const core::Config& config, const video::Options& options) {
                 video::startRoomSession(app, std::move(u), std::move(roomId));
               }},
       video::buildRouter(app));
-  const auto bound = http.listen(api::parseListen(config.listen));
-  spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
-
   // A room's end is checked a few times per TTL, at least once a second.
   const auto sweep = std::clamp(milliseconds(std::int64_t{options.roomTtlSeconds} * 1000 / 4),
                                 milliseconds(100), milliseconds(1000));
   every(ioc, sweep, [&app] { video::endExpiredRooms(app); });
   every(ioc, milliseconds(options.revocationPollMs), [&app] { followRevocations(app); });
 
-  asio::signal_set signals(ioc, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) asio::co_spawn(ioc, drain(app, http, ioc), asio::detached);
-  });
-
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : workers) t.join();
+  serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();
   return 0;
 }
