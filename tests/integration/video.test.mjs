@@ -351,6 +351,9 @@ describe('handshake', () => {
     assert.equal((await tryConnectWs(video, { path: '/ws', token: a.token })).status, 404);
     assert.equal((await tryConnectWs(video, { path: '/ws/a/b', token: a.token })).status, 404);
 
+    // Someone stays in the room, or the first one out would end it.
+    const [b] = await users(1);
+    await join(b, roomId);
     const own = await join(a, roomId, { origin: `http://127.0.0.1:${video.port}` });
     await own.ws.close();
     const viaProtocol = await connectWs(video, { path, protocols: ['gopherchat.v1', `bearer.${a.token}`] });
