@@ -254,44 +254,45 @@ class ServerProcess {
  * Starts a server on a fresh temp data dir (or `dataDir`) with a random jwt secret (or `jwtSecret`).
  * `args` are extra command-line arguments.
  */
-export async function startServer({ args = [], env = {}, dataDir, jwtSecret } = {}) {
-  const server = new ServerProcess({
-    dataDir: dataDir ?? makeTempDir(),
-    jwtSecret: jwtSecret ?? randomSecret(),
-    args,
-    env,
-    ownsDataDir: dataDir === undefined,
-  });
+export function startServer({ args = [], env = {}, dataDir, jwtSecret } = {}) {
+  return launch(
+    new ServerProcess({
+      dataDir: dataDir ?? makeTempDir(),
+      jwtSecret: jwtSecret ?? randomSecret(),
+      args,
+      env,
+      ownsDataDir: dataDir === undefined,
+    }),
+  );
+}
+
+/** Starts the process; one that fails to start is cleaned up before the error is thrown. */
+async function launch(proc) {
   try {
-    await server.start();
+    await proc.start();
   } catch (err) {
-    await server.cleanup();
+    await proc.cleanup();
     throw err;
   }
-  return server;
+  return proc;
 }
 
 /**
  * Starts gopherchat-video next to a running `server`: its data dir (so the same SQLite file,
  * which the video service opens read-only) and its jwt secret. `args` are extra flags.
  */
-export async function startVideo({ server, args = [], env = {} }) {
-  const video = new ServerProcess({
-    dataDir: server.dataDir,
-    jwtSecret: server.jwtSecret,
-    args,
-    env,
-    ownsDataDir: false,
-    bin: videoBin,
-    video: true,
-  });
-  try {
-    await video.start();
-  } catch (err) {
-    await video.cleanup();
-    throw err;
-  }
-  return video;
+export function startVideo({ server, args = [], env = {} }) {
+  return launch(
+    new ServerProcess({
+      dataDir: server.dataDir,
+      jwtSecret: server.jwtSecret,
+      args,
+      env,
+      ownsDataDir: false,
+      bin: videoBin,
+      video: true,
+    }),
+  );
 }
 
 /** Runs `gopherchat-server <args>` to completion: {code, stdout, stderr}. */
