@@ -2,18 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <thread>
 #include <unordered_set>
 
-#include "api/http_server.hpp"
 #include "api/rate_limits.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
@@ -21,7 +20,6 @@
 #include "video/memory_room_registry.hpp"
 #include "video/room_handlers.hpp"
 #include "video/room_session.hpp"
-#include "ws/frame_codec.hpp"
 #include "ws/rfc6455.hpp"
 
 namespace gc::server {

@@ -44,7 +44,7 @@ TEST(SignalFrame, IceCandidateAndEndOfCandidates) {
           std::string(kCandidate) + R"(","sdpMid":"0","sdpMLineIndex":0}})",
       kSdpLimit);
   const auto out = json::parse(encodeRelayed(f, "alice")).as_object();
-  EXPECT_EQ(out.at("candidate").at("candidate"), kCandidate);
+  EXPECT_EQ(out.at("candidate").at("candidate").as_string(), kCandidate);
   EXPECT_EQ(out.at("candidate").at("sdpMid"), "0");
   EXPECT_EQ(out.at("candidate").at("sdpMLineIndex"), 0);
   EXPECT_EQ(
