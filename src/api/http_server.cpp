@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 #include <boost/asio/co_spawn.hpp>
@@ -244,12 +245,31 @@ awaitable<void> serveConnection(tcp::socket socket, HttpHost& host, const Router
     auto in = parser.release();
     host.requestsInFlight.fetch_add(1);
     Response response;
-    if (auto req = toRequest(in)) {
+    // A browser page of an allowed origin calling this service from another origin (the web
+    // client, served by the chat server, calling the video service) with its cookie.
+    const std::string corsOrigin =
+        host.corsForAllowedOrigins && in.count(http::field::origin) == 1 &&
+                std::find(config.allowedOrigins.begin(), config.allowedOrigins.end(),
+                          in[http::field::origin]) != config.allowedOrigins.end()
+            ? std::string(in[http::field::origin])
+            : std::string();
+    if (!corsOrigin.empty() && in.method() == http::verb::options &&
+        in.count(http::field::access_control_request_method) > 0) {
+      response = Response::noContent();  // the preflight
+      response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
+      response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Authorization");
+      response.headers.emplace_back("Access-Control-Max-Age", "600");
+    } else if (auto req = toRequest(in)) {
       req->body = std::move(in.body());
       req->clientAddress = clientAddress(peerAddress, forwardedFor(in), config.trustedProxies);
       response = co_await dispatch(host, router, *req);
     } else {
       response = errorResponse(400, "invalid_request", "malformed request target");
+    }
+    if (!corsOrigin.empty()) {
+      response.headers.emplace_back("Access-Control-Allow-Origin", corsOrigin);
+      response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+      response.headers.emplace_back("Vary", "Origin");
     }
     const bool keepAlive = in.keep_alive() && !host.draining;
     stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));

@@ -41,6 +41,10 @@ struct HttpHost {
   // True for the paths that upgrade to a WebSocket; any other upgrade is a 404.
   std::function<bool(std::string_view path)> upgradesAt;
   std::function<void(Upgrade)> upgrade;
+  // CORS with credentials for the exact --allowed-origins (preflights answered here), so
+  // pages served by another service may call this one with their cookie. Off for the chat
+  // server, whose pages are its own.
+  bool corsForAllowedOrigins = false;
 };
 
 class HttpServer {

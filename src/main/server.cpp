@@ -187,7 +187,8 @@ int run(const core::Config& config) {
                         [&app](api::Upgrade u) {
                           ws::startSession(app, std::move(u.socket), std::move(u.claims), u.key,
                                            u.answerSubprotocol, u.early);
-                        }},
+                        },
+                    .corsForAllowedOrigins = false},
       api::buildRouter(app));
   serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();

@@ -126,7 +126,8 @@ int runVideo(const core::Config& config, const video::Options& options) {
               [&app](api::Upgrade u) {
                 auto roomId = *video::roomIdFromPath(u.path);
                 video::startRoomSession(app, std::move(u), std::move(roomId));
-              }},
+              },
+          .corsForAllowedOrigins = true},
       video::buildRouter(app));
   // A room's end is checked a few times per TTL, at least once a second.
   const auto sweep = std::clamp(milliseconds(std::int64_t{options.roomTtlSeconds} * 1000 / 4),

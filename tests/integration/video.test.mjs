@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startServer, startVideo, scrapeMetrics } from './lib/server.mjs';
 import {
-  api, assertError, register, login, tryConnectWs, connectWs, closeAllWs, dmId, waitFor, withTimeout,
+  api, rawRequest, assertError, register, login, tryConnectWs, connectWs, closeAllWs, dmId, waitFor, withTimeout,
   HEX24, RFC3339_MS_Z,
 } from './lib/client.mjs';
 
@@ -432,5 +432,42 @@ describe('operations', () => {
     const code = await own.stop();
     assert.equal(code, 0);
     assert.equal((await withTimeout(A.ws.closed, 5000, 'close at shutdown')).code, 1001);
+  });
+});
+
+describe('CORS for the web client', () => {
+  it('an --allowed-origins page may call the REST API with its cookie; others get no CORS headers', T, async () => {
+    const webOrigin = 'http://127.0.0.1:8080';
+    const own = await startVideo({ server, args: ['--allowed-origins', webOrigin] });
+    const path = '/api/rooms/create';
+    const preflightFrom = (origin) => rawRequest(own, {
+      method: 'OPTIONS', path,
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    try {
+      const preflight = await preflightFrom(webOrigin);
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers['access-control-allow-origin'], webOrigin);
+      assert.equal(preflight.headers['access-control-allow-credentials'], 'true');
+      assert.match(preflight.headers['access-control-allow-methods'], /POST/);
+      assert.match(preflight.headers['access-control-allow-headers'], /Content-Type/i);
+
+      const [a] = await users(1);
+      const post = (origin) => rawRequest(own, {
+        method: 'POST', path, body: '{}',
+        headers: { origin, cookie: a.cookie, 'content-type': 'application/json' },
+      });
+      const res = await post(webOrigin);
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.headers['access-control-allow-origin'], webOrigin);
+      assert.equal(res.headers.vary, 'Origin');
+
+      assert.equal((await post('http://evil.test')).headers['access-control-allow-origin'], undefined);
+      const foreign = await preflightFrom('http://evil.test');
+      assert.equal(foreign.headers['access-control-allow-origin'], undefined);
+      assert.notEqual(foreign.status, 204);
+    } finally {
+      await own.cleanup();
+    }
   });
 });
