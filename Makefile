@@ -22,8 +22,9 @@ build: setup $(BUILD_DIR)/build.ninja
 web: setup
 	@scripts/build-web.sh
 
+# Both services on one data dir: the chat server on :8080, the video service on :4000.
 run: build
-	$(BUILD_DIR)/bin/gopherchat-server --data-dir $(DATA_DIR)
+	@BUILD_DIR=$(BUILD_DIR) DATA_DIR=$(DATA_DIR) scripts/run.sh
 
 test: build
 	@scripts/test.sh

@@ -5,6 +5,8 @@
 #   bench/run.sh conns      CONNS idle authenticated WebSockets, server RSS per connection
 #   bench/run.sh dm         durable direct-message throughput and latency
 #   bench/run.sh fanout     one group of MEMBERS users, all online, SENDERS of them sending
+#   bench/run.sh video      gopherchat-video: ROOMS rooms of 2 peers, offers relayed at
+#                           VIDEO_RATE/s in total; relay latency p50/p99 (bench/video.mjs, Node)
 #
 # Environment (defaults in brackets):
 #   BUILD_DIR [build]  CONNS [19000]  SOURCES [127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4]
@@ -15,6 +17,7 @@
 #   THREADS [1] (loadgen io threads)  KEEP_DATA [0] (keep the temp dir)
 #   USERS [400, or MEMBERS when fanout runs and needs more]
 #   BENCH_OUT [unset] (append each scenario's JSON result line to this file)
+#   ROOMS [100]  VIDEO_RATE [1000] (video: relays/s offered over all rooms)
 # Each scenario gets a fresh server process on the same provisioned database.
 # The server runs with its rate limits raised far above what the scenarios send (the checks
 # still run, so their cost is measured): the load generator logs in USERS users from one
@@ -25,6 +28,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 SERVER="$BUILD_DIR/bin/gopherchat-server"
+VIDEO="$BUILD_DIR/bin/gopherchat-video"
 LOADGEN="$BUILD_DIR/bin/gopherchat-loadgen"
 
 CONNS="${CONNS:-19000}"
@@ -42,24 +46,27 @@ SENDERS="${SENDERS:-8}"
 FANOUT_WINDOW="${FANOUT_WINDOW:-2}"
 FANOUT_RATE="${FANOUT_RATE:-0}"
 USERS="${USERS:-400}"
+ROOMS="${ROOMS:-100}"
+VIDEO_RATE="${VIDEO_RATE:-1000}"
 PREFIX=bench
 PASSWORD=benchpass123
 LIMIT_ARGS=(--rate-limit-login 1000000 --rate-limit-login-failures 1000000
   --rate-limit-rest 1000000 --ws-rate-limit 100000 --ws-rate-burst 1000000)
+VIDEO_LIMIT_ARGS=(--rate-limit-rest 1000000 --ws-rate-limit 100000 --ws-rate-burst 1000000)
 START_TIMEOUT=30  # seconds to wait for "listening on"
 STOP_TIMEOUT=20   # seconds to wait for a SIGTERM drain
 
 scenarios=("$@")
 [[ ${#scenarios[@]} -eq 0 ]] && scenarios=(conns dm fanout)
 for s in "${scenarios[@]}"; do
-  case "$s" in conns | dm | fanout) ;; *)
-    echo "usage: $0 [conns] [dm] [fanout]" >&2
+  case "$s" in conns | dm | fanout | video) ;; *)
+    echo "usage: $0 [conns] [dm] [fanout] [video]" >&2
     exit 2
     ;;
   esac
 done
 
-for bin in "$SERVER" "$LOADGEN"; do
+for bin in "$SERVER" "$VIDEO" "$LOADGEN"; do
   if [[ ! -x "$bin" ]]; then
     echo "run.sh: $bin is missing; build first (make build)" >&2
     exit 2
@@ -67,6 +74,7 @@ for bin in "$SERVER" "$LOADGEN"; do
 done
 # Users are cheap to provision (one bcrypt hash for all): make enough for the fanout group.
 if [[ " ${scenarios[*]} " == *" fanout "* ]] && ((MEMBERS > USERS)); then USERS=$MEMBERS; fi
+if [[ " ${scenarios[*]} " == *" video "* ]] && ((2 * ROOMS > USERS)); then USERS=$((2 * ROOMS)); fi
 if [[ " ${scenarios[*]} " == *" dm "* ]] && ((2 * PAIRS > USERS)); then
   echo "run.sh: PAIRS=$PAIRS needs USERS >= $((2 * PAIRS))" >&2
   exit 2
@@ -85,6 +93,7 @@ DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gopherchat-bench.XXXXXX")"
 DB_URL="sqlite://$DATA_DIR/chat.db"
 SERVER_PID=""
 SERVER_LOG=""
+VIDEO_PID=""
 
 stop_server() {
   [[ -n "$SERVER_PID" ]] || return 0
@@ -114,8 +123,21 @@ stop_server() {
   return 0
 }
 
+# SIGTERM to the video service; its drain must end with status 0.
+stop_video() {
+  [[ -n "$VIDEO_PID" ]] || return 0
+  local pid="$VIDEO_PID" rc=0
+  VIDEO_PID=""
+  kill -TERM "$pid" 2>/dev/null || true
+  timeout "$STOP_TIMEOUT" tail --pid="$pid" -f /dev/null || kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || rc=$?
+  ((rc == 0)) || echo "run.sh: video service exited with status $rc after SIGTERM (expected 0)" >&2
+  return "$rc"
+}
+
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
+  stop_video >/dev/null 2>&1 || true
   stop_server >/dev/null 2>&1 || true
   if [[ "${KEEP_DATA:-0}" == 1 ]]; then
     echo "run.sh: kept $DATA_DIR" >&2
@@ -126,35 +148,47 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Starts a server on a free port; sets SERVER_PID, SERVER_LOG and PORT.
-start_server() {
-  local name="$1" deadline line
-  SERVER_LOG="$DATA_DIR/server-$name.log"
-  "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" "${LIMIT_ARGS[@]}" \
-    >"$SERVER_LOG" 2>&1 &
-  SERVER_PID=$!
-  PORT=""
+# Waits for the "listening on" line of process $2 in log $1; prints the port.
+listening_port() {
+  local log="$1" pid="$2" deadline line
   deadline=$((SECONDS + START_TIMEOUT))
   while ((SECONDS < deadline)); do
-    line="$(grep -o -m1 'listening on 127\.0\.0\.1:[0-9]\+' "$SERVER_LOG" || true)"
+    line="$(grep -o -m1 'listening on 127\.0\.0\.1:[0-9]\+' "$log" || true)"
     if [[ -n "$line" ]]; then
-      PORT="${line##*:}"
-      break
+      echo "${line##*:}"
+      return 0
     fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      echo "run.sh: server exited during startup; log:" >&2
-      tail -n 30 "$SERVER_LOG" >&2
-      SERVER_PID=""
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run.sh: $log: the process exited during startup; log:" >&2
+      tail -n 30 "$log" >&2
       return 1
     fi
     sleep 0.1
   done
-  if [[ -z "$PORT" ]]; then
-    echo "run.sh: no 'listening on' line within ${START_TIMEOUT}s; log:" >&2
-    tail -n 30 "$SERVER_LOG" >&2
-    return 1
-  fi
+  echo "run.sh: no 'listening on' line within ${START_TIMEOUT}s; log:" >&2
+  tail -n 30 "$log" >&2
+  return 1
+}
+
+# Starts a server on a free port; sets SERVER_PID, SERVER_LOG and PORT.
+start_server() {
+  local name="$1"
+  SERVER_LOG="$DATA_DIR/server-$name.log"
+  "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" "${LIMIT_ARGS[@]}" \
+    >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  PORT="$(listening_port "$SERVER_LOG" "$SERVER_PID")" || return 1
   echo "run.sh: server pid $SERVER_PID listening on 127.0.0.1:$PORT (log $SERVER_LOG)"
+}
+
+# Starts gopherchat-video on the server's database and secret; sets VIDEO_PID and VIDEO_PORT.
+start_video() {
+  local log="$DATA_DIR/video.log"
+  "$VIDEO" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" --max-peers 2 \
+    "${VIDEO_LIMIT_ARGS[@]}" >"$log" 2>&1 &
+  VIDEO_PID=$!
+  VIDEO_PORT="$(listening_port "$log" "$VIDEO_PID")" || return 1
+  echo "run.sh: video pid $VIDEO_PID listening on 127.0.0.1:$VIDEO_PORT (log $log)"
 }
 
 # Runs one scenario against a fresh server; returns non-zero on any failure.
@@ -182,9 +216,18 @@ run_scenario() {
       # Logging in MEMBERS users (bcrypt) and joining them takes a while before the run.
       limit=$((${DURATION%.*} + ${WARMUP%.*} + 600))
       ;;
+    video)
+      start_video || return 1
+      args=(node "$ROOT/bench/video.mjs" --chat "http://127.0.0.1:$PORT"
+        --video "http://127.0.0.1:$VIDEO_PORT" --users "$PREFIX" --password "$PASSWORD"
+        --rooms "$ROOMS" --rate "$VIDEO_RATE" --duration "$DURATION" --warmup "$WARMUP" --json)
+      limit=$((${DURATION%.*} + ${WARMUP%.*} + 300))
+      ;;
   esac
-  echo "run.sh: $LOADGEN ${args[*]}"
-  timeout --signal=INT --kill-after=10 "$limit" "$LOADGEN" "${args[@]}" | tee "$out" || rc=$?
+  local runner=("$LOADGEN")
+  [[ $name == video ]] && runner=()
+  echo "run.sh: ${runner[*]} ${args[*]}"
+  timeout --signal=INT --kill-after=10 "$limit" "${runner[@]}" "${args[@]}" | tee "$out" || rc=$?
   if ((rc == 124)); then echo "run.sh: $name: loadgen timed out after ${limit}s" >&2; fi
   if [[ -n "${BENCH_OUT:-}" ]]; then grep '^{' "$out" >>"$BENCH_OUT" || true; fi
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -192,6 +235,7 @@ run_scenario() {
     tail -n 30 "$SERVER_LOG" >&2
     rc=1
   fi
+  stop_video || rc=1
   stop_server || rc=1
   if ((rc != 0)); then
     echo "run.sh: $name: FAILED (see above; server log tail:)" >&2

@@ -12,6 +12,7 @@ apt_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm sqlite3
   chromium
+  coturn
 )
 
 missing=()

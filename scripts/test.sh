@@ -11,7 +11,7 @@ echo "== unit tests"
 ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 120 -j2
 
 echo "== integration tests"
-GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" \
+GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" GC_VIDEO_BIN="$PWD/$BUILD_DIR/bin/gopherchat-video" \
   node --test --test-concurrency=2 --test-timeout=120000 tests/integration/*.test.mjs
 
 echo "== web unit tests"

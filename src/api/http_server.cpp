@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,7 +22,6 @@
 #include "core/metrics.hpp"
 #include "ws/handshake.hpp"
 #include "ws/keepalive.hpp"
-#include "ws/ws_session.hpp"
 
 namespace gc::api {
 namespace {
@@ -110,7 +110,7 @@ awaitable<void> refuseAndClose(beast::tcp_stream& stream, Response response, uns
   co_await lingeringClose(stream);
 }
 
-awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
+awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req) {
   auto match = router.match(req.method, req.path);
   if (!match.handler) {
     if (match.allowedMethods.empty()) {
@@ -128,9 +128,9 @@ awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
     const auto [found, token] = findToken({req.authorization, req.cookie, {}});
     if (found != TokenLookup::Found)
       co_return errorResponse(401, "unauthorized", "authentication required");
-    req.auth = app.accounts.authenticate(token);
+    req.auth = host.accounts.authenticate(token);
     if (!req.auth) co_return errorResponse(401, "unauthorized", "invalid or expired token");
-    if (auto limited = app.limits.limitUser(req)) co_return std::move(*limited);
+    if (auto limited = host.limits.limitUser(req)) co_return std::move(*limited);
   }
   std::optional<Response> failure;
   try {
@@ -145,7 +145,8 @@ awaitable<Response> dispatch(App& app, const Router& router, Request& req) {
 }
 
 // One HTTP/1.1 connection: read a request, answer it, repeat while keep-alive holds.
-awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& router) {
+awaitable<void> serveConnection(tcp::socket socket, HttpHost& host, const Router& router) {
+  const core::Config& config = host.config;
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   beast::error_code ec;
@@ -155,9 +156,9 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
-    parser.body_limit(app.config.maxBodyBytes);
-    stream.expires_after(std::chrono::seconds(first ? app.config.headerTimeoutSeconds
-                                                    : app.config.keepAliveTimeoutSeconds));
+    parser.body_limit(config.maxBodyBytes);
+    stream.expires_after(
+        std::chrono::seconds(first ? config.headerTimeoutSeconds : config.keepAliveTimeoutSeconds));
     first = false;
     co_await http::async_read_header(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
@@ -180,17 +181,18 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
 
     auto& head = parser.get();
     if (beast::websocket::is_upgrade(head)) {
-      // Only /ws upgrades; Origin first (a foreign page must learn nothing), then the token.
+      // Only the host's WebSocket paths upgrade; Origin first (a foreign page must learn
+      // nothing), then the token.
       std::optional<Response> refusal;
       std::optional<chat::Claims> claims;
-      const auto target = head.target();
-      const bool isWs = target == "/ws" || target.starts_with("/ws?");
-      if (!isWs) {
+      const auto target = boost::urls::parse_origin_form(head.target());
+      std::string path = target ? std::string(target->path()) : std::string();
+      if (!target || path.find('\0') != std::string::npos || !host.upgradesAt(path)) {
         refusal = errorResponse(404, "not_found", "no such route");
       } else if (!originAllowed(head[http::field::origin], head[http::field::host],
-                                app.config.allowedOrigins)) {
+                                config.allowedOrigins)) {
         refusal = errorResponse(403, "forbidden", "origin not allowed");
-      } else if (app.draining) {
+      } else if (host.draining) {
         refusal = errorResponse(503, "unavailable", "server is shutting down");
       } else if (head[http::field::sec_websocket_version].empty()) {
         refusal = errorResponse(400, "invalid_request", "Sec-WebSocket-Version is required");
@@ -205,7 +207,7 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
         const auto protocols = head[http::field::sec_websocket_protocol];
         const auto [found, token] =
             findToken({head[http::field::authorization], head[http::field::cookie], protocols});
-        if (found == TokenLookup::Found) claims = app.accounts.authenticate(token);
+        if (found == TokenLookup::Found) claims = host.accounts.authenticate(token);
         if (!claims) refusal = errorResponse(401, "unauthorized", "authentication required");
       }
       if (refusal) {
@@ -217,13 +219,17 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
       stream.expires_never();
       // Bytes read past the request head already belong to the WebSocket stream.
       const std::string early(static_cast<const char*>(buffer.data().data()), buffer.size());
-      ws::startSession(app, stream.release_socket(), std::move(*claims),
-                       head[http::field::sec_websocket_key], answerSubprotocol, early);
+      host.upgrade(Upgrade{.socket = stream.release_socket(),
+                           .claims = std::move(*claims),
+                           .path = std::move(path),
+                           .key = std::string(head[http::field::sec_websocket_key]),
+                           .answerSubprotocol = answerSubprotocol,
+                           .early = early});
       co_return;
     }
 
     if (!parser.is_done()) {
-      stream.expires_after(std::chrono::seconds(app.config.bodyTimeoutSeconds));
+      stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));
       co_await http::async_read(stream, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
@@ -237,22 +243,41 @@ awaitable<void> serveConnection(tcp::socket socket, App& app, const Router& rout
 
     const auto started = std::chrono::steady_clock::now();
     auto in = parser.release();
-    app.requestsInFlight.fetch_add(1);
+    host.requestsInFlight.fetch_add(1);
     Response response;
-    if (auto req = toRequest(in)) {
+    // A browser page of an allowed origin calling this service from another origin (the web
+    // client, served by the chat server, calling the video service) with its cookie.
+    const std::string corsOrigin =
+        host.corsForAllowedOrigins && in.count(http::field::origin) == 1 &&
+                std::find(config.allowedOrigins.begin(), config.allowedOrigins.end(),
+                          in[http::field::origin]) != config.allowedOrigins.end()
+            ? std::string(in[http::field::origin])
+            : std::string();
+    if (!corsOrigin.empty() && in.method() == http::verb::options &&
+        in.count(http::field::access_control_request_method) > 0) {
+      response = Response::noContent();  // the preflight
+      response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
+      response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Authorization");
+      response.headers.emplace_back("Access-Control-Max-Age", "600");
+    } else if (auto req = toRequest(in)) {
       req->body = std::move(in.body());
-      req->clientAddress = clientAddress(peerAddress, forwardedFor(in), app.config.trustedProxies);
-      response = co_await dispatch(app, router, *req);
+      req->clientAddress = clientAddress(peerAddress, forwardedFor(in), config.trustedProxies);
+      response = co_await dispatch(host, router, *req);
     } else {
       response = errorResponse(400, "invalid_request", "malformed request target");
     }
-    const bool keepAlive = in.keep_alive() && !app.draining;
-    stream.expires_after(std::chrono::seconds(app.config.bodyTimeoutSeconds));
+    if (!corsOrigin.empty()) {
+      response.headers.emplace_back("Access-Control-Allow-Origin", corsOrigin);
+      response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
+      response.headers.emplace_back("Vary", "Origin");
+    }
+    const bool keepAlive = in.keep_alive() && !host.draining;
+    stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));
     co_await http::async_write(
         stream,
         toBeast(std::move(response), in.version(), keepAlive, in.method() == http::verb::head),
         asio::redirect_error(asio::use_awaitable, ec));
-    app.requestsInFlight.fetch_sub(1);
+    host.requestsInFlight.fetch_sub(1);
     core::metrics().httpRequests.fetch_add(1, std::memory_order_relaxed);
     core::metrics().httpLatencySeconds.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -275,20 +300,32 @@ bool originAllowed(std::string_view origin, std::string_view host,
   return false;
 }
 
+tcp::endpoint parseListen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  const int port = std::stoi(listen.substr(colon + 1));
+  if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
+  return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
+}
+
 struct HttpServer::Impl {
   asio::io_context& ioc;
-  App& app;
+  HttpHost host;
   Router router;
   tcp::acceptor acceptor;
   // The upgrades accepted here are kept alive (or dropped) by one sweep over the hub.
   ws::KeepAliveSweeper keepAlive;
-  Impl(asio::io_context& i, App& a, Router r)
+  Impl(asio::io_context& i, HttpHost h, Router r)
       : ioc(i),
-        app(a),
+        host(std::move(h)),
         router(std::move(r)),
         acceptor(asio::make_strand(i)),
-        keepAlive(asio::make_strand(i), a.hub,
-                  std::chrono::seconds(a.config.wsIdleTimeoutSeconds)) {}
+        keepAlive(asio::make_strand(i), host.hub,
+                  std::chrono::seconds(host.config.wsIdleTimeoutSeconds)) {}
 
   awaitable<void> acceptLoop() {
     asio::steady_timer backoff(acceptor.get_executor());
@@ -306,7 +343,7 @@ struct HttpServer::Impl {
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, serveConnection(std::move(socket), app, router),
+      asio::co_spawn(executor, serveConnection(std::move(socket), host, router),
                      [](const std::exception_ptr& e) {
                        if (!e) return;
                        try {
@@ -319,8 +356,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(asio::io_context& ioc, App& app, Router router)
-    : impl_(std::make_unique<Impl>(ioc, app, std::move(router))) {}
+HttpServer::HttpServer(asio::io_context& ioc, HttpHost host, Router router)
+    : impl_(std::make_unique<Impl>(ioc, std::move(host), std::move(router))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -57,12 +57,14 @@ std::optional<Claims> Accounts::authenticate(std::string_view token) const {
   return claims;
 }
 
-void Accounts::loadRevocations() {
+std::vector<std::string> Accounts::loadRevocations() {
   const auto now = core::nowMs() / 1000;
-  for (const auto& jti : store_.revokedTokens().active(now)) {
+  std::vector<std::string> added;
+  for (auto& jti : store_.revokedTokens().active(now)) {
     // The exact expiry does not matter in memory beyond pruning; keep it for a full TTL.
-    revoked_.add(jti, now + options_.tokenTtlSeconds);
+    if (revoked_.add(jti, now + options_.tokenTtlSeconds)) added.push_back(std::move(jti));
   }
+  return added;
 }
 
 SignedIn Accounts::issue(store::User user) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/jwt.hpp"
 #include "chat/revocation_list.hpp"
@@ -40,8 +41,9 @@ class Accounts {
   // Non-blocking: signature, expiry and the revocation list.
   std::optional<Claims> authenticate(std::string_view token) const;
 
-  // Blocking: loads the revocations still in force (start-up).
-  void loadRevocations();
+  // Blocking: loads the revocations still in force (start-up; the video service, which
+  // does not see logouts, again every few seconds). Returns the jtis it did not know yet.
+  std::vector<std::string> loadRevocations();
   int tokenTtlSeconds() const { return options_.tokenTtlSeconds; }
 
  private:

@@ -2,11 +2,11 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <boost/json.hpp>
 
+#include "core/digest.hpp"
 #include "core/ids.hpp"
 
 namespace gc::chat {
@@ -17,14 +17,6 @@ namespace json = boost::json;
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 constexpr std::size_t kMaxTokenBytes = 4096;
 constexpr std::int64_t kClockSkewSec = 60;
-
-std::string hmacSha256(std::string_view key, std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &len);
-  return std::string(reinterpret_cast<const char*>(mac.data()), len);
-}
 
 std::optional<json::object> decodeObject(std::string_view part) {
   auto raw = base64UrlDecode(part);
@@ -124,7 +116,7 @@ std::string signJwt(const Claims& claims, std::string_view secret) {
   payload["jti"] = claims.jti;
   std::string signingInput =
       base64UrlEncode(kHeader) + "." + base64UrlEncode(json::serialize(payload));
-  const std::string mac = hmacSha256(secret, signingInput);
+  const std::string mac = core::hmacSha256(secret, signingInput);
   return signingInput + "." + base64UrlEncode(mac);
 }
 
@@ -139,7 +131,7 @@ std::optional<Claims> verifyJwt(std::string_view token, std::string_view secret,
   }
   // The MAC first: nothing in an unauthenticated header or payload is looked at.
   const auto signature = base64UrlDecode(token.substr(dot2 + 1));
-  const std::string expected = hmacSha256(secret, token.substr(0, dot2));
+  const std::string expected = core::hmacSha256(secret, token.substr(0, dot2));
   if (!signature || signature->size() != expected.size() ||
       CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
     return std::nullopt;

@@ -4,9 +4,9 @@
 
 namespace gc::chat {
 
-void RevocationList::add(const std::string& jti, std::int64_t expiresAtSec) {
+bool RevocationList::add(const std::string& jti, std::int64_t expiresAtSec) {
   std::lock_guard lock(mutex_);
-  expiresAt_[jti] = expiresAtSec;
+  return expiresAt_.insert_or_assign(jti, expiresAtSec).second;
 }
 
 bool RevocationList::contains(const std::string& jti) const {

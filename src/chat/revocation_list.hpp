@@ -10,7 +10,8 @@ namespace gc::chat {
 
 class RevocationList {
  public:
-  void add(const std::string& jti, std::int64_t expiresAtSec);
+  // True when the jti was not in the list yet.
+  bool add(const std::string& jti, std::int64_t expiresAtSec);
   bool contains(const std::string& jti) const;
   // Drops entries whose tokens have expired; called now and then, not per request.
   void prune(std::int64_t nowSec);

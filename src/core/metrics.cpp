@@ -26,27 +26,27 @@ void Histogram::render(std::string& out, const char* name, const char* help) con
                      count_.load(std::memory_order_relaxed));
 }
 
-namespace {
-void counter(std::string& out, const char* name, const char* type, const char* help,
-             std::uint64_t v) {
+void renderSeries(std::string& out, const char* name, const char* type, const char* help,
+                  std::uint64_t v) {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
 }
-}  // namespace
 
 std::string Metrics::render() const {
   std::string out;
   out.reserve(4096);
-  counter(out, "gc_ws_connections", "gauge", "Open chat WebSocket connections.",
-          static_cast<std::uint64_t>(std::max<std::int64_t>(0, wsConnections.load())));
-  counter(out, "gc_http_requests_total", "counter", "HTTP requests answered.", httpRequests.load());
-  counter(out, "gc_messages_committed_total", "counter", "Messages durably committed.",
-          messagesCommitted.load());
-  counter(out, "gc_frames_fanned_out_total", "counter",
-          "Frames queued to WebSocket connections by fan-out.", framesFannedOut.load());
-  counter(out, "gc_slow_consumers_closed_total", "counter",
-          "Connections closed because their write queue overflowed.", slowConsumersClosed.load());
-  counter(out, "gc_ws_frames_rejected_total", "counter",
-          "Client frames answered with an error frame.", wsFramesRejected.load());
+  renderSeries(out, "gc_ws_connections", "gauge", "Open chat WebSocket connections.",
+               static_cast<std::uint64_t>(std::max<std::int64_t>(0, wsConnections.load())));
+  renderSeries(out, "gc_http_requests_total", "counter", "HTTP requests answered.",
+               httpRequests.load());
+  renderSeries(out, "gc_messages_committed_total", "counter", "Messages durably committed.",
+               messagesCommitted.load());
+  renderSeries(out, "gc_frames_fanned_out_total", "counter",
+               "Frames queued to WebSocket connections by fan-out.", framesFannedOut.load());
+  renderSeries(out, "gc_slow_consumers_closed_total", "counter",
+               "Connections closed because their write queue overflowed.",
+               slowConsumersClosed.load());
+  renderSeries(out, "gc_ws_frames_rejected_total", "counter",
+               "Client frames answered with an error frame.", wsFramesRejected.load());
   out += fmt::format(
       "# HELP gc_rate_limited_requests_total HTTP requests refused with 429, by limit.\n"
       "# TYPE gc_rate_limited_requests_total counter\n"
@@ -56,12 +56,12 @@ std::string Metrics::render() const {
       "gc_rate_limited_requests_total{{limit=\"login_failures\"}} {}\n",
       rateLimitedRest.load(), rateLimitedLogin.load(), rateLimitedRegister.load(),
       rateLimitedLoginFailures.load());
-  counter(out, "gc_ws_frames_rate_limited_total", "counter",
-          "Client WebSocket messages refused by the per-connection rate limit.",
-          wsFramesRateLimited.load());
-  counter(out, "gc_ws_flood_closed_total", "counter",
-          "WebSocket connections closed with 1008 for flooding past the rate limit.",
-          wsFloodClosed.load());
+  renderSeries(out, "gc_ws_frames_rate_limited_total", "counter",
+               "Client WebSocket messages refused by the per-connection rate limit.",
+               wsFramesRateLimited.load());
+  renderSeries(out, "gc_ws_flood_closed_total", "counter",
+               "WebSocket connections closed with 1008 for flooding past the rate limit.",
+               wsFloodClosed.load());
   httpLatencySeconds.render(out, "gc_http_request_duration_seconds",
                             "HTTP request latency from parsed request to response written.");
   commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");

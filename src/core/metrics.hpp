@@ -52,4 +52,8 @@ struct Metrics {
 
 Metrics& metrics();
 
+// One unlabelled series with its HELP and TYPE lines ("counter" or "gauge").
+void renderSeries(std::string& out, const char* name, const char* type, const char* help,
+                  std::uint64_t value);
+
 }  // namespace gc::core

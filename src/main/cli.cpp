@@ -24,11 +24,7 @@ CLI::Validator rateSpec(nanoseconds defaultPeriod) {
 
 }  // namespace
 
-std::variant<Command, int> parse(int argc, char** argv) {
-  Command cmd;
-  auto& c = cmd.config;
-  CLI::App app{"gopherchat-server: chat REST API and WebSocket hub"};
-  app.fallthrough();
+void addSharedOptions(CLI::App& app, core::Config& c, SharedRates& rates) {
   app.add_option("--listen", c.listen, "HOST:PORT to listen on (port 0 picks one)")
       ->envname("GC_LISTEN")
       ->capture_default_str();
@@ -44,14 +40,6 @@ std::variant<Command, int> parse(int argc, char** argv) {
   app.add_option("--allowed-origins", c.allowedOrigins, "extra browser origins for /ws")
       ->envname("GC_ALLOWED_ORIGINS")
       ->delimiter(',');
-  app.add_option("--web-root", c.webRoot, "directory of the built web client")
-      ->envname("GC_WEB_ROOT");
-  app.add_option("--clamd-socket", c.clamdSocket, "clamd socket for upload scanning")
-      ->envname("GC_CLAMD_SOCKET");
-  app.add_option("--bcrypt-cost", c.bcryptCost, "bcrypt cost for new hashes")
-      ->envname("GC_BCRYPT_COST")
-      ->check(CLI::Range(4, 16))
-      ->capture_default_str();
   app.add_option("--threads", c.threads, "network threads (0: one per core)")
       ->envname("GC_THREADS")
       ->check(CLI::Range(0, 256));
@@ -75,14 +63,72 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->envname("GC_WS_IDLE_TIMEOUT")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  app.add_option("--token-ttl", c.tokenTtlSeconds, "token lifetime in seconds")
+      ->envname("GC_TOKEN_TTL")
+      ->check(CLI::Range(60, 365 * 24 * 3600))
+      ->capture_default_str();
+  app.add_option("--rate-limit-rest", rates.rest,
+                 "authenticated REST requests per user and minute (burst: the same); 0: off")
+      ->envname("GC_RATE_LIMIT_REST")
+      ->check(rateSpec(minutes(1)))
+      ->capture_default_str();
+  app.add_option("--ws-rate-limit", rates.wsRate,
+                 "WebSocket messages per connection and second; 0: off")
+      ->envname("GC_WS_RATE_LIMIT")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  app.add_option("--ws-rate-burst", rates.wsBurst,
+                 "WebSocket messages a connection may send at once")
+      ->envname("GC_WS_RATE_BURST")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--ws-flood-limit", rates.wsFlood,
+                 "rate-limited WebSocket messages (N/PERIOD, N per 10 s when bare) before the "
+                 "connection is closed with 1008; 0: never")
+      ->envname("GC_WS_FLOOD_LIMIT")
+      ->check(rateSpec(seconds(10)))
+      ->capture_default_str();
+  app.add_option("--trusted-proxies", c.trustedProxies,
+                 "proxy addresses whose X-Forwarded-For names the client (comma-separated)")
+      ->envname("GC_TRUSTED_PROXIES")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            return api::isIpAddress(s) ? std::string() : "must be an IP address";
+          },
+          "IP"));
+}
+
+void finishSharedOptions(core::Config& c, const SharedRates& rates) {
+  c.restRateLimit = *core::parseRateLimit(rates.rest, minutes(1));
+  c.wsFloodLimit = *core::parseRateLimit(rates.wsFlood, seconds(10));
+  c.wsFrameRateLimit = rates.wsRate == 0
+                           ? core::RateLimit{}
+                           : core::RateLimit{.interval = nanoseconds(seconds(1)) / rates.wsRate,
+                                             .burst = rates.wsBurst};
+  if (c.dbUrl.empty()) c.dbUrl = "sqlite://" + c.dataDir + "/chat.db";
+}
+
+std::variant<Command, int> parse(int argc, char** argv) {
+  Command cmd;
+  auto& c = cmd.config;
+  CLI::App app{"gopherchat-server: chat REST API and WebSocket hub"};
+  app.fallthrough();
+  SharedRates rates;
+  addSharedOptions(app, c, rates);
+  std::string loginRate = "10", registerRate = "5", loginFailures = "10/15m";
+  app.add_option("--web-root", c.webRoot, "directory of the built web client")
+      ->envname("GC_WEB_ROOT");
+  app.add_option("--clamd-socket", c.clamdSocket, "clamd socket for upload scanning")
+      ->envname("GC_CLAMD_SOCKET");
+  app.add_option("--bcrypt-cost", c.bcryptCost, "bcrypt cost for new hashes")
+      ->envname("GC_BCRYPT_COST")
+      ->check(CLI::Range(4, 16))
+      ->capture_default_str();
   app.add_option("--presence-grace-ms", c.presenceGraceMs,
                  "milliseconds a user stays online after their last connection closed")
       ->envname("GC_PRESENCE_GRACE_MS")
       ->check(CLI::Range(0, 600000))
-      ->capture_default_str();
-  app.add_option("--token-ttl", c.tokenTtlSeconds, "token lifetime in seconds")
-      ->envname("GC_TOKEN_TTL")
-      ->check(CLI::Range(60, 365 * 24 * 3600))
       ->capture_default_str();
   app.add_option("--sqlite-synchronous", c.sqliteSynchronous, "full, normal or off")
       ->envname("GC_SQLITE_SYNCHRONOUS")
@@ -92,16 +138,6 @@ std::variant<Command, int> parse(int argc, char** argv) {
                  "page size in bytes of a new SQLite database (an existing one keeps its own)")
       ->envname("GC_SQLITE_PAGE_SIZE")
       ->check(CLI::IsMember({512, 1024, 2048, 4096, 8192, 16384, 32768, 65536}))
-      ->capture_default_str();
-
-  // Rate limits: "N" is per minute (per second for WebSocket frames), "N/PERIOD" sets the window.
-  std::string restRate = "100", loginRate = "10", registerRate = "5", loginFailures = "10/15m",
-              wsFlood = "100/10s";
-  std::uint32_t wsRate = 20, wsBurst = 60;
-  app.add_option("--rate-limit-rest", restRate,
-                 "authenticated REST requests per user and minute (burst: the same); 0: off")
-      ->envname("GC_RATE_LIMIT_REST")
-      ->check(rateSpec(minutes(1)))
       ->capture_default_str();
   app.add_option("--rate-limit-login", loginRate, "login attempts per client address and minute")
       ->envname("GC_RATE_LIMIT_LOGIN")
@@ -117,29 +153,6 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->envname("GC_RATE_LIMIT_LOGIN_FAILURES")
       ->check(rateSpec(minutes(1)))
       ->capture_default_str();
-  app.add_option("--ws-rate-limit", wsRate, "WebSocket messages per connection and second; 0: off")
-      ->envname("GC_WS_RATE_LIMIT")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
-  app.add_option("--ws-rate-burst", wsBurst, "WebSocket messages a connection may send at once")
-      ->envname("GC_WS_RATE_BURST")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
-  app.add_option("--ws-flood-limit", wsFlood,
-                 "rate-limited WebSocket messages (N/PERIOD, N per 10 s when bare) before the "
-                 "connection is closed with 1008; 0: never")
-      ->envname("GC_WS_FLOOD_LIMIT")
-      ->check(rateSpec(seconds(10)))
-      ->capture_default_str();
-  app.add_option("--trusted-proxies", c.trustedProxies,
-                 "proxy addresses whose X-Forwarded-For names the client (comma-separated)")
-      ->envname("GC_TRUSTED_PROXIES")
-      ->delimiter(',')
-      ->check(CLI::Validator(
-          [](std::string& s) -> std::string {
-            return api::isIpAddress(s) ? std::string() : "must be an IP address";
-          },
-          "IP"));
 
   auto* admin = app.add_subcommand("admin", "operator commands");
   admin->fallthrough();
@@ -156,15 +169,10 @@ std::variant<Command, int> parse(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  c.restRateLimit = *core::parseRateLimit(restRate, minutes(1));
+  finishSharedOptions(c, rates);
   c.loginRateLimit = *core::parseRateLimit(loginRate, minutes(1));
   c.registerRateLimit = *core::parseRateLimit(registerRate, minutes(1));
   c.loginFailureLimit = *core::parseRateLimit(loginFailures, minutes(1));
-  c.wsFloodLimit = *core::parseRateLimit(wsFlood, seconds(10));
-  c.wsFrameRateLimit =
-      wsRate == 0 ? core::RateLimit{}
-                  : core::RateLimit{.interval = nanoseconds(seconds(1)) / wsRate, .burst = wsBurst};
-  if (c.dbUrl.empty()) c.dbUrl = "sqlite://" + c.dataDir + "/chat.db";
   if (create->parsed()) cmd.createUsers = cu;
   return cmd;
 }

@@ -22,24 +22,13 @@
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
 #include "core/time_format.hpp"
+#include "ws/ws_session.hpp"
 
 namespace gc::server {
 namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-tcp::endpoint parseListen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--listen must be HOST:PORT");
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  if (host == "localhost") host = "127.0.0.1";
-  const int port = std::stoi(listen.substr(colon + 1));
-  if (port < 0 || port > 65535) throw std::invalid_argument("--listen port out of range");
-  return {asio::ip::make_address(host), static_cast<unsigned short>(port)};
-}
 
 // SIGTERM: stop accepting; let requests in flight finish; commit everything the store has
 // queued (its acks are queued to their sessions as it commits); then close the WebSockets
@@ -48,14 +37,6 @@ asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_conte
   spdlog::info("draining: no new connections");
   app.draining = true;
   http.stopAccepting();
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  auto waitUntil = [&timer](auto done, std::chrono::seconds limit) -> asio::awaitable<void> {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done() && std::chrono::steady_clock::now() < deadline) {
-      timer.expires_after(std::chrono::milliseconds(20));
-      co_await timer.async_wait(asio::use_awaitable);
-    }
-  };
   co_await waitUntil([&] { return app.requestsInFlight.load() == 0; }, std::chrono::seconds(10));
   co_await core::offload(app.blocking, [&app] {
     // Whoever is still here is last seen now; their offline timers will not run.
@@ -74,6 +55,29 @@ asio::awaitable<void> drain(api::App& app, api::HttpServer& http, asio::io_conte
 }
 
 }  // namespace
+
+asio::awaitable<void> waitUntil(std::function<bool()> done, std::chrono::seconds limit) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+void serve(asio::io_context& ioc, unsigned threads, api::HttpServer& http,
+           const std::string& listen, std::function<asio::awaitable<void>()> drain) {
+  const auto bound = http.listen(api::parseListen(listen));
+  spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
+  asio::signal_set signals(ioc, SIGTERM, SIGINT);
+  signals.async_wait([&ioc, drain = std::move(drain)](const boost::system::error_code& ec, int) {
+    if (!ec) asio::co_spawn(ioc, drain(), asio::detached);
+  });
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+}
 
 std::string loadOrCreateJwtSecret(const core::Config& config) {
   if (!config.jwtSecret.empty()) {
@@ -113,9 +117,10 @@ int run(const core::Config& config) {
   const unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
                                               : std::max(1u, std::thread::hardware_concurrency());
 
-  auto store = store::openStore(
-      config.dbUrl,
-      {.synchronous = config.sqliteSynchronous, .pageSize = config.sqlitePageSize, .readers = 4});
+  auto store = store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous,
+                                               .pageSize = config.sqlitePageSize,
+                                               .readers = 4,
+                                               .readOnly = false});
   auto broker = broker::makeLocalBroker();
   hub::Hub hub;
   broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
@@ -171,19 +176,23 @@ int run(const core::Config& config) {
                .blocking = blocking,
                .hashing = hashing,
                .limits = limits};
-  api::HttpServer http(ioc, app, api::buildRouter(app));
-  const auto bound = http.listen(parseListen(config.listen));
-  spdlog::info("listening on {}:{}", bound.address().to_string(), bound.port());
-
-  asio::signal_set signals(ioc, SIGTERM, SIGINT);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (!ec) asio::co_spawn(ioc, drain(app, http, ioc), asio::detached);
-  });
-
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : workers) t.join();
+  api::HttpServer http(
+      ioc,
+      api::HttpHost{.config = app.config,
+                    .hub = hub,
+                    .accounts = accounts,
+                    .limits = limits,
+                    .draining = app.draining,
+                    .requestsInFlight = app.requestsInFlight,
+                    .upgradesAt = [](std::string_view path) { return path == "/ws"; },
+                    .upgrade =
+                        [&app](api::Upgrade u) {
+                          ws::startSession(app, std::move(u.socket), std::move(u.claims), u.key,
+                                           u.answerSubprotocol, u.early);
+                        },
+                    .corsForAllowedOrigins = false},
+      api::buildRouter(app));
+  serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();
   hashing.join();
   hub.clear();  // sessions and their sockets go while the io_context still exists

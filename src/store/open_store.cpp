@@ -12,7 +12,7 @@ std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& opt
     if (path.empty())
       throw std::invalid_argument("sqlite URL needs a path: sqlite:///path/chat.db");
     const auto parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    if (!parent.empty() && !options.readOnly) std::filesystem::create_directories(parent);
     return std::make_unique<sqlite::SqliteStore>(path, options);
   }
   throw std::invalid_argument("unsupported database URL (expected sqlite://PATH): " +

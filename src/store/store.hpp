@@ -187,6 +187,9 @@ struct StoreOptions {
   std::string synchronous = "full";  // sqlite: full | normal | off
   int pageSize = 4096;               // sqlite: bytes per page of a new database file
   int readers = 4;
+  // Another process owns the database (the video service reading the chat server's file):
+  // no migrations, no writes (they fail), no search index. The database must exist.
+  bool readOnly = false;
 };
 
 // Chooses the backend from the URL: sqlite://PATH (postgres:// arrives later).

@@ -6,6 +6,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "core/digest.hpp"
+
 namespace gc::ws {
 namespace {
 
@@ -33,10 +35,8 @@ std::string acceptKey(std::string_view key) {
       1) {
     throw std::runtime_error("SHA-1 failed");
   }
-  // 20 bytes → 28 base64 characters and a terminating NUL.
-  std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
-  const int n = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digestSize));
-  return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n)};
+  return core::base64Encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digestSize));
 }
 
 std::string upgradeResponse(std::string_view key, bool answerSubprotocol) {

@@ -20,8 +20,9 @@ class GroupServiceTest : public ::testing::Test {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("gc-groups-" + core::newId());
     std::filesystem::create_directories(dir_);
-    store_ = store::openStore("sqlite://" + (dir_ / "chat.db").string(),
-                              {.synchronous = "normal", .pageSize = 1024, .readers = 2});
+    store_ = store::openStore(
+        "sqlite://" + (dir_ / "chat.db").string(),
+        {.synchronous = "normal", .pageSize = 1024, .readers = 2, .readOnly = false});
     broker_ = broker::makeLocalBroker();
     broker_->subscribe([this](const broker::Delivery& d) {
       std::lock_guard lock(mutex_);

@@ -29,9 +29,13 @@ TEST(SqliteStoreOptions, PageSizeAppliesToANewFileOnly) {
   const auto dir = std::filesystem::temp_directory_path() / ("gc-page-" + core::newId());
   std::filesystem::create_directories(dir);
   const auto path = (dir / "chat.db").string();
-  openStore("sqlite://" + path, {.synchronous = "full", .pageSize = 2048, .readers = 1}).reset();
+  openStore("sqlite://" + path,
+            {.synchronous = "full", .pageSize = 2048, .readers = 1, .readOnly = false})
+      .reset();
   EXPECT_EQ(pageSizeOf(path), 2048);
-  openStore("sqlite://" + path, {.synchronous = "full", .pageSize = 1024, .readers = 1}).reset();
+  openStore("sqlite://" + path,
+            {.synchronous = "full", .pageSize = 1024, .readers = 1, .readOnly = false})
+      .reset();
   EXPECT_EQ(pageSizeOf(path), 2048);
   std::filesystem::remove_all(dir);
 }

@@ -36,7 +36,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
   }
   std::unique_ptr<Store> open() {
     return openStore("sqlite://" + (dir_ / "chat.db").string(),
-                     {.synchronous = "full", .pageSize = 1024, .readers = 2});
+                     {.synchronous = "full", .pageSize = 1024, .readers = 2, .readOnly = false});
   }
   void reopen() {
     store_.reset();

@@ -36,6 +36,9 @@ namespace {
 
 std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions& options,
                                      SqliteCheckpointer& checkpointer) {
+  // Read-only: the "writer" is one more read-only connection, so every write fails with
+  // SQLITE_READONLY instead of waiting for a writer that never comes.
+  if (options.readOnly) return std::make_unique<SqliteDb>(path, true);
   auto db = std::make_unique<SqliteDb>(path, false);
   // Takes effect only on a new file (before its first table), so it goes before WAL mode and
   // the migrations. PRAGMA takes no bound parameters; the value is a checked integer.
@@ -62,14 +65,19 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     // The writer opens first: it creates the file, turns on WAL and migrates, so the
     // read-only connections find the schema.
     : checkpointer_(std::make_unique<SqliteCheckpointer>(path)),
-      writer_(std::make_unique<SqliteWriter>(openWriter(path, options, *checkpointer_), 4096,
-                                             options.synchronous == "full" ? path + "-wal" : "")),
+      writer_(std::make_unique<SqliteWriter>(
+          openWriter(path, options, *checkpointer_), 4096,
+          options.synchronous == "full" && !options.readOnly ? path + "-wal" : "")),
       // The search index is a file of its own next to the database (see
       // sqlite_search_indexer.hpp); it exists before the readers attach it.
-      indexer_(std::make_unique<SqliteSearchIndexer>(
-          path, searchIndexPath(path), [this](std::int64_t upTo) { trimSearchChanges(upTo); },
-          [this] { return writer_->busyWithin(std::chrono::milliseconds(250)); })),
-      readers_(std::make_unique<ReaderPool>(path, options.readers, indexer_->indexPath())),
+      indexer_(options.readOnly
+                   ? nullptr
+                   : std::make_unique<SqliteSearchIndexer>(
+                         path, searchIndexPath(path),
+                         [this](std::int64_t upTo) { trimSearchChanges(upTo); },
+                         [this] { return writer_->busyWithin(std::chrono::milliseconds(250)); })),
+      readers_(std::make_unique<ReaderPool>(path, options.readers,
+                                            indexer_ ? indexer_->indexPath() : std::string())),
       users_(*writer_, *readers_),
       messages_(*writer_, *readers_),
       conversations_(*writer_, *readers_),
@@ -77,6 +85,11 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
       friendships_(*writer_, *readers_),
       groups_(*writer_, *readers_),
       search_(*readers_) {
+  if (!indexer_) {
+    writer_->start();
+    spdlog::info("store: sqlite {} (read-only)", path);
+    return;
+  }
   // After every committed batch, the indexer looks for new rows.
   writer_->addBatchHooks({.beforeCommit = [](SqliteDb&) {},
                           .afterRollback = [] {},
@@ -93,7 +106,7 @@ SqliteStore::~SqliteStore() {
 }
 
 void SqliteStore::drain() {
-  indexer_->stop();
+  if (indexer_) indexer_->stop();
   writer_->drain();
   checkpointer_->stop();
 }

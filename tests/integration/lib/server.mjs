@@ -8,9 +8,13 @@
 //   await server.restart({ samePort: true })  // ... on the same port (browsers keep their origin)
 //   await server.cleanup()  // kill if running and remove the data dir
 //
+//   const video = await startVideo({ server, args: ['--max-peers', '2'] });
+//   gopherchat-video on the server's data dir (its SQLite file, read-only) and jwt secret;
+//   the same object API (baseUrl, port, stop, cleanup; cleanup leaves the server's data dir).
+//
 // Rate limits are relaxed for every server (RELAXED_LIMITS below); pass flags to test them.
-// Env: GC_SERVER_BIN overrides the binary, GC_TEST_VERBOSE=1 echoes the server's output,
-// GC_KEEP_DATA=1 keeps the temp data dirs.
+// Env: GC_SERVER_BIN / GC_VIDEO_BIN override the binaries, GC_TEST_VERBOSE=1 echoes the
+// server's output, GC_KEEP_DATA=1 keeps the temp data dirs.
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -23,6 +27,9 @@ export const repoRoot = resolve(here, '..', '..', '..');
 export const serverBin = process.env.GC_SERVER_BIN
   ? resolve(process.env.GC_SERVER_BIN)
   : join(repoRoot, 'build', 'bin', 'gopherchat-server');
+export const videoBin = process.env.GC_VIDEO_BIN
+  ? resolve(process.env.GC_VIDEO_BIN)
+  : join(repoRoot, 'build', 'bin', 'gopherchat-video');
 
 const START_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 15_000;
@@ -75,7 +82,9 @@ export function randomSecret() {
 }
 
 class ServerProcess {
-  constructor({ dataDir, jwtSecret, args, env, ownsDataDir }) {
+  constructor({ dataDir, jwtSecret, args, env, ownsDataDir, bin = serverBin, video = false }) {
+    this.bin = bin;
+    this.video = video;
     this.dataDir = dataDir;
     this.jwtSecret = jwtSecret;
     this.extraArgs = args;
@@ -110,18 +119,18 @@ class ServerProcess {
 
   async start() {
     if (this.running) throw new Error('server already running');
-    if (!existsSync(serverBin)) {
-      throw new Error(`server binary not found: ${serverBin} (build it, or set GC_SERVER_BIN)`);
+    if (!existsSync(this.bin)) {
+      throw new Error(`binary not found: ${this.bin} (build it, or set GC_SERVER_BIN / GC_VIDEO_BIN)`);
     }
     this.starts += 1;
     const args = [
       '--listen', `127.0.0.1:${this.fixedPort}`,
       '--data-dir', this.dataDir,
-      '--bcrypt-cost', '4',
+      ...(this.video ? [] : ['--bcrypt-cost', '4']),
       '--jwt-secret', this.jwtSecret,
       ...this.extraArgs,
     ];
-    const child = spawn(serverBin, args, {
+    const child = spawn(this.bin, args, {
       cwd: repoRoot,
       env: { ...process.env, ...RELAXED_LIMITS, ...this.extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,7 +140,7 @@ class ServerProcess {
     this.exitSignal = undefined;
     live.add(child);
     const startMark = this.output.length;
-    this.output += `\n--- start #${this.starts}: ${serverBin} ${args.join(' ')}\n`;
+    this.output += `\n--- start #${this.starts}: ${this.bin} ${args.join(' ')}\n`;
 
     this.exited = new Promise((resolveExit) => {
       child.once('exit', (code, signal) => {
@@ -245,21 +254,45 @@ class ServerProcess {
  * Starts a server on a fresh temp data dir (or `dataDir`) with a random jwt secret (or `jwtSecret`).
  * `args` are extra command-line arguments.
  */
-export async function startServer({ args = [], env = {}, dataDir, jwtSecret } = {}) {
-  const server = new ServerProcess({
-    dataDir: dataDir ?? makeTempDir(),
-    jwtSecret: jwtSecret ?? randomSecret(),
-    args,
-    env,
-    ownsDataDir: dataDir === undefined,
-  });
+export function startServer({ args = [], env = {}, dataDir, jwtSecret } = {}) {
+  return launch(
+    new ServerProcess({
+      dataDir: dataDir ?? makeTempDir(),
+      jwtSecret: jwtSecret ?? randomSecret(),
+      args,
+      env,
+      ownsDataDir: dataDir === undefined,
+    }),
+  );
+}
+
+/** Starts the process; one that fails to start is cleaned up before the error is thrown. */
+async function launch(proc) {
   try {
-    await server.start();
+    await proc.start();
   } catch (err) {
-    await server.cleanup();
+    await proc.cleanup();
     throw err;
   }
-  return server;
+  return proc;
+}
+
+/**
+ * Starts gopherchat-video next to a running `server`: its data dir (so the same SQLite file,
+ * which the video service opens read-only) and its jwt secret. `args` are extra flags.
+ */
+export function startVideo({ server, args = [], env = {} }) {
+  return launch(
+    new ServerProcess({
+      dataDir: server.dataDir,
+      jwtSecret: server.jwtSecret,
+      args,
+      env,
+      ownsDataDir: false,
+      bin: videoBin,
+      video: true,
+    }),
+  );
 }
 
 /** Runs `gopherchat-server <args>` to completion: {code, stdout, stderr}. */

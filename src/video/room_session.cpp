@@ -1,0 +1,208 @@
+#include "video/room_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "core/error.hpp"
+#include "core/time_format.hpp"
+#include "video/signal_frame.hpp"
+#include "video/turn_credentials.hpp"
+#include "ws/frame_codec.hpp"
+#include "ws/rfc6455.hpp"
+#include "ws/socket_session.hpp"
+
+namespace gc::video {
+namespace {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+// Application close codes (RFC 6455 §7.4.2 leaves 4000-4999 to us).
+constexpr std::uint16_t kReplaced = 4000;   // the same user joined again from elsewhere
+constexpr std::uint16_t kRoomEnded = 4001;  // the room's TTL ran out
+
+const broker::SharedFrame& pongFrame() {
+  static const auto frame = std::make_shared<const std::string>(R"({"type":"pong"})");
+  return frame;
+}
+
+broker::SharedFrame shared(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
+
+// One peer in one room. Reading is paused from the upgrade until the join is decided (the
+// admission rules read the chat database on the blocking pool), so no signaling frame is
+// handled before the welcome.
+class RoomSession final : public ws::SocketSession {
+ public:
+  RoomSession(VideoApp& app, asio::ip::tcp::socket socket, chat::Claims claims, std::string roomId)
+      : SocketSession(
+            std::move(socket), std::move(claims),
+            {// Room for an SDP of maxSdpBytes and its envelope: a larger one gets the
+             // too_large error frame, not a 1009 close.
+             .frameLimit = std::max(app.config.wsFrameLimit, app.options.maxSdpBytes + 16 * 1024),
+             .queueBytes = app.config.wsQueueBytes,
+             .frameRate = app.config.wsFrameRateLimit,
+             .floodLimit = app.config.wsFloodLimit}),
+        app_(app),
+        roomId_(std::move(roomId)) {}
+
+ private:
+  void onOpen() override {
+    app_.hub.attach(shared_from_this());
+    pauseReading();
+    asio::post(app_.blocking, [self = selfAs<RoomSession>()] { self->decideJoin(); });
+  }
+
+  // On the blocking pool: the conversation rule and the user's blocks; then back on the strand.
+  void decideJoin() {
+    std::optional<core::ApiError> refusal;
+    std::vector<std::string> blocked;
+    try {
+      const auto room = app_.rooms.find(roomId_);
+      if (!room) throw core::notFound("no such room, or it has ended");
+      app_.admission.checkConversation(userId(), room->conversationId);
+      blocked = app_.admission.blockedBy(userId());
+    } catch (const core::ApiError& e) {
+      refusal = e;
+    } catch (const std::exception& e) {
+      spdlog::error("room admission failed: {}", e.what());
+      refusal = core::unavailable("the room cannot be joined now; retry");
+    }
+    asio::post(executor(), [self = selfAs<RoomSession>(), refusal = std::move(refusal),
+                            blocked = std::move(blocked)]() mutable {
+      self->join(std::move(refusal), std::move(blocked));
+    });
+  }
+
+  void join(std::optional<core::ApiError> refusal, std::vector<std::string> blocked) {
+    if (isClosed()) return;  // gone while we looked
+    if (refusal) return refuse(refusal->code(), refusal->what());
+    auto result = app_.rooms.join(roomId_, shared_from_this(), std::move(blocked));
+    switch (result.outcome) {
+      case JoinResult::Outcome::NotFound:
+        return refuse("not_found", "no such room, or it has ended");
+      case JoinResult::Outcome::Full:
+        return refuse("room_full",
+                      "the room is full (" + std::to_string(app_.options.maxPeers) + " peers)");
+      case JoinResult::Outcome::Blocked:
+        return refuse("blocked", "a block stands between you and someone in this room");
+      case JoinResult::Outcome::Joined:
+        break;
+    }
+    joined_ = true;
+    const auto ice = iceServersFor(app_.options, userId(), core::nowMs() / 1000);
+    enqueueText(shared(encodeWelcome(userId(), result.peers, encodeIceServers(ice))));
+    const auto others = app_.rooms.others(roomId_, userId());
+    if (result.replaced) {
+      result.replaced->send(shared(
+          ws::encodeErrorFrame("replaced", "you joined this room from another connection", {})));
+      result.replaced->close(kReplaced, "replaced by a newer connection");
+      // The others drop their connection to the old one and negotiate with the new one.
+      const auto left = shared(encodePeerEvent("peer-left", userId()));
+      for (const auto& peer : others) peer->send(left);
+    }
+    const auto joined = shared(encodePeerEvent("peer-joined", userId()));
+    for (const auto& peer : others) peer->send(joined);
+    spdlog::debug("{} joined room {} ({} others)", userId(), roomId_, others.size());
+    resumeReading();
+  }
+
+  void refuse(std::string_view code, std::string_view message) {
+    app_.metrics.joinsRefused.fetch_add(1, std::memory_order_relaxed);
+    reject(code, message, {});
+    startClose(ws::close_code::kPolicyViolation, code);
+    // Read again, for the peer's answer to our close (what it sent before is not handled:
+    // nothing is after a close is queued).
+    resumeReading();
+  }
+
+  void onText(std::string_view text) override {
+    const auto arrived = SteadyClock::now();
+    SignalFrame frame;
+    try {
+      frame = decodeSignalFrame(text, app_.options.maxSdpBytes);
+    } catch (const ws::FrameError& e) {
+      reject(e.code, e.message, e.ref);
+      return;
+    }
+    switch (frame.type) {
+      case SignalFrame::Type::Ping:
+        enqueueText(pongFrame());
+        return;
+      case SignalFrame::Type::MediaState: {
+        const auto out = shared(encodeRelayed(frame, userId()));
+        const auto peers = app_.rooms.others(roomId_, userId());
+        for (const auto& peer : peers) peer->send(out);
+        relayed(arrived, peers.size());
+        return;
+      }
+      case SignalFrame::Type::Offer:
+      case SignalFrame::Type::Answer:
+      case SignalFrame::Type::IceCandidate:
+        break;
+    }
+    if (frame.to == userId()) return reject("invalid_request", "to: is yourself", {});
+    const auto peer = app_.rooms.peer(roomId_, frame.to);
+    if (!peer) return reject("not_found", "to: no such peer in this room", {});
+    peer->send(shared(encodeRelayed(frame, userId())));
+    relayed(arrived, 1);
+  }
+
+  void relayed(SteadyClock::time_point arrived, std::size_t count) {
+    if (count == 0) return;
+    app_.metrics.relays.fetch_add(count, std::memory_order_relaxed);
+    app_.metrics.relayLatencySeconds.observe(
+        std::chrono::duration<double>(SteadyClock::now() - arrived).count());
+  }
+
+  void onClosed() override {
+    app_.hub.detach(this);
+    if (!joined_) return;
+    // Only if this is still the user's connection there: a replaced one leaves silently.
+    const auto rest = app_.rooms.leave(roomId_, *this);
+    if (!rest) return;
+    const auto left = shared(encodePeerEvent("peer-left", userId()));
+    for (const auto& peer : *rest) peer->send(left);
+    spdlog::debug("{} left room {}", userId(), roomId_);
+  }
+
+  VideoApp& app_;
+  std::string roomId_;
+  bool joined_ = false;  // in the registry (until onClosed)
+};
+
+}  // namespace
+
+void startRoomSession(VideoApp& app, api::Upgrade upgrade, std::string roomId) {
+  auto session = std::make_shared<RoomSession>(app, std::move(upgrade.socket),
+                                               std::move(upgrade.claims), std::move(roomId));
+  session->start(upgrade.key, upgrade.answerSubprotocol, upgrade.early);
+}
+
+std::optional<std::string> roomIdFromPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "/ws/";
+  if (!path.starts_with(kPrefix)) return std::nullopt;
+  path.remove_prefix(kPrefix.size());
+  if (path.empty() || path.size() > 64 || path.find('/') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::string(path);
+}
+
+// Closes every connection of the rooms whose time ran out (the expiry sweep).
+void endExpiredRooms(VideoApp& app) {
+  for (auto& room : app.rooms.expire()) {
+    app.metrics.roomsExpired.fetch_add(1, std::memory_order_relaxed);
+    const auto ended = shared(ws::encodeErrorFrame("room_expired", "the room has ended", {}));
+    for (auto& connection : room.connections) {
+      connection->send(ended);
+      connection->close(kRoomEnded, "room expired");
+    }
+  }
+}
+
+}  // namespace gc::video
