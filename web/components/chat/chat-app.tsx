@@ -13,6 +13,9 @@ import { ConversationView } from './conversation-view';
 import { EmptyState } from './empty-state';
 import { DocumentTitle } from './document-title';
 import { MotionProvider } from '@/components/ui/motion';
+import { MessageFeaturesProvider } from '@/components/message-features-provider';
+import { MessageNotifier } from './message-notifier';
+import { SearchLauncher } from './search-launcher';
 
 export function ChatApp() {
   const { session, ended } = useSession();
@@ -35,9 +38,11 @@ function SignedIn({ me, onSessionEnded }: { me: User; onSessionEnded: () => void
   return (
     <ChatStoreProvider me={me}>
       <ChatEngineProvider onSessionEnded={onSessionEnded}>
-        <MotionProvider>
-          <Shell />
-        </MotionProvider>
+        <MessageFeaturesProvider>
+          <MotionProvider>
+            <Shell />
+          </MotionProvider>
+        </MessageFeaturesProvider>
       </ChatEngineProvider>
     </ChatStoreProvider>
   );
@@ -62,6 +67,8 @@ function Shell() {
   return (
     <div className="flex h-dvh overflow-hidden">
       <DocumentTitle />
+      <MessageNotifier />
+      <SearchLauncher activeId={activeId} onSelect={select} />
       <div
         className={`${activeId ? 'hidden md:flex' : 'flex'} w-full shrink-0 md:w-80 lg:w-88`}
       >

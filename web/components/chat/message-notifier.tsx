@@ -1,0 +1,48 @@
+'use client';
+// Desktop notifications and the chime for new messages the reader is not looking at
+// (client/notification-rules.ts decides which). Permission is asked only from a click
+// (components/chat/notification-menu.tsx), as browsers require.
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { playChime } from '@/client/chime';
+import { messagesToNotify } from '@/client/notification-rules';
+import { useChatStoreApi } from '@/components/chat-store-provider';
+import { useNotificationPrefsApi, useUserNamesApi } from '@/components/message-features-provider';
+import { conversationTitle } from '@/stores/chat-store';
+import { isDeleted } from '@/lib/message-meta';
+
+export function MessageNotifier() {
+  const chat = useChatStoreApi();
+  const prefs = useNotificationPrefsApi();
+  const names = useUserNamesApi();
+  const router = useRouter();
+  useEffect(() => {
+    const since = Date.now();
+    return chat.subscribe((s, prev) => {
+      if (s.conversations === prev.conversations) return;
+      const news = messagesToNotify(prev.conversations, s.conversations, {
+        me: s.me?.id,
+        activeId: s.activeId,
+        hidden: document.visibilityState === 'hidden',
+        muted: prefs.getState().muted,
+        since,
+      });
+      if (news.length === 0) return;
+      if (prefs.getState().sound) playChime();
+      if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+      for (const m of news) {
+        const c = s.conversations[m.conversationId];
+        if (!c || isDeleted(m)) continue;
+        const author = names.getState().names[m.from] ?? c.peer?.username ?? 'New message';
+        const title = c.kind === 'group' ? `${author} in ${conversationTitle(c, s.me?.id)}` : author;
+        const n = new Notification(title, { body: m.body.slice(0, 200), tag: m.conversationId });
+        n.onclick = () => {
+          window.focus();
+          router.push(`/?c=${encodeURIComponent(m.conversationId)}`);
+          n.close();
+        };
+      }
+    });
+  }, [chat, prefs, names, router]);
+  return null;
+}
