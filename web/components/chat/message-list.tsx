@@ -82,6 +82,9 @@ export function MessageList({ id }: { id: string }) {
   const vr = useVirtualRows(keys, estimate, scroller);
   const stick = useRef(true);
   const anchor = useRef<Anchor | null>(null);
+  // Where we last scrolled to ourselves: the scroll event that follows is ours, not the
+  // reader's, and must not end stick-to-bottom (rows measured meanwhile may have grown).
+  const ownScrollTop = useRef<number | null>(null);
   const lastKey = useRef<string | undefined>(undefined);
   const [unseen, setUnseen] = useState(0);
   const [farFromBottom, setFarFromBottom] = useState(false);
@@ -93,7 +96,9 @@ export function MessageList({ id }: { id: string }) {
     const el = scroller.current;
     if (!el) return;
     const below = el.scrollHeight - el.scrollTop - el.clientHeight;
-    stick.current = below < AT_BOTTOM_PX && !hasNewer;
+    const ours = ownScrollTop.current !== null && Math.abs(ownScrollTop.current - el.scrollTop) < 2;
+    ownScrollTop.current = null;
+    if (!ours) stick.current = below < AT_BOTTOM_PX && !hasNewer;
     setFarFromBottom(below > el.clientHeight);
     if (stick.current) setUnseen(0);
     anchor.current = captureAnchor(vr.offsets, keys, el.scrollTop);
@@ -119,9 +124,13 @@ export function MessageList({ id }: { id: string }) {
     if (appended && last?.kind === 'message' && last.status !== 'sent') stick.current = true; // I sent it
     if (stick.current) {
       el.scrollTop = el.scrollHeight;
+      ownScrollTop.current = el.scrollTop;
     } else if (anchor.current) {
       const top = restoreAnchor(vr.offsets, keys, anchor.current, (k) => indexByKey.get(k) ?? -1);
-      if (top !== null && Math.abs(top - el.scrollTop) > 1) el.scrollTop = top;
+      if (top !== null && Math.abs(top - el.scrollTop) > 1) {
+        el.scrollTop = top;
+        ownScrollTop.current = el.scrollTop;
+      }
       if (appended && last?.kind === 'message' && last.from !== me?.id) {
         const before = lastKey.current ? (indexByKey.get(lastKey.current) ?? items.length - 1) : items.length - 1;
         setUnseen((n) => n + Math.max(1, items.length - 1 - before));
@@ -129,7 +138,10 @@ export function MessageList({ id }: { id: string }) {
     }
     lastKey.current = newLast;
     anchor.current = captureAnchor(vr.offsets, keys, el.scrollTop);
-    vr.sync();
+    // No vr.sync() here: a scroll we made fires a scroll event (onScroll syncs), a frame
+    // later, after ResizeObserver has measured the new rows. Syncing at once could loop
+    // within one frame: the window moves, unmeasured rows swap in, the height changes, and
+    // the bottom moves again.
   });
 
   // Near an end of what is loaded: fetch the next page that way.
@@ -170,7 +182,10 @@ export function MessageList({ id }: { id: string }) {
     if (hasNewer) await engine.loadLatest(id).catch(() => {});
     stick.current = true;
     const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (el) {
+      el.scrollTop = el.scrollHeight;
+      ownScrollTop.current = el.scrollTop;
+    }
   }, [engine, id, hasNewer]);
 
   const onRetry = useCallback((cid: string) => engine.retry(cid), [engine]);

@@ -1,6 +1,6 @@
 'use client';
 import { m } from 'framer-motion';
-import { memo, useEffect, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { Avatar } from '@/components/ui/avatar';
 import { RetryIcon } from '@/components/ui/icons';
 import { useMessageActions, useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
@@ -53,6 +53,14 @@ export const MessageRow = memo(function MessageRow({
   const [confirming, setConfirming] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);
   const self = useRef<HTMLLIElement | null>(null);
+  // Stable, so that React does not detach and re-attach (and re-measure) on every render.
+  const setRef = useCallback(
+    (el: HTMLLIElement | null) => {
+      self.current = el;
+      if (typeof measureRef === 'function') measureRef(el);
+    },
+    [measureRef],
+  );
 
   useEffect(() => {
     if (!pinned) return;
@@ -87,10 +95,7 @@ export const MessageRow = memo(function MessageRow({
   const fresh = Date.now() - Date.parse(row.createdAt) < FRESH_MS;
   return (
     <m.li
-      ref={(el: HTMLLIElement | null) => {
-        self.current = el;
-        if (typeof measureRef === 'function') measureRef(el);
-      }}
+      ref={setRef}
       initial={fresh ? { opacity: 0, y: 6 } : false}
       animate={{ opacity: 1, y: 0 }}
       transition={{ duration: 0.18, ease: 'easeOut' }}
