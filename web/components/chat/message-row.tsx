@@ -162,10 +162,13 @@ export const MessageRow = memo(function MessageRow({
             }}
           />
         ) : (
-          <div className="relative">
+          <div>
+            {/* Inline, so that "(edited)" follows the last line of text. */}
             <MessageBody
               body={row.body}
-              className={row.status === 'pending' ? 'text-zinc-500 dark:text-zinc-400' : undefined}
+              className={`${message && isEdited(message) ? 'inline' : ''} ${
+                row.status === 'pending' ? 'text-zinc-500 dark:text-zinc-400' : ''
+              }`}
             />
             {message && isEdited(message) && <EditedLabel message={message} />}
           </div>
