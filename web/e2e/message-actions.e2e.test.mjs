@@ -267,6 +267,26 @@ describe('message actions', { concurrency: false }, () => {
     assert.deepEqual(unexpected(tab.errors), []);
     await context.close();
   });
+
+  it('a group admin may delete a member’s message', T, async () => {
+    const created = await api(server, 'POST', '/api/groups', { token: alice.token, body: { name: 'Launch crew' } });
+    assert.equal(created.status, 201, created.text);
+    const groupId = created.json.group.id;
+    const added = await api(server, 'POST', `/api/groups/${groupId}/members`, { token: alice.token, body: { userId: bob.user.id } });
+    assert.equal(added.status, 200, added.text);
+    const gcid = `grp_${groupId}`;
+    const spam = await postMessage(server, bob, gcid, 'buy cheap watches');
+    await aliceUi.page.goto(`${server.baseUrl}/?c=${gcid}`);
+    const row = aliceUi.message('buy cheap watches');
+    await row.getByTestId('message-author').filter({ hasText: 'bob' }).waitFor(WAIT); // named, though no DM peer
+    await row.hover();
+    await row.getByTestId('action-delete').click();
+    await aliceUi.byTest('delete-dialog').getByText('every member of the group').waitFor(WAIT);
+    await aliceUi.byTest('delete-confirm').click();
+    await aliceUi.page.locator(`[data-testid="message"][data-seq="${spam.seq}"]`).getByTestId('message-deleted').waitFor(WAIT);
+    const page = await api(server, 'GET', `/api/conversations/${gcid}/messages`, { token: bob.token });
+    assert.equal(page.json.messages.find((m) => m.id === spam.id).metadata.deleted, true);
+  });
 });
 
 describe('a conversation of 10,000 messages', { concurrency: false }, () => {

@@ -58,6 +58,7 @@ export function MessageList({ id }: { id: string }) {
   const hasOlder = timeline?.hasOlder ?? false;
   const hasNewer = timeline?.hasNewer ?? false;
   const loaded = timeline?.loaded ?? false;
+  const timelineHasNewer = useRef(hasNewer); // as it was when the list mounted
   const rows = useMemo(() => buildRows(messages, mine, me?.id ?? ''), [messages, mine, me]);
   const items = useMemo<Item[]>(
     () => [{ kind: 'top', key: 'top' }, ...rows, ...(hasNewer ? [{ kind: 'bottom', key: 'bottom' } as const] : [])],
@@ -168,6 +169,14 @@ export function MessageList({ id }: { id: string }) {
       live = false;
     };
   }, [engine, id, jump, loaded]);
+
+  // Coming back to a conversation left in a window (an old search hit): start at the newest,
+  // unless this visit is itself a jump.
+  useEffect(() => {
+    const s = ui.getState();
+    if (s.jump?.conversationId === id) return;
+    if (timelineHasNewer.current) void engine.loadLatest(id).catch(() => {});
+  }, [engine, ui, id]);
 
   useEffect(() => {
     if (!highlight) return;

@@ -35,12 +35,16 @@ export function MessageNotifier() {
         if (!c || isDeleted(m)) continue;
         const author = names.getState().names[m.from] ?? c.peer?.username ?? 'New message';
         const title = c.kind === 'group' ? `${author} in ${conversationTitle(c, s.me?.id)}` : author;
-        const n = new Notification(title, { body: m.body.slice(0, 200), tag: m.conversationId });
-        n.onclick = () => {
-          window.focus();
-          router.push(`/?c=${encodeURIComponent(m.conversationId)}`);
-          n.close();
-        };
+        try {
+          const n = new Notification(title, { body: m.body.slice(0, 200), tag: m.conversationId });
+          n.onclick = () => {
+            window.focus();
+            router.push(`/?c=${encodeURIComponent(m.conversationId)}`);
+            n.close();
+          };
+        } catch {
+          /* some browsers (Chrome on Android) only notify through a service worker */
+        }
       }
     });
   }, [chat, prefs, names, router]);
