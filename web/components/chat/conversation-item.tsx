@@ -22,7 +22,7 @@ export const ConversationItem = memo(function ConversationItem({
   const preview = pending
     ? `You: ${pending.body}`
     : last
-      ? `${last.from === me ? 'You: ' : ''}${last.body}`
+      ? `${last.from === me ? 'You: ' : ''}${last.metadata?.deleted === true ? 'Message deleted' : last.body}`
       : 'No messages yet';
   const stamp = pending?.createdAt ?? last?.createdAt;
   const unread = c.unread > 0 && !active;

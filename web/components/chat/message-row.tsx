@@ -49,7 +49,14 @@ export const MessageRow = memo(function MessageRow({
   const actions = useMessageActions();
   const ui = useMessageUiApi();
   const editing = useMessageUi((s) => !!message && s.editingId === message.id);
-  const [pinned, setPinned] = useState(false); // toolbar held open (long press, picker)
+  const [pinned, setPinned] = useState(false); // toolbar held open by a long press
+  const [picking, setPicking] = useState(false); // its reaction picker (portalled) is open
+  // The toolbar exists only for the row under the pointer or holding focus: 60 rows on
+  // screen would otherwise put ~500 hidden buttons in the DOM and in the Tab order.
+  // Pointer and focus apart: a focused chip that disappears (its last reaction taken back)
+  // blurs the row while the pointer is still on it.
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);
   const self = useRef<HTMLLIElement | null>(null);
@@ -109,6 +116,12 @@ export const MessageRow = memo(function MessageRow({
       tabIndex={actionable ? 0 : undefined}
       aria-label={actionable ? `${name}: ${row.body}` : undefined}
       onKeyDown={onKeyDown}
+      onMouseOver={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocused(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
+      }}
       onTouchStart={() => {
         if (!actionable) return;
         press.current = setTimeout(() => setPinned(true), LONG_PRESS_MS);
@@ -193,9 +206,9 @@ export const MessageRow = memo(function MessageRow({
           </p>
         )}
       </div>
-      {actionable && message && (
+      {actionable && message && (hovered || focused || pinned || picking) && (
         <MessageToolbar
-          visible={pinned}
+          visible
           canEdit={mine && message.type === 'text'}
           canDelete={canDelete}
           onReact={react}
@@ -209,7 +222,7 @@ export const MessageRow = memo(function MessageRow({
           }}
           onDelete={() => setConfirming(true)}
           onCopy={() => navigator.clipboard.writeText(message.body)}
-          onPickerChange={(open) => setPinned(open)}
+          onPickerChange={setPicking}
         />
       )}
       {confirming && message && (

@@ -1,5 +1,5 @@
 'use client';
-// A small floating panel next to the button that opened it, rendered into <body> with fixed
+// A small floating panel next to the element that opened it, rendered into <body> with fixed
 // coordinates so that no scrolling container clips it. Below the anchor when there is room,
 // above otherwise; closed by Escape or a press outside, and focus goes back to the anchor.
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
@@ -28,7 +28,8 @@ export function Popover({
     const { width, height } = el.getBoundingClientRect();
     const below = a.bottom + 6 + height <= window.innerHeight - 8;
     const top = below ? a.bottom + 6 : Math.max(8, a.top - 6 - height);
-    const left = Math.min(Math.max(8, a.right - width), window.innerWidth - width - 8);
+    // Starts under the anchor's left edge; pushed left when it would leave the window.
+    const left = Math.max(8, Math.min(a.left, window.innerWidth - width - 8));
     setPos({ top, left });
   }, [anchor]);
 
