@@ -332,6 +332,8 @@ describe('a conversation of 10,000 messages', { concurrency: false }, () => {
     await postMessage(server, dave, bigCid, 'live while bob reads old messages');
     await page.byTest('jump-to-latest').filter({ hasText: '1 new message' }).waitFor(WAIT);
     assert.equal(await scroller.evaluate((el) => el.scrollTop), before, 'the reader stays put');
+    await page.page.mouse.move(150, 500); // over the sidebar: no row hovered in the picture
+    await page.shot('message-list-long');
     await page.byTest('jump-to-latest').click();
     await page.message('live while bob reads old messages').waitFor(WAIT);
     await waitFor(async () => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2), {
@@ -344,8 +346,6 @@ describe('a conversation of 10,000 messages', { concurrency: false }, () => {
       what: 'still at the bottom',
     });
     assert.equal(await page.byTest('jump-to-latest').count(), 0);
-    await page.page.mouse.move(150, 500); // over the sidebar: no row hovered in the picture
-    await page.shot('message-list-long');
   });
 
   it('a search hit deep in the history opens a window around it', T, async () => {
