@@ -17,9 +17,17 @@ export function MessageNotifier() {
   const names = useUserNamesApi();
   const router = useRouter();
   useEffect(() => {
-    const since = Date.now();
+    // The first change is the list as it was when we arrived: nothing in it is news. After
+    // that, "news" is anything not older than ten minutes before then (the slack is for a
+    // client clock ahead of the server's; older messages are history a resync brought).
+    let armed = false;
+    const since = Date.now() - 10 * 60_000;
     return chat.subscribe((s, prev) => {
       if (s.conversations === prev.conversations) return;
+      if (!armed) {
+        armed = true;
+        return;
+      }
       const news = messagesToNotify(prev.conversations, s.conversations, {
         me: s.me?.id,
         activeId: s.activeId,
