@@ -155,6 +155,7 @@ describe('message actions', { concurrency: false }, () => {
     await bobUi.byTest('reply-bar').waitFor({ state: 'detached', ...WAIT });
     const reply = aliceUi.message('Great, reading it now');
     await reply.getByTestId('reply-quote').waitFor(WAIT);
+    assert.equal(await reply.getByTestId('message-author').textContent(), 'bob', 'the peer is named');
     assert.equal(await reply.getByTestId('reply-preview').textContent(), original);
 
     // Far enough down that the original is no longer loaded on a fresh page, a reply to it.

@@ -10,6 +10,7 @@
 // - a jump (a search hit, a quoted original) loads the page around the message if needed,
 //   puts it a third of the way down and flashes it.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { useChat } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
 import { useMessageUi, useMessageUiApi, useUserNamesApi } from '@/components/message-features-provider';
@@ -73,7 +74,14 @@ export function MessageList({ id }: { id: string }) {
     const known = [me, conversation?.peer].filter((u): u is NonNullable<typeof u> => !!u);
     namesStore.getState().remember(known);
   }, [namesStore, me, conversation?.peer]);
-  const names = useMessageNames();
+  const known = useStore(namesStore, (st) => st.names);
+  // The session's user and the DM peer are named at once, before the store has them.
+  const names = useMemo(() => {
+    const map: Record<string, string> = { ...known };
+    if (me) map[me.id] = me.username;
+    if (conversation?.peer) map[conversation.peer.id] = conversation.peer.username;
+    return map;
+  }, [known, me, conversation?.peer]);
   useEffect(() => {
     const authors = new Set(messages.map((m) => m.from));
     for (const a of authors) if (!names[a]) namesStore.getState().resolve(a);
@@ -303,11 +311,4 @@ export function MessageList({ id }: { id: string }) {
       )}
     </div>
   );
-}
-
-function useMessageNames(): Record<string, string> {
-  const namesStore = useUserNamesApi();
-  const [names, setNames] = useState(() => namesStore.getState().names);
-  useEffect(() => namesStore.subscribe((s) => setNames(s.names)), [namesStore]);
-  return names;
 }
