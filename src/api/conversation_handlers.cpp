@@ -111,6 +111,7 @@ void addConversationRoutes(Router& router, App& app) {
                q.before = queryInt(req, "before", 0, INT64_MAX);
                q.after = queryInt(req, "after", 0, INT64_MAX);
                q.limit = static_cast<int>(queryInt(req, "limit", 1, 100).value_or(50));
+               q.viewerId = req.userId();
                auto messages = co_await core::offload(app.blocking,
                                                       [&] { return app.messages.page(target, q); });
                co_return Response::json(200, encodeMessages(messages));

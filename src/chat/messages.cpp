@@ -223,17 +223,23 @@ void MessageService::appendAndPublish(store::NewMessage draft,
 
 void MessageService::withholdFromBlockers(broker::Delivery& delivery,
                                           const store::Message& message) const {
-  // Group state (joins, kicks, renames) reaches every member; what a blocked user says does
-  // not reach who blocked them.
-  if (message.type == "system" || !delivery.sharedUserIds) return;
+  // Group state (joins, kicks, renames) reaches every member; what a blocked user says (and
+  // any later change to it) does not reach who blocked them. Their history pages, unread
+  // counts and search leave it out the same way (store::PageQuery::viewerId).
+  if (message.type == "system") return;
   const auto blockers = graph_.blockersOf(message.from);
-  if (blockers.empty()) return;  // the common case: the shared member list goes out as it is
-  for (const auto& member : *delivery.sharedUserIds) {
-    if (std::find(blockers.begin(), blockers.end(), member) == blockers.end()) {
-      delivery.userIds.push_back(member);
+  if (blockers.empty()) return;  // the common case: the member list goes out as it is
+  const auto blocked = [&](const std::string& user) {
+    return std::find(blockers.begin(), blockers.end(), user) != blockers.end();
+  };
+  if (delivery.sharedUserIds) {
+    for (const auto& member : *delivery.sharedUserIds) {
+      if (!blocked(member)) delivery.userIds.push_back(member);
     }
+    delivery.sharedUserIds.reset();
+  } else {
+    std::erase_if(delivery.userIds, blocked);
   }
-  delivery.sharedUserIds.reset();
 }
 
 std::vector<store::Message> MessageService::page(const Target& target,
@@ -267,9 +273,11 @@ store::Message MessageService::applyChange(const Target& target,
   std::string frame = R"({"type":"message-updated","message":)";
   frame += encodeMessage(message);
   frame += '}';
-  broker_.publish(broker::Delivery{.userIds = target.participants,
-                                   .frame = std::make_shared<std::string>(std::move(frame)),
-                                   .exceptConnection = 0});
+  broker::Delivery delivery{.userIds = target.participants,
+                            .frame = std::make_shared<std::string>(std::move(frame)),
+                            .exceptConnection = 0};
+  if (target.kind == "group") withholdFromBlockers(delivery, message);
+  broker_.publish(delivery);
   return message;
 }
 

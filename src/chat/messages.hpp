@@ -109,7 +109,8 @@ class MessageService {
  private:
   store::Message applyChange(const Target& target, const store::MessageChange& change);
   bool isGroupAdmin(const std::string& userId, const Target& target) const;
-  // Drops from a group delivery the members who blocked the message's sender.
+  // Drops from a group delivery (a message or a change to one) the members who blocked the
+  // message's sender.
   void withholdFromBlockers(broker::Delivery& delivery, const store::Message& message) const;
   bool knownUser(const std::string& userId) const;
   void checkBlock(const std::string& userId, const Target& target, Intent intent) const;

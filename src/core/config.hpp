@@ -31,6 +31,10 @@ struct Config {
   int presenceGraceMs = 5000;
   int tokenTtlSeconds = 7 * 24 * 3600;
   std::string sqliteSynchronous = "full";
+  // Page size of a new SQLite database (an existing file keeps its own). Every commit writes
+  // each B-tree page it touched whole, and a batch of sends touches about one index leaf per
+  // conversation, so the page size sets the WAL bytes per message (docs/performance.md).
+  int sqlitePageSize = 4096;
   int headerTimeoutSeconds = 10;
   int bodyTimeoutSeconds = 30;
   int keepAliveTimeoutSeconds = 75;

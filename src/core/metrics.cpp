@@ -65,6 +65,8 @@ std::string Metrics::render() const {
   httpLatencySeconds.render(out, "gc_http_request_duration_seconds",
                             "HTTP request latency from parsed request to response written.");
   commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");
+  walCheckpointSeconds.render(out, "gc_wal_checkpoint_seconds",
+                              "SQLite WAL checkpoints, run off the commit path.");
   return out;
 }
 

@@ -44,6 +44,8 @@ struct Metrics {
   Histogram httpLatencySeconds{
       std::array<double, 10>{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0}};
   Histogram commitBatchSize{std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
+  Histogram walCheckpointSeconds{
+      std::array<double, 8>{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5}};
 
   std::string render() const;
 };

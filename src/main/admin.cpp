@@ -12,8 +12,9 @@ namespace gc::admin {
 
 int createUsers(const core::Config& config, const cli::CreateUsers& request) {
   chat::validatePassword(request.password);
-  auto store =
-      store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous, .readers = 1});
+  auto store = store::openStore(
+      config.dbUrl,
+      {.synchronous = config.sqliteSynchronous, .pageSize = config.sqlitePageSize, .readers = 1});
   // One hash for the batch: thousands of load-test users would otherwise take minutes.
   const auto hash = chat::hashPassword(request.password, config.bcryptCost);
   const auto now = core::nowMs();

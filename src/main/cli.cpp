@@ -88,6 +88,11 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->envname("GC_SQLITE_SYNCHRONOUS")
       ->check(CLI::IsMember({"full", "normal", "off"}))
       ->capture_default_str();
+  app.add_option("--sqlite-page-size", c.sqlitePageSize,
+                 "page size in bytes of a new SQLite database (an existing one keeps its own)")
+      ->envname("GC_SQLITE_PAGE_SIZE")
+      ->check(CLI::IsMember({512, 1024, 2048, 4096, 8192, 16384, 32768, 65536}))
+      ->capture_default_str();
 
   // Rate limits: "N" is per minute (per second for WebSocket frames), "N/PERIOD" sets the window.
   std::string restRate = "100", loginRate = "10", registerRate = "5", loginFailures = "10/15m",

@@ -113,8 +113,9 @@ int run(const core::Config& config) {
   const unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
                                               : std::max(1u, std::thread::hardware_concurrency());
 
-  auto store =
-      store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous, .readers = 4});
+  auto store = store::openStore(
+      config.dbUrl,
+      {.synchronous = config.sqliteSynchronous, .pageSize = config.sqlitePageSize, .readers = 4});
   auto broker = broker::makeLocalBroker();
   hub::Hub hub;
   broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });

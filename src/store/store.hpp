@@ -185,6 +185,7 @@ class Store {
 
 struct StoreOptions {
   std::string synchronous = "full";  // sqlite: full | normal | off
+  int pageSize = 4096;               // sqlite: bytes per page of a new database file
   int readers = 4;
 };
 

@@ -142,6 +142,9 @@ struct PageQuery {
   std::optional<std::int64_t> before;
   std::optional<std::int64_t> after;
   int limit = 50;
+  // Who reads the page: in a group, what the members they blocked wrote is left out (system
+  // messages stay). Empty: nothing is left out.
+  std::string viewerId;
 };
 
 // A full-text search over the conversations `userId` takes part in now.

@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import {
-  api, assertError, register, connectWs, closeAllWs, dmId, postMessage, HEX24, RFC3339_MS_Z,
+  api, assertError, register, connectWs, closeAllWs, dmId, postMessage, waitFor, HEX24, RFC3339_MS_Z,
 } from './lib/client.mjs';
 
 // A short grace keeps the offline tests quick; the default (5 s) is the same code.
@@ -188,10 +188,47 @@ describe('blocks', () => {
     // Everyone else's messages still reach the blocker.
     const fine = await postMessage(server, other, `grp_${gid}`, 'hello all');
     await blockerWs.next((f) => f.type === 'message' && f.message.id === fine.id);
-    // After an unblock, they hear each other again.
+    // Nor does the blocked member's message reach the blocker another way: not in the history,
+    // the unread count, the conversation's last message, search, or as a later change.
+    const historyIds = async (who) => {
+      const r = await api(server, 'GET', `/api/conversations/grp_${gid}/messages`, { token: who.token });
+      assert.equal(r.status, 200, r.text);
+      return r.json.messages.filter((m) => m.type !== 'system').map((m) => m.id);
+    };
+    assert.deepEqual(await historyIds(blocker), [fine.id]);
+    assert.deepEqual(await historyIds(other), [said.id, fine.id]);
+    const resync = await api(server, 'GET', `/api/conversations/grp_${gid}/messages?after=0`, { token: blocker.token });
+    assert.ok(!resync.json.messages.some((m) => m.id === said.id), 'a resync page leaves it out too');
+    const listed = async (who) => {
+      const r = await api(server, 'GET', '/api/conversations', { token: who.token });
+      assert.equal(r.status, 200, r.text);
+      return r.json.conversations.find((c) => c.id === `grp_${gid}`);
+    };
+    // The blocker has read nothing and sent nothing: every message of the group they can see
+    // is unread (the system notes of the joins and 'hello all'), the blocked one is not.
+    const visible = await api(server, 'GET', `/api/conversations/grp_${gid}/messages`, { token: blocker.token });
+    const forBlocker = await listed(blocker);
+    assert.equal(forBlocker.unread, visible.json.messages.length);
+    assert.equal(forBlocker.lastMessage.id, fine.id);
+    assert.equal((await listed(other)).lastMessage.id, fine.id);
+    const edited = await api(server, 'PATCH', `/api/messages/${said.id}`, { token: blocked.token, body: { body: 'you still cannot hear me' } });
+    assert.equal(edited.status, 200, edited.text);
+    await otherWs.next((f) => f.type === 'message-updated' && f.message.id === said.id);
+    await blockerWs.assertNoFrame((f) => f.type === 'message-updated' && f.message.id === said.id,
+      'the blocker must not receive a change to the blocked member’s message');
+    const found = await waitFor(async () => {
+      const r = await api(server, 'GET', '/api/search?q=still+cannot+hear', { token: other.token });
+      return r.json?.results?.some((x) => x.message.id === said.id) ? r : null;
+    }, { timeoutMs: 15_000, what: 'the edit indexed' });
+    assert.ok(found);
+    const hidden = await api(server, 'GET', '/api/search?q=still+cannot+hear', { token: blocker.token });
+    assert.equal(hidden.status, 200, hidden.text);
+    assert.deepEqual(hidden.json.results, []);
+    // After an unblock, they hear each other again, and the history shows what was said.
     assert.equal((await unblock(blocker, blocked)).status, 204);
     const again = await postMessage(server, blocked, `grp_${gid}`, 'back again');
     await blockerWs.next((f) => f.type === 'message' && f.message.id === again.id);
+    assert.deepEqual(await historyIds(blocker), [said.id, fine.id, again.id]);
   });
 
   it('a block ends the friendship and stops DMs and requests both ways (403 blocked); unblock restores', T, async () => {

@@ -21,7 +21,7 @@ class GroupServiceTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("gc-groups-" + core::newId());
     std::filesystem::create_directories(dir_);
     store_ = store::openStore("sqlite://" + (dir_ / "chat.db").string(),
-                              {.synchronous = "normal", .readers = 2});
+                              {.synchronous = "normal", .pageSize = 1024, .readers = 2});
     broker_ = broker::makeLocalBroker();
     broker_->subscribe([this](const broker::Delivery& d) {
       std::lock_guard lock(mutex_);

@@ -36,7 +36,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
   }
   std::unique_ptr<Store> open() {
     return openStore("sqlite://" + (dir_ / "chat.db").string(),
-                     {.synchronous = "full", .readers = 2});
+                     {.synchronous = "full", .pageSize = 1024, .readers = 2});
   }
   void reopen() {
     store_.reset();
@@ -214,15 +214,21 @@ TEST_P(StoreSuite, PagesNewestFirstWindowAscending) {
     for (auto& m : ms) out.push_back(m.seq);
     return out;
   };
-  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = {}, .after = {}, .limit = 3})),
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab",
+                                         {.before = {}, .after = {}, .limit = 3, .viewerId = {}})),
             (std::vector<std::int64_t>{8, 9, 10}));
-  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = 8, .after = {}, .limit = 3})),
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab",
+                                         {.before = 8, .after = {}, .limit = 3, .viewerId = {}})),
             (std::vector<std::int64_t>{5, 6, 7}));
-  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = {}, .after = 2, .limit = 3})),
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab",
+                                         {.before = {}, .after = 2, .limit = 3, .viewerId = {}})),
             (std::vector<std::int64_t>{3, 4, 5}));
-  EXPECT_EQ(seqs(store_->messages().page("dm_ab", {.before = 6, .after = 2, .limit = 10})),
+  EXPECT_EQ(seqs(store_->messages().page("dm_ab",
+                                         {.before = 6, .after = 2, .limit = 10, .viewerId = {}})),
             (std::vector<std::int64_t>{3, 4, 5}));
-  EXPECT_TRUE(store_->messages().page("dm_none", {.before = {}, .after = {}, .limit = 3}).empty());
+  EXPECT_TRUE(store_->messages()
+                  .page("dm_none", {.before = {}, .after = {}, .limit = 3, .viewerId = {}})
+                  .empty());
 }
 
 TEST_P(StoreSuite, ListsConversationsWithUnreadAndMarkers) {
@@ -300,6 +306,46 @@ TEST_P(StoreSuite, DeleteLeavesATombstoneWithoutBodyHistoryOrReactions) {
                core::ApiError);
   EXPECT_EQ(messages.change(changeOf(MessageChange::Kind::Delete, m, "a")).deletedAtMs,
             gone.deletedAtMs);
+}
+
+TEST_P(StoreSuite, GroupPagesLeaveOutWhatTheViewerBlocked) {
+  const auto inGroup = [&](const std::string& from, const std::string& body) {
+    auto d = draft("grp_g1", from, "g1", body);
+    d.conversationKind = "group";
+    d.participants = {"a", "b", "c"};
+    return appendSync(std::move(d)).message;
+  };
+  const auto before = appendSync(draft("dm_b_c", "b", "c", "an old DM")).message;
+  const auto a1 = inGroup("a", "hi");
+  const auto b1 = inGroup("b", "c blocked me");
+  const auto a2 = inGroup("a", "bye");
+  const auto b2 = inGroup("b", "still here");
+  store_->friendships().block("c", "b", core::nowMs());
+  const auto ids = [&](const std::string& cid, const std::string& viewer) {
+    std::vector<std::string> out;
+    for (const auto& m : store_->messages().page(
+             cid, {.before = {}, .after = {}, .limit = 50, .viewerId = viewer})) {
+      out.push_back(m.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids("grp_g1", "c"), (std::vector<std::string>{a1.id, a2.id}));
+  EXPECT_EQ(ids("grp_g1", "a"), (std::vector<std::string>{a1.id, b1.id, a2.id, b2.id}));
+  EXPECT_EQ(ids("grp_g1", ""), (std::vector<std::string>{a1.id, b1.id, a2.id, b2.id}));
+  // A resync page (after a seq) leaves them out as well.
+  const auto after = store_->messages().page(
+      "grp_g1", {.before = {}, .after = a1.seq, .limit = 50, .viewerId = "c"});
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].id, a2.id);
+  // A DM keeps both sides: the block stops new DMs instead.
+  EXPECT_EQ(ids("dm_b_c", "c"), (std::vector<std::string>{before.id}));
+  const auto list = store_->conversations().listForUser("c", 50);
+  const auto group =
+      std::find_if(list.begin(), list.end(), [](const auto& c) { return c.id == "grp_g1"; });
+  ASSERT_NE(group, list.end());
+  EXPECT_EQ(group->unread, 2);  // a's two messages, not b's
+  ASSERT_TRUE(group->lastMessage);
+  EXPECT_EQ(group->lastMessage->id, a2.id);
 }
 
 TEST_P(StoreSuite, ReactionsAggregatePerEmojiInOrder) {
@@ -420,8 +466,8 @@ TEST_P(StoreSuite, JoinsInTheSameMillisecondKeepTheirOrder) {
   auto g = group("team", a);
   store_->groups().create(g);
   for (const auto& user : {b, c}) {
-    store_->groups().addMember(g.id, {.userId = user, .role = "member", .joinedAtMs = g.createdAtMs},
-                               g.createdAtMs);
+    store_->groups().addMember(
+        g.id, {.userId = user, .role = "member", .joinedAtMs = g.createdAtMs}, g.createdAtMs);
   }
   EXPECT_EQ(memberIds(*store_->groups().byId(g.id)), (std::vector<std::string>{a, b, c}));
 }
@@ -609,7 +655,10 @@ TEST_P(StoreSuite, CommittedMessagesSurviveReopen) {
   const auto a = core::newId(), b = core::newId();
   for (int i = 0; i < 5; ++i) appendSync(draft("dm_ab", a, b, "m", "c" + std::to_string(i)));
   reopen();
-  EXPECT_EQ(store_->messages().page("dm_ab", {.before = {}, .after = {}, .limit = 50}).size(), 5u);
+  EXPECT_EQ(store_->messages()
+                .page("dm_ab", {.before = {}, .after = {}, .limit = 50, .viewerId = {}})
+                .size(),
+            5u);
   EXPECT_EQ(appendSync(draft("dm_ab", a, b, "next")).message.seq, 6);
   EXPECT_TRUE(appendSync(draft("dm_ab", a, b, "m", "c0")).duplicate);
 }

@@ -84,6 +84,17 @@ export class ChatEngine {
     this.socket.reconnectNow();
   }
 
+  /** For frames other features send (typing, presence); false while the socket is down. */
+  sendFrame(frame: { type: string }): boolean {
+    return this.socket.send(frame);
+  }
+
+  /**
+   * Whether the reader can see the newest message of the open conversation (e.g. scrolled to
+   * the bottom); the view that knows replaces it. Read markers only move while it says yes.
+   */
+  canSeeNewest: () => boolean = () => true;
+
   // --- sending
 
   send(conversationId: string, body: string, replyTo?: ReplyRef): void {
@@ -179,6 +190,9 @@ export class ChatEngine {
     const s = this.store.getState();
     const cid = s.activeId;
     if (!cid || typeof document === 'undefined' || document.visibilityState !== 'visible') return;
+    if (!this.canSeeNewest()) return;
+    // A window around an older message (a search hit) does not show the newest either.
+    if (s.timelines[cid]?.hasNewer) return;
     const c = s.conversations[cid];
     if (!c || c.lastSeq <= c.readSeq) return;
     s.markRead(cid, c.lastSeq);
@@ -259,8 +273,9 @@ export class ChatEngine {
           clearTimeout(this.ackTimers.get(id));
           this.ackTimers.delete(id);
         }
-        // A DM we have no list entry (and so no peer) for: someone new wrote.
-        const unknown = !s.conversations[message.conversationId]?.peer;
+        // A conversation we have no list entry (or, for a DM, no peer) for: someone new wrote.
+        const known = s.conversations[message.conversationId];
+        const unknown = !known || (known.kind === 'dm' && !known.peer);
         this.fillGaps(s.receive([message], { live: true }));
         if (unknown) this.queueRefresh();
         if (message.conversationId === s.activeId) this.markReadIfSeen();
@@ -284,6 +299,7 @@ export class ChatEngine {
           this.ackTimers.delete(f.ref);
           s.fail(f.ref, f.message);
         }
+        this.handlers.get('error')?.(frame); // e.g. a `blocked` refusal, for the social side
         return;
       }
       default:

@@ -24,15 +24,18 @@ std::vector<ConversationSummary> SqliteConversationStore::listForUser(std::strin
                                         .lastMessage = std::nullopt});
     }
     for (auto& c : out) {
+      // The newest message the user may see (in a group, not one from a member they blocked).
       c.lastMessage = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
-                                 " WHERE m.conversation_id = ?1 AND m.seq = ?2")
+                                 " WHERE m.conversation_id = ?1 AND m.seq <= ?2"
+                                 " AND NOT" GC_HIDDEN_FROM("?3") " ORDER BY m.seq DESC LIMIT 1")
                           .bind(1, c.id)
                           .bind(2, c.lastSeq)
+                          .bind(3, userId)
                           .one(readMessage);
       if (c.lastMessage) attachReactions(db, *c.lastMessage);
       c.unread = *db.prepare(
-                        "SELECT count(*) FROM messages WHERE conversation_id = ?1 AND seq > ?2"
-                        " AND sender_id != ?3")
+                        "SELECT count(*) FROM messages m WHERE m.conversation_id = ?1"
+                        " AND m.seq > ?2 AND m.sender_id != ?3 AND NOT" GC_HIDDEN_FROM("?3"))
                       .bind(1, c.id)
                       .bind(2, c.readSeq)
                       .bind(3, userId)

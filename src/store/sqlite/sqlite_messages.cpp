@@ -10,6 +10,14 @@ namespace {
 // Counters are dropped wholesale past this size, so the cache cannot grow without bound.
 constexpr std::size_t kMaxCachedCounters = 100000;
 
+void bindViewer(Statement& s, int index, const std::string& viewerId) {
+  if (viewerId.empty()) {
+    s.bindNull(index);
+  } else {
+    s.bind(index, viewerId);
+  }
+}
+
 }  // namespace
 
 SqliteMessageStore::SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers)
@@ -206,22 +214,24 @@ std::vector<Message> SqliteMessageStore::page(std::string_view conversationId, c
     if (q.after && !q.before) {
       // Resync: the oldest `limit` after the cursor, so a client fills its gap in order.
       auto& s = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
-                           " WHERE m.conversation_id = ?1 AND m.seq > ?2"
-                           " ORDER BY m.seq ASC LIMIT ?3")
+                           " WHERE m.conversation_id = ?1 AND m.seq > ?2 AND NOT" GC_HIDDEN_FROM(
+                               "?4") " ORDER BY m.seq ASC LIMIT ?3")
                     .bind(1, conversationId)
                     .bind(2, lower)
                     .bind(3, std::int64_t{q.limit});
+      bindViewer(s, 4, q.viewerId);
       while (s.step()) out.push_back(readMessage(s));
       attachReactions(db, out);
       return out;
     }
     auto& s = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
                          " WHERE m.conversation_id = ?1 AND m.seq > ?2 AND m.seq < ?3"
-                         " ORDER BY m.seq DESC LIMIT ?4")
+                         " AND NOT" GC_HIDDEN_FROM("?5") " ORDER BY m.seq DESC LIMIT ?4")
                   .bind(1, conversationId)
                   .bind(2, lower)
                   .bind(3, upper)
                   .bind(4, std::int64_t{q.limit});
+    bindViewer(s, 5, q.viewerId);
     while (s.step()) out.push_back(readMessage(s));
     std::reverse(out.begin(), out.end());
     attachReactions(db, out);

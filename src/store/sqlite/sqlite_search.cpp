@@ -53,10 +53,10 @@ void bindConversation(Statement& s, int index, const std::optional<std::string>&
 }
 
 // Membership is read at query time: who left or was removed finds nothing there any more.
-#define GC_SEARCH_SCOPE                                                                            \
+#define GC_SEARCH_SCOPE \
   " m.conversation_id IN (SELECT conversation_id FROM conversation_members"                        \
   " WHERE user_id = ?2) AND (?3 IS NULL OR m.conversation_id = ?3)"                                \
-  " AND m.deleted_at IS NULL AND m.type != 'system'"                                               \
+  " AND m.deleted_at IS NULL AND m.type != 'system' AND NOT" GC_HIDDEN_FROM("?2")                 \
   " AND (?4 IS NULL OR m.body LIKE ?4 ESCAPE '\\') AND (?5 IS NULL OR m.body LIKE ?5 ESCAPE '\\')" \
   " AND (?6 IS NULL OR m.body LIKE ?6 ESCAPE '\\') AND (?7 IS NULL OR m.body LIKE ?7 ESCAPE '\\')"
 

@@ -34,8 +34,12 @@ void ReaderPool::release(std::unique_ptr<SqliteDb> db) {
 
 namespace {
 
-std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions& options) {
+std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions& options,
+                                     SqliteCheckpointer& checkpointer) {
   auto db = std::make_unique<SqliteDb>(path, false);
+  // Takes effect only on a new file (before its first table), so it goes before WAL mode and
+  // the migrations. PRAGMA takes no bound parameters; the value is a checked integer.
+  db->exec(("PRAGMA page_size = " + std::to_string(options.pageSize)).c_str());
   db->exec("PRAGMA journal_mode = WAL");
   if (options.synchronous == "full" || options.synchronous == "normal") {
     // For "full", durability comes from the writer's own WAL fsync before any completion
@@ -48,6 +52,7 @@ std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions
   }
   db->exec("PRAGMA cache_size = -65536");
   migrate(*db);
+  checkpointer.watch(*db);
   return db;
 }
 
@@ -56,7 +61,8 @@ std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions
 SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
     // The writer opens first: it creates the file, turns on WAL and migrates, so the
     // read-only connections find the schema.
-    : writer_(std::make_unique<SqliteWriter>(openWriter(path, options), 4096,
+    : checkpointer_(std::make_unique<SqliteCheckpointer>(path)),
+      writer_(std::make_unique<SqliteWriter>(openWriter(path, options, *checkpointer_), 4096,
                                              options.synchronous == "full" ? path + "-wal" : "")),
       // The search index is a file of its own next to the database (see
       // sqlite_search_indexer.hpp); it exists before the readers attach it.
@@ -76,19 +82,20 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
                           .afterRollback = [] {},
                           .beforeCompletions = {},
                           .afterCompletions = [this] { indexer_->poke(); }});
+  checkpointer_->start();
   writer_->start();
   indexer_->start();
   spdlog::info("store: sqlite {} (synchronous={})", path, options.synchronous);
 }
 
 SqliteStore::~SqliteStore() {
-  indexer_->stop();
-  writer_->drain();
+  drain();
 }
 
 void SqliteStore::drain() {
   indexer_->stop();
   writer_->drain();
+  checkpointer_->stop();
 }
 
 std::string SqliteStore::searchIndexPath(const std::string& path) {

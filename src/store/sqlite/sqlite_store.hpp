@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/sqlite/sqlite_checkpointer.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_search_indexer.hpp"
 #include "store/sqlite/sqlite_writer.hpp"
@@ -195,6 +196,7 @@ class SqliteStore final : public Store {
   static std::string searchIndexPath(const std::string& path);
   void trimSearchChanges(std::int64_t upTo);
 
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;  // before the writer: it outlives it
   std::unique_ptr<SqliteWriter> writer_;
   std::unique_ptr<SqliteSearchIndexer> indexer_;
   std::unique_ptr<ReaderPool> readers_;
@@ -215,6 +217,12 @@ class SqliteStore final : public Store {
   "COALESCE(m.client_msg_id, ''), m.created_at, m.edited_at, m.deleted_at, m.reply_to, "      \
   "o.sender_id, o.seq, o.body, o.deleted_at"
 #define GC_MESSAGE_FROM " FROM messages m LEFT JOIN messages o ON o.id = m.reply_to"
+// True when the viewer (a bound parameter; NULL: nobody) blocked the sender of group message m.
+// Their group messages are withheld live and left out of pages, unread counts and search; a
+// DM's history keeps both sides (a block stops new DMs instead).
+#define GC_HIDDEN_FROM(viewer)                                                   \
+  " (m.type != 'system' AND substr(m.conversation_id, 1, 4) = 'grp_' AND EXISTS" \
+  " (SELECT 1 FROM blocks b WHERE b.blocker_id = " viewer " AND b.blocked_id = m.sender_id))"
 Message readMessage(const Statement& row);
 // Fills `reactions` of messages that all belong to one conversation (one range query).
 void attachReactions(SqliteDb& db, std::vector<Message>& messages);

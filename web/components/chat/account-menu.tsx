@@ -6,6 +6,7 @@ import { Avatar } from '@/components/ui/avatar';
 import { IconButton } from '@/components/ui/icon-button';
 import { LogoutIcon } from '@/components/ui/icons';
 import { ThemeToggle } from '@/components/ui/theme-toggle';
+import { BlockedPeopleButton } from '@/components/social/blocked-people-button';
 
 export function AccountMenu() {
   const me = useChat((s) => s.me);
@@ -23,6 +24,7 @@ export function AccountMenu() {
           <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400">{me.email}</span>
         )}
       </span>
+      <BlockedPeopleButton />
       <ThemeToggle />
       <IconButton
         label="Sign out"

@@ -13,6 +13,7 @@ import { ConversationView } from './conversation-view';
 import { EmptyState } from './empty-state';
 import { DocumentTitle } from './document-title';
 import { MotionProvider } from '@/components/ui/motion';
+import { SocialProvider } from '@/components/social-provider';
 import { MessageFeaturesProvider } from '@/components/message-features-provider';
 import { MessageNotifier } from './message-notifier';
 import { SearchLauncher } from './search-launcher';
@@ -38,11 +39,13 @@ function SignedIn({ me, onSessionEnded }: { me: User; onSessionEnded: () => void
   return (
     <ChatStoreProvider me={me}>
       <ChatEngineProvider onSessionEnded={onSessionEnded}>
-        <MessageFeaturesProvider>
-          <MotionProvider>
-            <Shell />
-          </MotionProvider>
-        </MessageFeaturesProvider>
+        <SocialProvider>
+          <MessageFeaturesProvider>
+            <MotionProvider>
+              <Shell />
+            </MotionProvider>
+          </MessageFeaturesProvider>
+        </SocialProvider>
       </ChatEngineProvider>
     </ChatStoreProvider>
   );

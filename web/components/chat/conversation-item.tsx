@@ -4,6 +4,10 @@ import { useChat } from '@/components/chat-store-provider';
 import { Avatar } from '@/components/ui/avatar';
 import { conversationTitle, type Conversation } from '@/stores/chat-store';
 import { shortStamp } from '@/lib/time';
+import { usePresence } from '@/hooks/use-presence';
+import { useTypingLabel } from './typing-indicator';
+import { useSocial } from '@/components/social-provider';
+import { groupIdOf } from '@/lib/social-types';
 
 export const ConversationItem = memo(function ConversationItem({
   conversation: c,
@@ -19,10 +23,17 @@ export const ConversationItem = memo(function ConversationItem({
   const pending = useChat((s) => s.outbox.findLast((e) => e.conversationId === c.id));
   const title = conversationTitle(c, me);
   const last = c.lastMessage;
-  const preview = pending
+  const presence = usePresence(c.peer?.id);
+  const typing = useTypingLabel(c.id);
+  const departed = useSocial((s) => s.departed[groupIdOf(c.id) ?? '']);
+  const preview = departed
+    ? departed.reason === 'removed'
+      ? 'You were removed from this group'
+      : 'This group is gone'
+    : pending
     ? `You: ${pending.body}`
     : last
-      ? `${last.from === me ? 'You: ' : ''}${last.metadata?.deleted === true ? 'Message deleted' : last.body}`
+      ? `${last.from === me && last.type !== 'system' ? 'You: ' : ''}${last.metadata?.deleted === true ? 'Message deleted' : last.body}`
       : 'No messages yet';
   const stamp = pending?.createdAt ?? last?.createdAt;
   const unread = c.unread > 0 && !active;
@@ -40,7 +51,7 @@ export const ConversationItem = memo(function ConversationItem({
             : 'hover:bg-zinc-200/60 dark:hover:bg-zinc-800/70'
         }`}
       >
-        <Avatar name={c.peer?.username ?? title} size={36} />
+        <Avatar name={c.peer?.username ?? title} size={36} presence={c.peer?.id === me ? undefined : presence?.status} />
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline gap-2">
             <span
@@ -62,7 +73,13 @@ export const ConversationItem = memo(function ConversationItem({
               }`}
               data-testid="conversation-preview"
             >
-              {preview}
+              {typing ? (
+                <span className="text-accent-600 italic dark:text-accent-400" data-testid="conversation-typing">
+                  {c.kind === 'dm' ? 'typing…' : typing}
+                </span>
+              ) : (
+                preview
+              )}
             </span>
             {unread && (
               <span

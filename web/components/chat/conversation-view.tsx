@@ -1,17 +1,25 @@
 'use client';
-import { useCallback } from 'react';
+import { useCallback, useRef } from 'react';
 import { useChat, useChatStoreApi } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
 import { useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
+import { useSocialEngine } from '@/components/social-provider';
 import { conversationTitle } from '@/stores/chat-store';
 import { Avatar } from '@/components/ui/avatar';
 import { BackIcon, SearchIcon } from '@/components/ui/icons';
 import { IconButton } from '@/components/ui/icon-button';
 import { isDeleted, replyRefFor } from '@/lib/message-meta';
+import { usePresence } from '@/hooks/use-presence';
+import { useReadAtBottom } from '@/hooks/use-read-at-bottom';
 import { MessageList } from './message-list';
 import { Composer } from './composer';
+import { ComposerGate } from './composer-gate';
 import { ReplyBar } from './reply-bar';
 import { NotificationMenu } from './notification-menu';
+import { TypingReporter } from './typing-reporter';
+import { TypingIndicator } from './typing-indicator';
+import { ReadReceipt } from './read-receipt';
+import { HeaderActions, HeaderSubtitle } from './conversation-header-social';
 
 export function ConversationView({
   id,
@@ -26,18 +34,23 @@ export function ConversationView({
   const engine = useEngine();
   const chat = useChatStoreApi();
   const ui = useMessageUiApi();
+  const social = useSocialEngine();
   const conversation = useChat((s) => s.conversations[id]);
   const me = useChat((s) => s.me);
   const replyingTo = useMessageUi((s) => s.replyingTo[id]);
   const title = conversation ? conversationTitle(conversation, me?.id) : '';
+  const presence = usePresence(conversation?.peer?.id);
+  const section = useRef<HTMLElement>(null);
+  useReadAtBottom(section, id);
 
   const send = useCallback(
     (body: string) => {
+      social.typing.stop();
       const original = ui.getState().replyingTo[id];
       engine.send(id, body, original ? replyRefFor(original) : undefined);
       ui.getState().cancelReply(id);
     },
-    [engine, ui, id],
+    [engine, social, ui, id],
   );
   // ↑ in an empty composer: edit my newest message that can still be edited.
   const editLast = useCallback(() => {
@@ -51,19 +64,23 @@ export function ConversationView({
   }, [chat, ui, id]);
 
   return (
-    <section className="flex min-h-0 flex-1 flex-col" aria-labelledby="conversation-title">
+    <section ref={section} className="flex min-h-0 flex-1 flex-col" aria-labelledby="conversation-title">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-5 dark:border-zinc-800">
         <IconButton label="Back to conversations" data-testid="back" onClick={onBack} className="-ml-1 md:hidden">
           <BackIcon />
         </IconButton>
-        {conversation && <Avatar name={conversation.peer?.username ?? title} size={30} />}
-        <h1 id="conversation-title" className="min-w-0 flex-1 truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-header">
-          {title}
-        </h1>
+        {conversation && <Avatar name={conversation.peer?.username ?? title} size={30} presence={presence?.status} />}
+        <div className="min-w-0 flex-1">
+          <h1 id="conversation-title" className="truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-header">
+            {title}
+          </h1>
+          <HeaderSubtitle cid={id} />
+        </div>
         <IconButton label="Search messages (Ctrl+K)" data-testid="open-search" onClick={() => ui.getState().setSearchOpen(true)}>
           <SearchIcon width={18} height={18} />
         </IconButton>
         <NotificationMenu conversationId={id} />
+        <HeaderActions cid={id} peer={conversation?.peer} onLeft={onBack} />
       </header>
       {unavailable ? (
         <div className="flex flex-1 items-center justify-center p-8 text-center" role="alert">
@@ -73,14 +90,19 @@ export function ConversationView({
         </div>
       ) : (
         <>
-          <MessageList id={id} />
-          <Composer
-            onSend={send}
-            header={<ReplyBar conversationId={id} />}
-            focusToken={replyingTo}
-            onEscape={() => ui.getState().cancelReply(id)}
-            onEditLast={editLast}
-          />
+          <MessageList id={id} footer={<ReadReceipt cid={id} />} />
+          <TypingIndicator cid={id} />
+          <ComposerGate cid={id} onDismissed={onBack}>
+            <TypingReporter cid={id}>
+              <Composer
+                onSend={send}
+                header={<ReplyBar conversationId={id} />}
+                focusToken={replyingTo}
+                onEscape={() => ui.getState().cancelReply(id)}
+                onEditLast={editLast}
+              />
+            </TypingReporter>
+          </ComposerGate>
         </>
       )}
     </section>

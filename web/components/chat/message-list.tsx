@@ -9,21 +9,28 @@
 // - new messages that arrive while the reader is up in the history raise a button instead;
 // - a jump (a search hit, a quoted original) loads the page around the message if needed,
 //   puts it a third of the way down and flashes it.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useStore } from 'zustand';
+//
+// `footer` (the read receipts) follows the newest message inside the scroll, and is left out
+// while the loaded window is not the newest.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
-import { useMessageUi, useMessageUiApi, useUserNamesApi } from '@/components/message-features-provider';
+import { useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
+import { useSocial } from '@/components/social-provider';
 import { ArrowDownIcon } from '@/components/ui/icons';
 import { useVirtualRows } from '@/hooks/use-virtual-rows';
-import { useGroupAdmin } from '@/hooks/use-group-admin';
+import { useUserNames } from '@/hooks/use-user-names';
 import { replyOf } from '@/lib/message-meta';
+import { groupIdOf } from '@/lib/social-types';
+import { isGroupAdmin } from '@/stores/social-store';
 import type { Message } from '@/lib/types';
 import type { OutboxEntry } from '@/stores/chat-store';
 import { dayLabel } from '@/lib/time';
 import { captureAnchor, restoreAnchor, type Anchor } from '@/lib/virtual-window';
 import { buildRows, type Row } from './timeline-rows';
 import { MessageRow } from './message-row';
+import { SystemNote } from './system-note';
+import { BlockedFold } from './blocked-fold';
 
 const NO_MESSAGES: Message[] = [];
 const AT_BOTTOM_PX = 120;
@@ -39,21 +46,23 @@ function estimateHeight(item: Item | undefined): number {
   if (item.kind === 'top') return 72;
   if (item.kind === 'bottom') return 48;
   if (item.kind === 'day') return 40;
+  if (item.type === 'system') return 34;
   let h = item.head ? 62 : 26;
   if (item.message && replyOf(item.message)) h += 46;
   if (item.message?.metadata?.reactions && (item.message.metadata.reactions as unknown[]).length) h += 30;
   return h + Math.floor(item.body.length / 90) * 24;
 }
 
-export function MessageList({ id }: { id: string }) {
+export function MessageList({ id, footer }: { id: string; footer?: ReactNode }) {
   const engine = useEngine();
   const ui = useMessageUiApi();
-  const namesStore = useUserNamesApi();
   const timeline = useChat((s) => s.timelines[id]);
   const outbox = useChat((s) => s.outbox);
   const me = useChat((s) => s.me);
   const conversation = useChat((s) => s.conversations[id]);
-  const isAdmin = useGroupAdmin(id, me?.id);
+  const isGroup = conversation?.kind === 'group';
+  // Admins may delete anyone's message in their group.
+  const isAdmin = useSocial((s) => isGroupAdmin(s, groupIdOf(id)));
   const mine = useMemo(() => outbox.filter((e: OutboxEntry) => e.conversationId === id), [outbox, id]);
   const messages = timeline?.messages ?? NO_MESSAGES;
   const hasOlder = timeline?.hasOlder ?? false;
@@ -70,22 +79,16 @@ export function MessageList({ id }: { id: string }) {
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
   const estimate = useCallback((i: number) => estimateHeight(items[i]), [items]);
 
-  useEffect(() => {
-    const known = [me, conversation?.peer].filter((u): u is NonNullable<typeof u> => !!u);
-    namesStore.getState().remember(known);
-  }, [namesStore, me, conversation?.peer]);
-  const known = useStore(namesStore, (st) => st.names);
-  // The session's user and the DM peer are named at once, before the store has them.
+  // In a group the authors are many: their names come from the social store (fetched when
+  // unknown). The session's user and the DM peer are named at once, before the store has them.
+  const authors = useMemo(() => [...new Set(messages.map((m) => m.from))], [messages]);
+  const authorNames = useUserNames(authors);
   const names = useMemo(() => {
-    const map: Record<string, string> = { ...known };
-    if (me) map[me.id] = me.username;
-    if (conversation?.peer) map[conversation.peer.id] = conversation.peer.username;
+    const map = new Map<string, string>(authorNames);
+    if (me) map.set(me.id, me.username);
+    if (conversation?.peer) map.set(conversation.peer.id, conversation.peer.username);
     return map;
-  }, [known, me, conversation?.peer]);
-  useEffect(() => {
-    const authors = new Set(messages.map((m) => m.from));
-    for (const a of authors) if (!names[a]) namesStore.getState().resolve(a);
-  }, [messages, names, namesStore]);
+  }, [authorNames, me, conversation?.peer]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const vr = useVirtualRows(keys, estimate, scroller);
@@ -100,6 +103,9 @@ export function MessageList({ id }: { id: string }) {
   const [pendingJump, setPendingJump] = useState<{ seq: number; nonce: number } | null>(null);
   const highlight = useMessageUi((s) => (s.highlight?.conversationId === id ? s.highlight : null));
   const [flashSeq, setFlashSeq] = useState<number | null>(null);
+  // Rows of blocked people the reader chose to see (kept here: rows come and go as they scroll).
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(() => new Set());
+  const reveal = useCallback((key: string) => setRevealed((r) => new Set(r).add(key)), []);
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
@@ -279,24 +285,36 @@ export function MessageList({ id }: { id: string }) {
                 </li>
               );
             }
+            if (item.type === 'system') {
+              return <SystemNote key={item.key} measureRef={ref} body={item.body} createdAt={item.createdAt} seq={item.seq} />;
+            }
             const reply = item.message ? replyOf(item.message) : null;
             return (
-              <MessageRow
+              <BlockedFold
                 key={item.key}
+                userId={item.from}
+                enabled={isGroup}
                 measureRef={ref}
-                row={item}
-                name={names[item.from] ?? 'Someone'}
-                mine={item.from === me?.id}
-                me={me?.id}
-                canModerate={isAdmin}
-                original={reply ? byId.get(reply.id) : undefined}
-                highlighted={flashSeq !== null && item.seq === flashSeq}
-                onRetry={onRetry}
-                onOpenOriginal={onOpenOriginal}
-              />
+                shown={revealed.has(item.key)}
+                onShow={() => reveal(item.key)}
+              >
+                <MessageRow
+                  measureRef={ref}
+                  row={item}
+                  name={names.get(item.from) ?? 'Someone'}
+                  mine={item.from === me?.id}
+                  me={me?.id}
+                  canModerate={isAdmin}
+                  original={reply ? byId.get(reply.id) : undefined}
+                  highlighted={flashSeq !== null && item.seq === flashSeq}
+                  onRetry={onRetry}
+                  onOpenOriginal={onOpenOriginal}
+                />
+              </BlockedFold>
             );
           })}
         </ol>
+        {!hasNewer && footer}
       </div>
       {showJump && (
         <button

@@ -7,14 +7,15 @@ import { useEffect } from 'react';
 import { playChime } from '@/client/chime';
 import { messagesToNotify } from '@/client/notification-rules';
 import { useChatStoreApi } from '@/components/chat-store-provider';
-import { useNotificationPrefsApi, useUserNamesApi } from '@/components/message-features-provider';
+import { useNotificationPrefsApi } from '@/components/message-features-provider';
+import { useSocialStoreApi } from '@/components/social-provider';
 import { conversationTitle } from '@/stores/chat-store';
 import { isDeleted } from '@/lib/message-meta';
 
 export function MessageNotifier() {
   const chat = useChatStoreApi();
   const prefs = useNotificationPrefsApi();
-  const names = useUserNamesApi();
+  const social = useSocialStoreApi();
   const router = useRouter();
   useEffect(() => {
     // The first change is the list as it was when we arrived: nothing in it is news. After
@@ -41,7 +42,7 @@ export function MessageNotifier() {
       for (const m of news) {
         const c = s.conversations[m.conversationId];
         if (!c || isDeleted(m)) continue;
-        const author = names.getState().names[m.from] ?? c.peer?.username ?? 'New message';
+        const author = social.getState().users[m.from]?.username ?? c.peer?.username ?? 'New message';
         const title = c.kind === 'group' ? `${author} in ${conversationTitle(c, s.me?.id)}` : author;
         try {
           const n = new Notification(title, { body: m.body.slice(0, 200), tag: m.conversationId });
@@ -55,6 +56,6 @@ export function MessageNotifier() {
         }
       }
     });
-  }, [chat, prefs, names, router]);
+  }, [chat, prefs, social, router]);
   return null;
 }

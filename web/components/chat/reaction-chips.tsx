@@ -1,13 +1,12 @@
 'use client';
 // One chip per emoji with its count, highlighted when the reader is among those who reacted;
 // hovering or focusing one tells who. A click toggles the reader's own reaction.
-import { memo } from 'react';
-import { useStore } from 'zustand';
-import { useUserNamesApi } from '@/components/message-features-provider';
+import { memo, useMemo } from 'react';
+import { useUserNames } from '@/hooks/use-user-names';
 import type { Reaction } from '@/lib/types';
 
-export function whoReacted(r: Reaction, me: string | undefined, names: Record<string, string>): string {
-  const people = r.users.map((u) => (u === me ? 'You' : (names[u] ?? 'Someone')));
+export function whoReacted(r: Reaction, me: string | undefined, names: ReadonlyMap<string, string>): string {
+  const people = r.users.map((u) => (u === me ? 'You' : (names.get(u) ?? 'Someone')));
   const list = people.length <= 2 ? people.join(' and ') : `${people.slice(0, -1).join(', ')} and ${people.at(-1)}`;
   return `${list} reacted with ${r.emoji}`;
 }
@@ -21,8 +20,8 @@ export const ReactionChips = memo(function ReactionChips({
   me: string | undefined;
   onToggle(emoji: string): void;
 }) {
-  const namesStore = useUserNamesApi();
-  const names = useStore(namesStore, (s) => s.names);
+  const people = useMemo(() => [...new Set(reactions.flatMap((r) => r.users))].filter((u) => u !== me), [reactions, me]);
+  const names = useUserNames(people);
   if (reactions.length === 0) return null;
   return (
     <ul className="mt-1 flex flex-wrap gap-1" aria-label="Reactions" data-testid="reactions">
@@ -34,7 +33,6 @@ export const ReactionChips = memo(function ReactionChips({
             <button
               type="button"
               onClick={() => onToggle(r.emoji)}
-              onMouseEnter={() => r.users.forEach((u) => namesStore.getState().resolve(u))}
               title={who}
               aria-label={who}
               aria-pressed={mine}

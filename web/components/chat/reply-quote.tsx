@@ -2,7 +2,7 @@
 // The quoted original above a reply (or above the composer): its author and a preview.
 // A click asks the list to scroll to the original and flash it.
 import type { ReplyRef } from '@/lib/types';
-import { useUserName } from '@/components/message-features-provider';
+import { useUserName } from '@/hooks/use-user-names';
 
 export function ReplyQuote({ reply, onOpen }: { reply: ReplyRef; onOpen?(): void }) {
   const author = useUserName(reply.from);

@@ -6,7 +6,7 @@
 import { m } from 'framer-motion';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useChat } from '@/components/chat-store-provider';
-import { useUserName } from '@/components/message-features-provider';
+import { useUserName } from '@/hooks/use-user-names';
 import { Avatar } from '@/components/ui/avatar';
 import { CloseIcon, SearchIcon } from '@/components/ui/icons';
 import { SEARCH_MAX_CHARS, type SearchSort } from '@/client/search-client';

@@ -9,6 +9,8 @@ import { ConversationItem } from './conversation-item';
 import { NewMessageDialog } from './new-message-dialog';
 import { ConnectionStatus } from './connection-status';
 import { AccountMenu } from './account-menu';
+import { FriendsButton } from '@/components/social/friends-button';
+import { GroupsButton } from '@/components/groups/groups-button';
 
 export function Sidebar({ activeId, onSelect }: { activeId: string | null; onSelect(id: string): void }) {
   const conversations = useChat((s) => s.conversations);
@@ -26,6 +28,8 @@ export function Sidebar({ activeId, onSelect }: { activeId: string | null; onSel
       <header className="flex h-14 shrink-0 items-center gap-2 px-4">
         <Logo className="h-7 w-7" />
         <span className="flex-1 text-[15px] font-semibold tracking-tight">GopherChat</span>
+        <FriendsButton onOpenConversation={onSelect} />
+        <GroupsButton onOpenConversation={onSelect} />
         <IconButton label="New message" data-testid="new-message" onClick={() => setComposing(true)}>
           <ComposeIcon width={18} height={18} />
         </IconButton>

@@ -20,6 +20,8 @@ export interface ItemRow {
   replyTo?: ReplyRef;
   /** First of its group: shows the avatar and name. */
   head: boolean;
+  /** `system` rows (group joins, kicks, renames) are centred notes, not messages. */
+  type?: string;
 }
 export type Row = { kind: 'day'; key: string; at: string } | ItemRow;
 
@@ -36,6 +38,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       createdAt: m.createdAt,
       seq: m.seq,
       status: 'sent' as const,
+      type: m.type,
       message: m,
     })),
     ...outbox.map((e) => ({
@@ -59,6 +62,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       newDay ||
       !prev ||
       prev.from !== item.from ||
+      prev.type === 'system' ||
       Date.parse(item.createdAt) - Date.parse(prev.createdAt) > GROUP_GAP_MS;
     rows.push({ ...item, head });
     prev = item;

@@ -1,0 +1,90 @@
+#include "store/sqlite/sqlite_checkpointer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "core/ids.hpp"
+
+namespace gc::store::sqlite {
+namespace {
+
+class SqliteCheckpointerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("gc-ckpt-" + core::newId());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "chat.db").string();
+    writer_ = std::make_unique<SqliteDb>(path_, false);
+    writer_->exec("PRAGMA journal_mode = WAL");
+    writer_->exec("PRAGMA synchronous = NORMAL");
+    writer_->exec("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  }
+  void TearDown() override {
+    writer_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Each commit writes a few fresh pages to the WAL.
+  void commitPages(int commits) {
+    for (int i = 0; i < commits; ++i) {
+      writer_->exec("BEGIN");
+      writer_->exec("INSERT INTO t (body) VALUES (printf('%.*c', 3000, 'x'))");
+      writer_->exec("INSERT INTO t (body) VALUES (printf('%.*c', 3000, 'y'))");
+      writer_->exec("COMMIT");
+    }
+  }
+  std::uintmax_t databaseBytes() const { return std::filesystem::file_size(path_); }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::unique_ptr<SqliteDb> writer_;
+};
+
+TEST_F(SqliteCheckpointerTest, CommitsNeverCheckpointThemselves) {
+  SqliteCheckpointer checkpointer(path_, 10, 1000);
+  checkpointer.watch(*writer_);  // not started: nobody checkpoints
+  const auto before = databaseBytes();
+  commitPages(600);  // well past SQLite's own 1,000-frame autocheckpoint
+  EXPECT_EQ(databaseBytes(), before) << "a commit copied the WAL into the database";
+  EXPECT_GT(std::filesystem::file_size(path_ + "-wal"), 1000u * 4096u);
+}
+
+TEST_F(SqliteCheckpointerTest, CopiesTheWalInTheBackgroundOnceEnoughHasAccumulated) {
+  SqliteCheckpointer checkpointer(path_, 10, 1000);
+  checkpointer.watch(*writer_);
+  checkpointer.start();
+  const auto before = databaseBytes();
+  commitPages(50);
+  // The checkpoint runs on the checkpointer's thread; wait (bounded) for its result.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (databaseBytes() == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_GT(databaseBytes(), before);
+  checkpointer.stop();
+}
+
+TEST_F(SqliteCheckpointerTest, PastTheHardLimitTheWalStartsAgainFromItsBeginning) {
+  SqliteCheckpointer checkpointer(path_, 10, 40);
+  checkpointer.watch(*writer_);
+  checkpointer.start();
+  commitPages(30);  // ~60 frames: past the hard limit
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (checkpointer.restarts() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(checkpointer.restarts(), 1u);
+  commitPages(1);
+  // The WAL now holds only that commit's frames, not the 60 before it.
+  auto& q = writer_->prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  ASSERT_TRUE(q.step());
+  EXPECT_LT(q.int64(1), 10);
+  q.reset();
+  checkpointer.stop();
+}
+
+}  // namespace
+}  // namespace gc::store::sqlite

@@ -1,0 +1,29 @@
+'use client';
+// The account menu's way to the people I blocked (the friends panel, on its Blocked tab).
+import { useState } from 'react';
+import { IconButton } from '@/components/ui/icon-button';
+import { BlockIcon } from '@/components/ui/social-icons';
+import { useOpenConversation } from '@/hooks/use-open-conversation';
+import { FriendsPanel } from './friends-panel';
+
+export function BlockedPeopleButton() {
+  const [open, setOpen] = useState(false);
+  const openConversation = useOpenConversation();
+  return (
+    <>
+      <IconButton label="Blocked people" title="Blocked people" data-testid="open-blocked" onClick={() => setOpen(true)}>
+        <BlockIcon width={18} height={18} />
+      </IconButton>
+      {open && (
+        <FriendsPanel
+          initialTab="blocked"
+          onClose={() => setOpen(false)}
+          onOpenConversation={(cid) => {
+            setOpen(false);
+            openConversation(cid);
+          }}
+        />
+      )}
+    </>
+  );
+}
