@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatEngine } from '@/client/chat-engine';
 import { createChatStore } from '@/stores/chat-store';
+import { FakeSocket } from './fake-socket';
 import type { Message } from '@/lib/types';
 
 const ME = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'alice' };
@@ -14,34 +15,6 @@ function msg(seq: number, from = BOB.id, extra: Partial<Message> = {}): Message 
     body: `m${seq}`, type: 'text', timestamp: seq, createdAt: new Date(seq * 1000).toISOString(),
     clientMsgId: null, ...extra,
   };
-}
-
-class FakeSocket {
-  static OPEN = 1;
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((ev: { data: string }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(text: string) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {}
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  frame(f: object) {
-    this.onmessage?.({ data: JSON.stringify(f) });
-  }
 }
 
 // The server's history of CID, and every request the engine made.

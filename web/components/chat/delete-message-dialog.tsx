@@ -2,6 +2,7 @@
 // "Delete this message?": a modal that keeps focus inside and answers Esc.
 import { useEffect, useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { keepTabInside } from '@/lib/focus-trap';
 
 export function DeleteMessageDialog({
   others,
@@ -44,13 +45,7 @@ export function DeleteMessageDialog({
         data-testid="delete-dialog"
         onKeyDown={(e) => {
           if (e.key === 'Escape') onClose();
-          if (e.key === 'Tab') {
-            const f = [...e.currentTarget.querySelectorAll<HTMLElement>('button')];
-            const i = f.indexOf(document.activeElement as HTMLElement);
-            const next = e.shiftKey ? (i <= 0 ? f.length - 1 : i - 1) : (i + 1) % f.length;
-            e.preventDefault();
-            f[next]?.focus();
-          }
+          else keepTabInside(e, e.currentTarget);
         }}
         className="w-full max-w-sm rounded-2xl border border-zinc-200 bg-white p-5 shadow-2xl dark:border-zinc-800 dark:bg-zinc-900"
       >

@@ -13,6 +13,7 @@ import { SEARCH_MAX_CHARS, type SearchSort } from '@/client/search-client';
 import { useMessageSearch } from '@/hooks/use-message-search';
 import { conversationTitle } from '@/stores/chat-store';
 import { shortStamp } from '@/lib/time';
+import { keepTabInside } from '@/lib/focus-trap';
 import type { SearchHit } from '@/lib/types';
 
 export function SearchPanel({
@@ -69,11 +70,8 @@ export function SearchPanel({
     } else if (e.key === 'Enter' && hits[cursor]) {
       e.preventDefault();
       onOpenHit(hits[cursor]);
-    } else if (e.key === 'Tab') {
-      const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('input, button:not([disabled])')];
-      const i = focusable.indexOf(document.activeElement as HTMLElement);
-      e.preventDefault();
-      focusable[(i + (e.shiftKey ? -1 : 1) + focusable.length) % focusable.length]?.focus();
+    } else {
+      keepTabInside(e, e.currentTarget);
     }
   }
 
