@@ -5,12 +5,18 @@
 // original clientMsgId. The store dedupes by seq and clientMsgId, so a message that arrives
 // twice (a live frame and a resync page, or an ack for a retried send) appears once.
 import { api } from '@/lib/api';
-import type { Message, ServerFrame } from '@/lib/types';
+import type { Message, ReplyRef, ServerFrame } from '@/lib/types';
 import type { ChatStore, Gap, OutboxEntry } from '@/stores/chat-store';
+import { applyMessageUpdate } from '@/stores/message-updates';
 import { loadOutbox, saveOutbox } from '@/stores/outbox-storage';
 import { ChatSocket } from './chat-socket';
 
 const PAGE = 50;
+// Scrolling back asks for the most the server gives (limit ≤ 100): half the round trips
+// (and of the REST budget) through a long history.
+const OLDER_PAGE = 100;
+/** A window around a message: this many before it, the rest after. */
+const AROUND_BEFORE = 25;
 const RESYNC_PAGE = 100;
 const ACK_WITHIN_MS = 15_000;
 
@@ -91,8 +97,8 @@ export class ChatEngine {
 
   // --- sending
 
-  send(conversationId: string, body: string): void {
-    const entry = this.store.getState().enqueue(conversationId, body);
+  send(conversationId: string, body: string, replyTo?: ReplyRef): void {
+    const entry = this.store.getState().enqueue(conversationId, body, undefined, replyTo);
     this.transmit(entry);
   }
 
@@ -108,6 +114,7 @@ export class ChatEngine {
       conversationId: entry.conversationId,
       body: entry.body,
       msgType: 'text',
+      ...(entry.replyTo ? { replyTo: entry.replyTo.id } : {}),
     });
     if (!sent) return; // stays pending; the next open sends it
     clearTimeout(this.ackTimers.get(entry.clientMsgId));
@@ -142,7 +149,40 @@ export class ChatEngine {
     const tl = this.store.getState().timelines[cid];
     const oldest = tl?.messages[0]?.seq;
     if (!tl?.hasOlder || oldest === undefined) return;
-    await this.page(cid, 'older', () => api.messages(cid, { before: oldest, limit: PAGE }), PAGE);
+    await this.page(cid, 'older', () => api.messages(cid, { before: oldest, limit: OLDER_PAGE }), OLDER_PAGE);
+  }
+
+  /** Pages down a window (see Timeline.hasNewer) until it reaches the newest message. */
+  async loadNewer(cid: string): Promise<void> {
+    const tl = this.store.getState().timelines[cid];
+    const newest = tl?.messages.at(-1)?.seq;
+    if (!tl?.hasNewer || newest === undefined) return;
+    await this.page(cid, 'after', () => api.messages(cid, { after: newest, limit: OLDER_PAGE }), OLDER_PAGE);
+  }
+
+  /**
+   * Makes sure message `seq` is in the timeline: nothing to do when it is loaded; a page or
+   * two back when it is close; else the timeline becomes a window around it (one request,
+   * however deep in the history it is).
+   */
+  async loadAround(cid: string, seq: number): Promise<void> {
+    for (let pages = 0; ; pages++) {
+      const tl = this.store.getState().timelines[cid];
+      const oldest = tl?.messages[0]?.seq;
+      const newest = tl?.messages.at(-1)?.seq;
+      if (tl?.loaded && oldest !== undefined && newest !== undefined && seq >= oldest && seq <= newest) return;
+      const near = tl?.loaded && oldest !== undefined && seq < oldest && oldest - seq <= OLDER_PAGE * 2;
+      if (!near || pages >= 2) break;
+      await this.loadOlder(cid);
+    }
+    const after = Math.max(0, seq - AROUND_BEFORE - 1);
+    const { messages } = await api.messages(cid, { after, limit: PAGE });
+    this.store.getState().addPage(cid, messages, 'around', PAGE);
+  }
+
+  /** Leaves a window for the newest page (the "jump to latest" button). */
+  async loadLatest(cid: string): Promise<void> {
+    await this.page(cid, 'newest', () => api.messages(cid, { limit: PAGE }), PAGE);
   }
 
   /** The active conversation is on screen: move the read marker to its last message. */
@@ -151,6 +191,8 @@ export class ChatEngine {
     const cid = s.activeId;
     if (!cid || typeof document === 'undefined' || document.visibilityState !== 'visible') return;
     if (!this.canSeeNewest()) return;
+    // A window around an older message (a search hit) does not show the newest either.
+    if (s.timelines[cid]?.hasNewer) return;
     const c = s.conversations[cid];
     if (!c || c.lastSeq <= c.readSeq) return;
     s.markRead(cid, c.lastSeq);
@@ -161,7 +203,7 @@ export class ChatEngine {
 
   private async page(
     cid: string,
-    direction: 'newest' | 'older',
+    direction: 'newest' | 'older' | 'after',
     fetchPage: () => Promise<{ messages: Message[] }>,
     limit: number,
   ): Promise<void> {
@@ -176,7 +218,9 @@ export class ChatEngine {
       const s = this.store.getState();
       const newest = s.timelines[cid]?.messages.at(-1)?.seq ?? 0;
       const lastSeq = s.conversations[cid]?.lastSeq ?? 0;
-      if (direction === 'newest' && lastSeq > newest) await this.fill(cid, newest);
+      // Likewise when paging down a window has just reached the end.
+      const reachedEnd = direction === 'after' && !s.timelines[cid]?.hasNewer;
+      if ((direction === 'newest' || reachedEnd) && lastSeq > newest) await this.fill(cid, newest);
     } finally {
       this.loading.delete(key);
     }
@@ -203,7 +247,7 @@ export class ChatEngine {
       const { timelines } = this.store.getState();
       await Promise.all(
         Object.entries(timelines)
-          .filter(([, tl]) => tl.loaded)
+          .filter(([, tl]) => tl.loaded && !tl.hasNewer) // a window pages down on scroll
           .map(([cid, tl]) => this.fill(cid, tl.messages.at(-1)?.seq ?? 0)),
       );
       // The open conversation's first page may have failed while we were offline.
@@ -235,6 +279,11 @@ export class ChatEngine {
         this.fillGaps(s.receive([message], { live: true }));
         if (unknown) this.queueRefresh();
         if (message.conversationId === s.activeId) this.markReadIfSeen();
+        return;
+      }
+      case 'message-updated': {
+        const { message } = frame as { message: Message };
+        this.store.setState((st) => applyMessageUpdate(st, message));
         return;
       }
       case 'read': {

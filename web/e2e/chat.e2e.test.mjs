@@ -221,8 +221,31 @@ describe('two people chatting', { concurrency: false }, () => {
       },
       { timeoutMs: 15_000, what: 'the start of the history' },
     );
-    const seqs = (await page.messages()).map((m) => m.seq);
-    assert.deepEqual(seqs, Array.from({ length: 120 }, (_, i) => i + 1), 'every seq once, in order');
+    // The list is windowed (only rows near the viewport are in the DOM): walk down it and
+    // check every screenful is in order with no repeat, and that together they hold every seq.
+    const seen = new Set();
+    for (;;) {
+      const seqs = (await page.messages()).map((m) => m.seq);
+      assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), 'in order on screen');
+      assert.equal(new Set(seqs).size, seqs.length, 'no repeat on screen');
+      seqs.forEach((q) => seen.add(q));
+      const moved = await scroller.evaluate((el) => {
+        const before = el.scrollTop;
+        el.scrollBy(0, el.clientHeight / 2);
+        return el.scrollTop !== before;
+      });
+      if (!moved) break;
+      // The window follows the scroll: wait until its first or last row has moved on.
+      const [first, last] = [seqs[0], seqs.at(-1)];
+      await waitFor(
+        async () => {
+          const now = await page.messages();
+          return now[0]?.seq !== first || now.at(-1)?.seq !== last;
+        },
+        { what: 'the window to move' },
+      );
+    }
+    assert.deepEqual([...seen].sort((x, y) => x - y), Array.from({ length: 120 }, (_, i) => i + 1), 'every seq once');
     await page.page.close();
   });
 

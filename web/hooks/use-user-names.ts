@@ -19,3 +19,11 @@ export function useUserNames(ids: string[]): Map<string, string> {
     return map;
   }, [key, names]);
 }
+
+const NO_IDS: string[] = [];
+
+/** One username by id (fetched when unknown); `fallback` until it arrives. */
+export function useUserName(id: string | undefined, fallback = 'Someone'): string {
+  const ids = useMemo(() => (id ? [id] : NO_IDS), [id]);
+  return useUserNames(ids).get(id ?? '') ?? fallback;
+}

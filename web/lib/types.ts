@@ -35,10 +35,37 @@ export interface ConversationSummary {
   unread: number;
 }
 
+/** One emoji on a message and who reacted with it, in the order they reacted. */
+export interface Reaction {
+  emoji: string;
+  users: string[];
+}
+
+/** `metadata.replyTo`: the original as it is now (the server reads it live). */
+export interface ReplyRef {
+  id: string;
+  from: string;
+  seq: number;
+  preview: string;
+  deleted: boolean;
+}
+
+/** One hit of GET /api/search: `snippet` pieces with `match` set on the found words. */
+export interface SnippetPart {
+  text: string;
+  match: boolean;
+}
+
+export interface SearchHit {
+  message: Message;
+  snippet: SnippetPart[];
+}
+
 /** Frames the server sends on /ws. Unknown types are ignored (see client/chat-engine.ts). */
 export type ServerFrame =
   | { type: 'ack'; clientMsgId: string; message: Message }
   | { type: 'message'; message: Message }
+  | { type: 'message-updated'; message: Message }
   | { type: 'read'; conversationId: string; userId: string; seq: number }
   | { type: 'error'; code: string; message: string; ref?: string | null }
   | { type: 'pong' }

@@ -9,7 +9,7 @@
 // - `unread` counts only other people's messages above `readSeq`.
 import { createStore } from 'zustand/vanilla';
 import { dmPeerId } from '@/lib/conversation-id';
-import type { ConversationSummary, Message, User } from '@/lib/types';
+import type { ConversationSummary, Message, ReplyRef, User } from '@/lib/types';
 
 export type SendStatus = 'pending' | 'failed';
 
@@ -21,6 +21,8 @@ export interface OutboxEntry {
   status: SendStatus;
   attempts: number;
   error?: string;
+  /** The message it answers, as the composer quoted it (the server sends its own copy). */
+  replyTo?: ReplyRef;
 }
 
 export interface Conversation {
@@ -41,6 +43,12 @@ export interface Timeline {
   /** The newest page has been fetched: live messages may be appended. */
   loaded: boolean;
   hasOlder: boolean;
+  /**
+   * A window around an older message (a search hit, a quoted original) that does not reach
+   * the newest: live messages are not appended (they would leave a hole) until paging on
+   * with `after=` reaches the end.
+   */
+  hasNewer?: boolean;
 }
 
 export type Connection = 'connecting' | 'online' | 'offline';
@@ -74,12 +82,20 @@ export interface ChatState {
    * revealed in a loaded timeline, to be filled with `after=`.
    */
   receive(messages: Message[], opts?: { live?: boolean }): Gap[];
-  /** A page of a timeline: `newest` (no cursor), `older` (before=) or `after` (resync). */
-  addPage(cid: string, messages: Message[], direction: 'newest' | 'older' | 'after', limit: number): void;
+  /**
+   * A page of a timeline: `newest` (no cursor), `older` (before=), `after` (resync, or paging
+   * down a window) or `around` (a window around one message, replacing what was loaded).
+   */
+  addPage(
+    cid: string,
+    messages: Message[],
+    direction: 'newest' | 'older' | 'after' | 'around',
+    limit: number,
+  ): void;
   markRead(cid: string, seq: number): void;
   setPeerRead(cid: string, userId: string, seq: number): void;
 
-  enqueue(cid: string, body: string, now?: Date): OutboxEntry;
+  enqueue(cid: string, body: string, now?: Date, replyTo?: ReplyRef): OutboxEntry;
   fail(clientMsgId: string, error: string): void;
   /** Back to pending with the same clientMsgId (the server dedupes a repeat). */
   retry(clientMsgId: string): OutboxEntry | undefined;
@@ -193,7 +209,7 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
       }
       for (const [cid, list] of byConversation) {
         const tl = timelines[cid];
-        if (tl?.loaded) {
+        if (tl?.loaded && !tl.hasNewer) {
           const first = list[0] as Message;
           const max = lastSeqOf(tl.messages);
           if (live && first.seq > max + 1) gaps.push({ conversationId: cid, after: max });
@@ -233,14 +249,36 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
       get().receive(messages);
       set((s) => {
         const tl = s.timelines[cid] ?? { messages: [], loaded: false, hasOlder: true };
+        if (direction === 'around' || (direction === 'newest' && tl.hasNewer)) {
+          const first = messages[0]?.seq ?? 1;
+          const lastSeq = s.conversations[cid]?.lastSeq ?? 0;
+          return {
+            timelines: {
+              ...s.timelines,
+              [cid]: {
+                messages,
+                loaded: true,
+                hasOlder: first > 1,
+                hasNewer: lastSeqOf(messages) < lastSeq,
+              },
+            },
+          };
+        }
         const merged = mergeBySeq(tl.messages, messages);
         const oldest = merged[0]?.seq ?? 1;
         const hasOlder =
           direction === 'after' ? tl.hasOlder : messages.length >= limit && oldest > 1;
+        // Paging down a window: a short page is the end; from then on live messages append.
+        const hasNewer = tl.hasNewer && !(direction === 'after' && messages.length < limit);
         return {
           timelines: {
             ...s.timelines,
-            [cid]: { messages: merged, loaded: tl.loaded || direction !== 'older', hasOlder },
+            [cid]: {
+              messages: merged,
+              loaded: tl.loaded || direction !== 'older',
+              hasOlder,
+              ...(hasNewer ? { hasNewer } : {}),
+            },
           },
         };
       });
@@ -275,7 +313,7 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
         return { peerRead: { ...s.peerRead, [cid]: { ...s.peerRead[cid], [userId]: seq } } };
       }),
 
-    enqueue: (cid, body, now = new Date()) => {
+    enqueue: (cid, body, now = new Date(), replyTo) => {
       const entry: OutboxEntry = {
         clientMsgId: newClientMsgId(now),
         conversationId: cid,
@@ -283,6 +321,7 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
         createdAt: now.toISOString(),
         status: 'pending',
         attempts: 1,
+        ...(replyTo ? { replyTo } : {}),
       };
       set((s) => {
         const c = s.conversations[cid];

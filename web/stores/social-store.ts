@@ -1,6 +1,6 @@
 // The signed-in user's social state: friends and requests, blocks, friends' presence, groups,
 // who is typing where, and the people whose names the client has learned. A factory like
-// stores/chat-store.ts (one store per session, handed down by components/social-store-provider.tsx);
+// stores/chat-store.ts (one store per session, handed down by components/social-provider.tsx);
 // client/social-engine.ts feeds it from REST snapshots and WebSocket events.
 //
 // Invariants:
@@ -286,6 +286,12 @@ export function typingLabel(names: string[]): string {
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   if (names.length === 3) return `${names[0]}, ${names[1]} and ${names[2]} are typing…`;
   return `${names[0]}, ${names[1]} and ${names.length - 2} others are typing…`;
+}
+
+/** Whether I am an admin of this group (admins may delete anyone's message there). */
+export function isGroupAdmin(s: SocialState, groupId: string | null): boolean {
+  if (!groupId) return false;
+  return !!s.groups[groupId]?.members.some((m) => m.userID === s.me && m.role === 'admin');
 }
 
 export function displayName(s: SocialState, userId: string): string {

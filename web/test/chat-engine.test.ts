@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatEngine } from '@/client/chat-engine';
 import { createChatStore } from '@/stores/chat-store';
+import { FakeSocket } from './fake-socket';
 import type { Message } from '@/lib/types';
 
 const ME = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', username: 'alice' };
@@ -14,34 +15,6 @@ function msg(seq: number, from = BOB.id, extra: Partial<Message> = {}): Message 
     body: `m${seq}`, type: 'text', timestamp: seq, createdAt: new Date(seq * 1000).toISOString(),
     clientMsgId: null, ...extra,
   };
-}
-
-class FakeSocket {
-  static OPEN = 1;
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((ev: { data: string }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(text: string) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {}
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  frame(f: object) {
-    this.onmessage?.({ data: JSON.stringify(f) });
-  }
 }
 
 // The server's history of CID, and every request the engine made.
@@ -57,8 +30,10 @@ function fakeFetch(url: string) {
     body = { conversations: [{ id: CID, kind: 'dm', peer: BOB, lastMessage: last, lastSeq: last?.seq ?? 0, readSeq: 0, unread: 0 }] };
   } else if (u.pathname.endsWith('/messages')) {
     const after = Number(u.searchParams.get('after') ?? -1);
+    const before = Number(u.searchParams.get('before') ?? Infinity);
     const limit = Number(u.searchParams.get('limit'));
-    const page = after >= 0 ? history.filter((m) => m.seq > after).slice(0, limit) : history.slice(-limit);
+    const below = history.filter((m) => m.seq < before);
+    const page = after >= 0 ? below.filter((m) => m.seq > after).slice(0, limit) : below.slice(-limit);
     body = { messages: page };
   }
   return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
@@ -177,5 +152,52 @@ describe('ChatEngine', () => {
     await settle();
     expect(FakeSocket.all.at(-1)!.sent.filter((f) => f.type === 'send')).toHaveLength(1);
     second.engine.stop();
+  });
+});
+
+describe('ChatEngine: message features', () => {
+  it('applies message-updated frames in place and sends replyTo with a reply', async () => {
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    FakeSocket.all[0]!.frame({ type: 'message-updated', message: msg(2, BOB.id, { body: 'm2 edited', metadata: { edited: true } }) });
+    expect(store.getState().timelines[CID]!.messages.map((m) => m.body)).toEqual(['m1', 'm2 edited', 'm3']);
+    engine.send(CID, 'answer', { id: msg(2).id, from: BOB.id, seq: 2, preview: 'm2 edited', deleted: false });
+    expect(FakeSocket.all[0]!.sent.at(-1)).toMatchObject({ type: 'send', body: 'answer', replyTo: msg(2).id });
+    engine.stop();
+  });
+
+  it('jumps far back with one request, then pages down until live messages append again', async () => {
+    history = Array.from({ length: 500 }, (_, i) => msg(i + 1));
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    expect(store.getState().timelines[CID]!.messages[0]!.seq).toBe(451);
+    requests = [];
+    await engine.loadAround(CID, 40);
+    expect(requests).toEqual([`/api/conversations/${CID}/messages?after=14&limit=50`]);
+    let tl = store.getState().timelines[CID]!;
+    expect([tl.messages[0]!.seq, tl.messages.at(-1)!.seq, tl.hasNewer]).toEqual([15, 64, true]);
+
+    history.push(msg(501));
+    FakeSocket.all[0]!.frame({ type: 'message', message: msg(501) });
+    await settle();
+    expect(store.getState().timelines[CID]!.messages.at(-1)!.seq).toBe(64); // no hole
+
+    for (let i = 0; i < 5 && store.getState().timelines[CID]!.hasNewer; i++) await engine.loadNewer(CID);
+    tl = store.getState().timelines[CID]!;
+    expect(tl.hasNewer).toBeFalsy();
+    expect(tl.messages.map((m) => m.seq)).toEqual(Array.from({ length: 501 - 14 }, (_, i) => i + 15));
+    engine.stop();
+  });
+
+  it('a message a page or two back is reached by paging, keeping the timeline whole', async () => {
+    history = Array.from({ length: 200 }, (_, i) => msg(i + 1));
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    await engine.loadAround(CID, 120);
+    const tl = store.getState().timelines[CID]!;
+    expect(tl.hasNewer).toBeFalsy();
+    expect(tl.messages[0]!.seq).toBeLessThanOrEqual(120);
+    expect(tl.messages.at(-1)!.seq).toBe(200);
+    engine.stop();
   });
 });

@@ -5,6 +5,7 @@ import { ChatEngine } from '@/client/chat-engine';
 import { SocialEngine } from '@/client/social-engine';
 import { createChatStore } from '@/stores/chat-store';
 import { createSocialStore, typingUserIds, TYPING_SHOWS_MS } from '@/stores/social-store';
+import { FakeSocket } from './fake-socket';
 import type { Group } from '@/lib/social-types';
 import type { Message } from '@/lib/types';
 
@@ -14,30 +15,6 @@ const DM = `dm_${ME.id}_${BOB.id}`;
 const GID = 'cccccccccccccccccccccccc';
 const GRP = `grp_${GID}`;
 const T0 = '2026-01-01T12:00:00.000Z';
-
-class FakeSocket {
-  static OPEN = 1;
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((ev: { data: string }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(text: string) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {}
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  frame(f: object) {
-    this.onmessage?.({ data: JSON.stringify(f) });
-  }
-}
 
 function group(members: string[], name = 'Trip'): Group {
   return {

@@ -14,6 +14,9 @@ import { EmptyState } from './empty-state';
 import { DocumentTitle } from './document-title';
 import { MotionProvider } from '@/components/ui/motion';
 import { SocialProvider } from '@/components/social-provider';
+import { MessageFeaturesProvider } from '@/components/message-features-provider';
+import { MessageNotifier } from './message-notifier';
+import { SearchLauncher } from './search-launcher';
 
 export function ChatApp() {
   const { session, ended } = useSession();
@@ -37,9 +40,11 @@ function SignedIn({ me, onSessionEnded }: { me: User; onSessionEnded: () => void
     <ChatStoreProvider me={me}>
       <ChatEngineProvider onSessionEnded={onSessionEnded}>
         <SocialProvider>
-          <MotionProvider>
-            <Shell />
-          </MotionProvider>
+          <MessageFeaturesProvider>
+            <MotionProvider>
+              <Shell />
+            </MotionProvider>
+          </MessageFeaturesProvider>
         </SocialProvider>
       </ChatEngineProvider>
     </ChatStoreProvider>
@@ -65,6 +70,8 @@ function Shell() {
   return (
     <div className="flex h-dvh overflow-hidden">
       <DocumentTitle />
+      <MessageNotifier />
+      <SearchLauncher activeId={activeId} onSelect={select} />
       <div
         className={`${activeId ? 'hidden md:flex' : 'flex'} w-full shrink-0 md:w-80 lg:w-88`}
       >

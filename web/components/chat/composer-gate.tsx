@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { useSocial, useSocialEngine, useSocialStoreApi } from '@/components/social-provider';
 import { Button } from '@/components/ui/button';
-import { BlockIcon } from '@/components/ui/social-icons';
+import { BlockIcon } from '@/components/ui/icons';
 import { useAction } from '@/hooks/use-action';
 import { dmPeerId } from '@/lib/conversation-id';
 import { groupIdOf } from '@/lib/social-types';

@@ -1,10 +1,26 @@
 'use client';
 // Enter sends, Shift+Enter adds a line (and so does Enter while an IME is composing).
-import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+// Esc drops the quoted reply; ↑ in an empty composer edits one's last message.
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MAX_BODY_CHARS } from '@/lib/validation';
 import { SendIcon } from '@/components/ui/icons';
 
-export function Composer({ onSend }: { onSend(body: string): void }) {
+export function Composer({
+  onSend,
+  header,
+  focusToken,
+  onEscape,
+  onEditLast,
+}: {
+  onSend(body: string): void;
+  /** Shown above the text box (the quoted reply). */
+  header?: ReactNode;
+  /** Focus the text box whenever this changes (a reply was started). */
+  focusToken?: unknown;
+  onEscape?(): void;
+  /** ↑ in an empty box: true when there was a message to edit. */
+  onEditLast?(): boolean;
+}) {
   const [text, setText] = useState('');
   const area = useRef<HTMLTextAreaElement>(null);
   const body = text.trim();
@@ -23,6 +39,10 @@ export function Composer({ onSend }: { onSend(body: string): void }) {
     if (window.matchMedia('(min-width: 768px)').matches) area.current?.focus();
   }, []);
 
+  useEffect(() => {
+    if (focusToken) area.current?.focus();
+  }, [focusToken]);
+
   function submit(e?: FormEvent) {
     e?.preventDefault();
     if (!body || tooLong) return;
@@ -35,11 +55,16 @@ export function Composer({ onSend }: { onSend(body: string): void }) {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
+    } else if (e.key === 'Escape' && onEscape) {
+      onEscape();
+    } else if (e.key === 'ArrowUp' && text === '' && onEditLast?.()) {
+      e.preventDefault();
     }
   }
 
   return (
     <form onSubmit={submit} className="shrink-0 px-3 pt-1 pb-3 sm:px-5 sm:pb-4">
+      {header}
       <div className="flex items-end gap-2 rounded-xl border border-zinc-300 bg-white px-3 py-2 shadow-xs transition focus-within:border-accent-500 focus-within:ring-3 focus-within:ring-accent-500/15 dark:border-zinc-700 dark:bg-zinc-900">
         <textarea
           ref={area}

@@ -6,7 +6,7 @@ import { useChat } from '@/components/chat-store-provider';
 import { useSocial, useSocialEngine } from '@/components/social-provider';
 import { IconButton } from '@/components/ui/icon-button';
 import { Menu, type MenuItem } from '@/components/ui/menu';
-import { InfoIcon, MoreIcon } from '@/components/ui/social-icons';
+import { InfoIcon, MoreIcon } from '@/components/ui/icons';
 import { GroupInfoPanel } from '@/components/groups/group-info-panel';
 import { useAction } from '@/hooks/use-action';
 import { useOpenConversation } from '@/hooks/use-open-conversation';

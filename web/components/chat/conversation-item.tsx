@@ -33,7 +33,7 @@ export const ConversationItem = memo(function ConversationItem({
     : pending
     ? `You: ${pending.body}`
     : last
-      ? `${last.from === me && last.type !== 'system' ? 'You: ' : ''}${last.body}`
+      ? `${last.from === me && last.type !== 'system' ? 'You: ' : ''}${last.metadata?.deleted === true ? 'Message deleted' : last.body}`
       : 'No messages yet';
   const stamp = pending?.createdAt ?? last?.createdAt;
   const unread = c.unread > 0 && !active;

@@ -1,17 +1,21 @@
 'use client';
-import { useRef } from 'react';
-import { useChat } from '@/components/chat-store-provider';
+import { useCallback, useRef } from 'react';
+import { useChat, useChatStoreApi } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
+import { useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
 import { useSocialEngine } from '@/components/social-provider';
 import { conversationTitle } from '@/stores/chat-store';
 import { Avatar } from '@/components/ui/avatar';
-import { BackIcon } from '@/components/ui/icons';
+import { BackIcon, SearchIcon } from '@/components/ui/icons';
 import { IconButton } from '@/components/ui/icon-button';
+import { isDeleted, replyRefFor } from '@/lib/message-meta';
 import { usePresence } from '@/hooks/use-presence';
 import { useReadAtBottom } from '@/hooks/use-read-at-bottom';
 import { MessageList } from './message-list';
 import { Composer } from './composer';
 import { ComposerGate } from './composer-gate';
+import { ReplyBar } from './reply-bar';
+import { NotificationMenu } from './notification-menu';
 import { TypingReporter } from './typing-reporter';
 import { TypingIndicator } from './typing-indicator';
 import { ReadReceipt } from './read-receipt';
@@ -28,13 +32,37 @@ export function ConversationView({
   onBack(): void;
 }) {
   const engine = useEngine();
+  const chat = useChatStoreApi();
+  const ui = useMessageUiApi();
   const social = useSocialEngine();
   const conversation = useChat((s) => s.conversations[id]);
   const me = useChat((s) => s.me);
+  const replyingTo = useMessageUi((s) => s.replyingTo[id]);
   const title = conversation ? conversationTitle(conversation, me?.id) : '';
   const presence = usePresence(conversation?.peer?.id);
   const section = useRef<HTMLElement>(null);
   useReadAtBottom(section, id);
+
+  const send = useCallback(
+    (body: string) => {
+      social.typing.stop();
+      const original = ui.getState().replyingTo[id];
+      engine.send(id, body, original ? replyRefFor(original) : undefined);
+      ui.getState().cancelReply(id);
+    },
+    [engine, social, ui, id],
+  );
+  // ↑ in an empty composer: edit my newest message that can still be edited.
+  const editLast = useCallback(() => {
+    const s = chat.getState();
+    const last = s.timelines[id]?.messages.findLast(
+      (m) => m.from === s.me?.id && m.type === 'text' && !isDeleted(m),
+    );
+    if (!last) return false;
+    ui.getState().startEdit(last.id);
+    return true;
+  }, [chat, ui, id]);
+
   return (
     <section ref={section} className="flex min-h-0 flex-1 flex-col" aria-labelledby="conversation-title">
       <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-5 dark:border-zinc-800">
@@ -48,6 +76,10 @@ export function ConversationView({
           </h1>
           <HeaderSubtitle cid={id} />
         </div>
+        <IconButton label="Search messages (Ctrl+K)" data-testid="open-search" onClick={() => ui.getState().setSearchOpen(true)}>
+          <SearchIcon width={18} height={18} />
+        </IconButton>
+        <NotificationMenu conversationId={id} />
         <HeaderActions cid={id} peer={conversation?.peer} onLeft={onBack} />
       </header>
       {unavailable ? (
@@ -63,10 +95,11 @@ export function ConversationView({
           <ComposerGate cid={id} onDismissed={onBack}>
             <TypingReporter cid={id}>
               <Composer
-                onSend={(body) => {
-                  social.typing.stop();
-                  engine.send(id, body);
-                }}
+                onSend={send}
+                header={<ReplyBar conversationId={id} />}
+                focusToken={replyingTo}
+                onEscape={() => ui.getState().cancelReply(id)}
+                onEditLast={editLast}
               />
             </TypingReporter>
           </ComposerGate>

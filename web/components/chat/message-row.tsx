@@ -1,39 +1,139 @@
 'use client';
 import { m } from 'framer-motion';
-import { memo } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { Avatar } from '@/components/ui/avatar';
 import { RetryIcon } from '@/components/ui/icons';
+import { useMessageActions, useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
+import { isDeleted, isEdited, reactionsOf, replyOf, resolveReply } from '@/lib/message-meta';
+import type { Message } from '@/lib/types';
 import { timeLabel } from '@/lib/time';
 import { MessageBody } from './message-body';
+import { MessageToolbar } from './message-toolbar';
+import { ReactionChips } from './reaction-chips';
+import { ReplyQuote } from './reply-quote';
+import { MessageEditBox } from './message-edit-box';
+import { EditedLabel } from './edit-history';
+import { DeleteMessageDialog } from './delete-message-dialog';
 import type { ItemRow } from './timeline-rows';
-import { SystemNote } from './system-note';
 
 const FRESH_MS = 10_000;
+const LONG_PRESS_MS = 450;
 
 export const MessageRow = memo(function MessageRow({
   row,
   name,
   mine,
+  me,
+  canModerate,
+  original,
+  highlighted,
+  measureRef,
   onRetry,
+  onOpenOriginal,
 }: {
   row: ItemRow;
   name: string;
   mine: boolean;
+  me: string | undefined;
+  /** A group admin: may delete other people's messages too. */
+  canModerate: boolean;
+  /** The message this one replies to, when the timeline holds it (its latest state). */
+  original: Message | undefined;
+  highlighted: boolean;
+  measureRef?: Ref<HTMLLIElement>;
   onRetry(clientMsgId: string): void;
+  onOpenOriginal(seq: number): void;
 }) {
-  if (row.type === 'system') return <SystemNote body={row.body} createdAt={row.createdAt} seq={row.seq} />;
+  const message = row.message;
+  const deleted = message ? isDeleted(message) : false;
+  const actions = useMessageActions();
+  const ui = useMessageUiApi();
+  const editing = useMessageUi((s) => !!message && s.editingId === message.id);
+  const [pinned, setPinned] = useState(false); // toolbar held open by a long press
+  const [picking, setPicking] = useState(false); // its reaction picker (portalled) is open
+  // The toolbar exists only for the row under the pointer or holding focus: 60 rows on
+  // screen would otherwise put ~500 hidden buttons in the DOM and in the Tab order.
+  // Pointer and focus apart: a focused chip that disappears (its last reaction taken back)
+  // blurs the row while the pointer is still on it.
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const press = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const self = useRef<HTMLLIElement | null>(null);
+  // Stable, so that React does not detach and re-attach (and re-measure) on every render.
+  const setRef = useCallback(
+    (el: HTMLLIElement | null) => {
+      self.current = el;
+      if (typeof measureRef === 'function') measureRef(el);
+    },
+    [measureRef],
+  );
+
+  useEffect(() => {
+    if (!pinned) return;
+    const away = (e: PointerEvent) => {
+      if (!self.current?.contains(e.target as Node)) setPinned(false);
+    };
+    document.addEventListener('pointerdown', away);
+    return () => document.removeEventListener('pointerdown', away);
+  }, [pinned]);
+
+  const reply = message ? replyOf(message) : (row.replyTo ?? null);
+  const shownReply = reply ? resolveReply(reply, original) : null;
+  const actionable = !!message && !deleted && !editing && message.type !== 'system';
+  const canDelete = mine || canModerate;
+  const react = (emoji: string) => message && void actions.toggleReaction(message, emoji).catch(() => {});
+
+  function onKeyDown(e: KeyboardEvent<HTMLLIElement>) {
+    if (e.target !== e.currentTarget || !actionable || !message) return;
+    if (e.key === 'r') {
+      e.preventDefault();
+      ui.getState().startReply(message);
+    } else if (e.key === 'e' && mine) {
+      e.preventDefault();
+      ui.getState().startEdit(message.id);
+    } else if ((e.key === 'Delete' || e.key === 'Backspace') && canDelete) {
+      e.preventDefault();
+      setConfirming(true);
+    }
+  }
+
   // Only messages that arrive while the conversation is open slide in; history does not.
   const fresh = Date.now() - Date.parse(row.createdAt) < FRESH_MS;
   return (
     <m.li
+      ref={setRef}
       initial={fresh ? { opacity: 0, y: 6 } : false}
       animate={{ opacity: 1, y: 0 }}
       transition={{ duration: 0.18, ease: 'easeOut' }}
       data-testid="message"
       data-seq={row.seq}
+      data-message-id={message?.id}
       data-status={row.status}
       data-mine={mine || undefined}
-      className={`group relative flex gap-3 px-5 hover:bg-zinc-50 dark:hover:bg-zinc-900/50 ${row.head ? 'mt-3 pt-1' : ''}`}
+      data-deleted={deleted || undefined}
+      data-highlighted={highlighted || undefined}
+      tabIndex={actionable ? 0 : undefined}
+      aria-label={actionable ? `${name}: ${row.body}` : undefined}
+      onKeyDown={onKeyDown}
+      onMouseOver={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocused(true)}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
+      }}
+      onTouchStart={() => {
+        if (!actionable) return;
+        press.current = setTimeout(() => setPinned(true), LONG_PRESS_MS);
+      }}
+      onTouchEnd={() => press.current && clearTimeout(press.current)}
+      onTouchMove={() => press.current && clearTimeout(press.current)}
+      onContextMenu={(e) => {
+        if (pinned) e.preventDefault(); // the long press opened our menu, not the browser's
+      }}
+      className={`group relative flex gap-3 px-5 outline-none hover:bg-zinc-50 focus-visible:bg-accent-50/60 dark:hover:bg-zinc-900/50 dark:focus-visible:bg-accent-500/10 ${
+        row.head ? 'mt-3 pt-1' : ''
+      } ${highlighted ? 'message-flash' : ''} ${editing ? 'bg-accent-50/50 dark:bg-accent-500/5' : ''}`}
     >
       <div className="w-9 shrink-0">
         {row.head ? (
@@ -58,10 +158,35 @@ export const MessageRow = memo(function MessageRow({
             </time>
           </div>
         )}
-        <MessageBody
-          body={row.body}
-          className={row.status === 'pending' ? 'text-zinc-500 dark:text-zinc-400' : undefined}
-        />
+        {shownReply && !deleted && (
+          <ReplyQuote reply={shownReply} onOpen={message ? () => onOpenOriginal(shownReply.seq) : undefined} />
+        )}
+        {deleted ? (
+          <p className="text-[15px] leading-6 text-zinc-400 italic" data-testid="message-deleted">
+            This message was deleted
+          </p>
+        ) : editing && message ? (
+          <MessageEditBox
+            initial={message.body}
+            onCancel={() => ui.getState().stopEdit()}
+            onSave={async (body) => {
+              await actions.edit(message, body);
+              ui.getState().stopEdit();
+            }}
+          />
+        ) : (
+          <div>
+            {/* Inline, so that "(edited)" follows the last line of text. */}
+            <MessageBody
+              body={row.body}
+              className={`${message && isEdited(message) ? 'inline' : ''} ${
+                row.status === 'pending' ? 'text-zinc-500 dark:text-zinc-400' : ''
+              }`}
+            />
+            {message && isEdited(message) && <EditedLabel message={message} />}
+          </div>
+        )}
+        {message && !deleted && <ReactionChips reactions={reactionsOf(message)} me={me} onToggle={react} />}
         {row.status === 'pending' && (
           <p className="text-[11px] text-zinc-400" data-testid="message-pending">
             Sending…
@@ -81,6 +206,35 @@ export const MessageRow = memo(function MessageRow({
           </p>
         )}
       </div>
+      {actionable && message && (hovered || focused || pinned || picking) && (
+        <MessageToolbar
+          visible
+          canEdit={mine && message.type === 'text'}
+          canDelete={canDelete}
+          onReact={react}
+          onReply={() => {
+            setPinned(false);
+            ui.getState().startReply(message);
+          }}
+          onEdit={() => {
+            setPinned(false);
+            ui.getState().startEdit(message.id);
+          }}
+          onDelete={() => setConfirming(true)}
+          onCopy={() => navigator.clipboard.writeText(message.body)}
+          onPickerChange={setPicking}
+        />
+      )}
+      {confirming && message && (
+        <DeleteMessageDialog
+          others={!mine}
+          onConfirm={() => actions.remove(message)}
+          onClose={() => {
+            setConfirming(false);
+            setPinned(false);
+          }}
+        />
+      )}
     </m.li>
   );
 });

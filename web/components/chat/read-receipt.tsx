@@ -4,7 +4,7 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { Avatar } from '@/components/ui/avatar';
-import { CheckIcon } from '@/components/ui/social-icons';
+import { CheckIcon } from '@/components/ui/icons';
 import { useUserNames } from '@/hooks/use-user-names';
 import type { Message } from '@/lib/types';
 import { lastOwnMessage, seenBy } from '@/stores/read-receipts';

@@ -1,7 +1,7 @@
 // Turns a conversation's messages (confirmed, then the outbox's) into rows: day separators,
 // and messages grouped by sender (a new group after a pause of 5 minutes).
 import { dayKey } from '@/lib/time';
-import type { Message } from '@/lib/types';
+import type { Message, ReplyRef } from '@/lib/types';
 import type { OutboxEntry } from '@/stores/chat-store';
 
 export interface ItemRow {
@@ -14,6 +14,10 @@ export interface ItemRow {
   status: 'sent' | 'pending' | 'failed';
   clientMsgId?: string;
   error?: string;
+  /** The server's message (sent rows): what the actions, reactions and quote read. */
+  message?: Message;
+  /** The quote of a pending reply (a sent one reads `message.metadata.replyTo`). */
+  replyTo?: ReplyRef;
   /** First of its group: shows the avatar and name. */
   head: boolean;
   /** `system` rows (group joins, kicks, renames) are centred notes, not messages. */
@@ -35,6 +39,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       seq: m.seq,
       status: 'sent' as const,
       type: m.type,
+      message: m,
     })),
     ...outbox.map((e) => ({
       kind: 'message' as const,
@@ -45,6 +50,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       status: e.status,
       clientMsgId: e.clientMsgId,
       error: e.error,
+      replyTo: e.replyTo,
     })),
   ];
   const rows: Row[] = [];

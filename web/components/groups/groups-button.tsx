@@ -2,7 +2,7 @@
 // The sidebar's way to groups: create one, or find a public one to join.
 import { useState } from 'react';
 import { IconButton } from '@/components/ui/icon-button';
-import { GroupIcon } from '@/components/ui/social-icons';
+import { GroupIcon } from '@/components/ui/icons';
 import { GroupsDialog } from './groups-dialog';
 
 export function GroupsButton({ onOpenConversation }: { onOpenConversation(cid: string): void }) {

@@ -2,7 +2,7 @@
 // The account menu's way to the people I blocked (the friends panel, on its Blocked tab).
 import { useState } from 'react';
 import { IconButton } from '@/components/ui/icon-button';
-import { BlockIcon } from '@/components/ui/social-icons';
+import { BlockIcon } from '@/components/ui/icons';
 import { useOpenConversation } from '@/hooks/use-open-conversation';
 import { FriendsPanel } from './friends-panel';
 

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useSocial } from '@/components/social-provider';
 import { IconButton } from '@/components/ui/icon-button';
-import { FriendsIcon } from '@/components/ui/social-icons';
+import { FriendsIcon } from '@/components/ui/icons';
 import { FriendsPanel } from './friends-panel';
 
 export function FriendsButton({ onOpenConversation }: { onOpenConversation(cid: string): void }) {

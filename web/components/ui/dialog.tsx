@@ -4,12 +4,10 @@
 // a click on the backdrop close it. Rendered into <body> (a transformed ancestor would trap a
 // fixed box), so a dialog opened from a dialog stacks on top; Esc closes the top one only.
 import { m } from 'framer-motion';
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { FOCUSABLE, keepTabInside } from '@/lib/focus-trap';
 import { CloseIcon } from './icons';
-
-const FOCUSABLE =
-  'button:not([disabled]):not([tabindex="-1"]), input:not([disabled]), textarea, select, [href], [tabindex="0"]';
 
 export function Dialog({
   title,
@@ -55,22 +53,6 @@ export function Dialog({
     return () => document.removeEventListener('keydown', onEscape);
   }, []);
 
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === 'Tab') {
-      const focusable = [...(box.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
-      if (focusable.length === 0) return;
-      const first = focusable[0] as HTMLElement;
-      const last = focusable[focusable.length - 1] as HTMLElement;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    }
-  }
-
   const side = variant === 'side';
   if (!mounted) return null;
   return createPortal(
@@ -86,7 +68,7 @@ export function Dialog({
         aria-modal="true"
         aria-labelledby={titleId}
         data-testid={testId}
-        onKeyDown={onKeyDown}
+        onKeyDown={(e) => keepTabInside(e, box.current)}
         initial={side ? { x: 24, opacity: 0 } : { opacity: 0, y: -8, scale: 0.98 }}
         animate={side ? { x: 0, opacity: 1 } : { opacity: 1, y: 0, scale: 1 }}
         transition={{ duration: 0.16, ease: 'easeOut' }}
