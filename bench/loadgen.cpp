@@ -9,6 +9,8 @@
 //          per socket; reports ack/delivery throughput and latency, lost/duplicate/out-of-order.
 //   fanout N users join one public group, all online; S of them send into it with W un-acked
 //          each; reports deliveries/s to the members and delivery latency, lost/dup/order.
+//   presence U users online with F friends each; C a second go offline and come back; reports
+//          transitions/s, presence frames/s, server CPU per transition, missing/wrong events.
 //
 // Threading: one io_context run by --threads threads (default 1). Every WebSocket lives on
 // its own strand and owns its counters; the orchestration coroutine runs on its own strand
@@ -215,6 +217,29 @@ awaitable<bool> wait_until(const std::function<bool()>& pred, Clock::time_point 
     co_await sleep_for(std::chrono::milliseconds(20));
   }
   co_return true;
+}
+
+// Open-loop pacing (--rate, --churn): one slot every `interval`; a pacer that falls more
+// than a second behind skips the missed slots.
+struct Pacer {
+  Clock::duration interval{};  // zero: not paced, every slot is due at once
+  Clock::time_point next;      // when the next slot is due
+
+  bool paced() const { return interval > Clock::duration::zero(); }
+  // Uses the slot that was due at `next`.
+  void take(Clock::time_point now) {
+    next += interval;
+    if (next < now - std::chrono::seconds(1)) next = now;
+  }
+};
+
+// `per_second` slots a second shared by `of` pacers starting at `start`, this one the
+// `index`th, staggered over the first interval. Not paced when per_second is 0.
+Pacer make_pacer(Clock::time_point start, double per_second, std::size_t index, std::size_t of) {
+  if (per_second <= 0) return Pacer{.interval = {}, .next = start};
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(double(of) / per_second));
+  return Pacer{.interval = interval, .next = start + interval * long(index) / long(of)};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -593,6 +618,17 @@ json::object reasons_json(const std::map<std::string, long>& m) {
   return o;
 }
 
+// Adds the failure, close and error-frame tallies to a scenario's result; prints it as one line.
+void print_json_result(Ctx& c, json::object j) {
+  {
+    std::lock_guard lk(c.mu);
+    j["failure_reasons"] = reasons_json(c.failure_reasons);
+    j["close_reasons"] = reasons_json(c.close_reasons);
+    j["error_codes"] = reasons_json(c.error_codes);
+  }
+  std::printf("%s\n", json::serialize(j).c_str());
+}
+
 // ---------------------------------------------------------------------------------------
 // conns scenario
 
@@ -734,13 +770,7 @@ awaitable<void> run_conns(Ctx& c, int& exit_code) {
                    {"rss_per_conn_bytes", per_conn},
                    {"unexpected_closes", unexpected},
                    {"error_frames", long(c.error_frames)}};
-    {
-      std::lock_guard lk(c.mu);
-      j["failure_reasons"] = reasons_json(c.failure_reasons);
-      j["close_reasons"] = reasons_json(c.close_reasons);
-      j["error_codes"] = reasons_json(c.error_codes);
-    }
-    std::printf("%s\n", json::serialize(j).c_str());
+    print_json_result(c, std::move(j));
   }
   std::fflush(stdout);
   exit_code = (established == n && pong1 == n && pong2 == n && c.error_frames == 0) ? 0 : 1;
@@ -1002,21 +1032,15 @@ awaitable<void> dm_writer(Ctx& c, Conn& w) {
   const std::string tail = R"(","msgType":"text"})";
   std::string frame;
   error_code ec;
-  // --rate R: open loop, each of the n sockets sends every n/R seconds (staggered start);
-  // a socket that falls more than a second behind skips the missed slots.
-  const bool paced = c.opt.rate > 0;
-  const auto interval =
-      paced ? std::chrono::duration_cast<Clock::duration>(
-                  std::chrono::duration<double>(double(c.conns.size()) / c.opt.rate))
-            : Clock::duration::zero();
-  auto next_slot = c.t_begin + (paced ? interval * long(d.index) / long(c.conns.size())
-                                      : Clock::duration::zero());
+  // --rate R: open loop, each of the n sockets sends every n/R seconds (staggered start).
+  Pacer pacer = make_pacer(c.t_begin, c.opt.rate, d.index, c.conns.size());
+  const bool paced = pacer.paced();
   bool stalled = false;
   for (;;) {
     auto now = Clock::now();
     if (now >= c.t_meas1 || !w.open) break;
-    if (paced && now < next_slot) {
-      d.pace.expires_at(std::min(next_slot, c.t_meas1));
+    if (paced && now < pacer.next) {
+      d.pace.expires_at(std::min(pacer.next, c.t_meas1));
       co_await d.pace.async_wait(tok(ec));
       continue;
     }
@@ -1030,10 +1054,7 @@ awaitable<void> dm_writer(Ctx& c, Conn& w) {
       continue;
     }
     stalled = false;
-    if (paced) {
-      next_slot += interval;
-      if (next_slot < now - std::chrono::seconds(1)) next_slot = now;
-    }
+    if (paced) pacer.take(now);
     const std::uint64_t ctr = d.next_counter++;
     frame.clear();
     frame += head;
@@ -1264,12 +1285,7 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
                    {"server_cpu_cores", srv_cpu0 >= 0 ? (srv_cpu1 - srv_cpu0) / dur : -1.0},
                    {"loadgen_cpu_cores", (self_cpu1 - self_cpu0) / dur},
                    {"server_rss_bytes", srv_rss}};
-    {
-      std::lock_guard lk(c.mu);
-      j["error_codes"] = reasons_json(c.error_codes);
-      j["close_reasons"] = reasons_json(c.close_reasons);
-    }
-    std::printf("%s\n", json::serialize(j).c_str());
+    print_json_result(c, std::move(j));
   }
   std::fflush(stdout);
   exit_code = (lost || dups || order || errs || unexpected) ? 1 : 0;
@@ -1303,15 +1319,12 @@ void append_client_frame(std::string& out, unsigned opcode, std::string_view pay
   out.append(payload);
 }
 
-// One member's socket. Touched only on its strand, except the atomics, which the
-// orchestrator polls.
-struct FanConn {
-  explicit FanConn(asio::io_context& ioc)
-      : strand(asio::make_strand(ioc)), sock(strand), wake(strand), pace(strand) {}
+// A plain TCP socket speaking the minimal client above (fanout and presence). Touched only
+// on its strand.
+struct RawConn {
+  explicit RawConn(asio::io_context& ioc) : strand(asio::make_strand(ioc)), sock(strand) {}
   Strand strand;
   tcp::socket sock;
-  asio::steady_timer wake;  // the sender waits here while its window is full
-  asio::steady_timer pace;  // --rate: the sender waits here for its next send slot
   std::size_t index = 0;
   std::size_t user = 0;
   bool open = false;
@@ -1319,6 +1332,15 @@ struct FanConn {
   std::string out, out_flight;  // queued bytes; bytes being written
   std::vector<char> in = std::vector<char>(16 * 1024);
   std::size_t in_len = 0;
+  unsigned close_code = 0;  // of the server's close frame; 0 before one came
+};
+
+// One member's socket. Touched only on its strand, except the atomics, which the
+// orchestrator polls.
+struct FanConn : RawConn {
+  explicit FanConn(asio::io_context& ioc) : RawConn(ioc), wake(strand), pace(strand) {}
+  asio::steady_timer wake;  // the sender waits here while its window is full
+  asio::steady_timer pace;  // --rate: the sender waits here for its next send slot
 
   // Receiving: the group's conversation only, so one seq line per socket.
   std::int64_t last_seq = -1;
@@ -1344,7 +1366,7 @@ struct Fanout {
   std::atomic<long> live{0};
 };
 
-awaitable<void> fan_write_loop(FanConn& w) {
+awaitable<void> raw_write_loop(RawConn& w) {
   error_code ec;
   while (!w.out.empty() && w.open) {
     w.out_flight.clear();
@@ -1356,12 +1378,12 @@ awaitable<void> fan_write_loop(FanConn& w) {
 }
 
 // Queues one frame; one write in flight per socket, later frames go out together behind it.
-void fan_queue(FanConn& w, unsigned opcode, std::string_view payload) {
+void raw_queue(RawConn& w, unsigned opcode, std::string_view payload) {
   if (!w.open) return;
   append_client_frame(w.out, opcode, payload);
   if (w.writing) return;
   w.writing = true;
-  asio::co_spawn(w.strand, fan_write_loop(w), asio::detached);
+  asio::co_spawn(w.strand, raw_write_loop(w), asio::detached);
 }
 
 std::int64_t scan_seq(std::string_view text, std::size_t from) {
@@ -1464,9 +1486,11 @@ void fan_on_text(Ctx& c, FanConn& w, std::string_view text) {
   }
 }
 
+using TextHandler = std::function<void(std::string_view)>;
+
 // Handles the complete frames at the front of w.in and keeps the rest. False when the
 // server closed or broke the protocol.
-bool fan_parse(Ctx& c, FanConn& w) {
+bool raw_parse(Ctx& c, RawConn& w, const TextHandler& on_text) {
   const auto* p = reinterpret_cast<const unsigned char*>(w.in.data());
   std::size_t pos = 0, need = 0;
   bool alive = true;
@@ -1496,22 +1520,19 @@ bool fan_parse(Ctx& c, FanConn& w) {
     pos += hdr + std::size_t(len);
     switch (op) {
       case 0x1:
-        fan_on_text(c, w, payload);
+        on_text(payload);
         break;
       case 0x8:
         alive = false;
-        if (!c.closing) {
-          unsigned code = payload.size() >= 2
-                              ? (unsigned(std::uint8_t(payload[0])) << 8) | std::uint8_t(payload[1])
-                              : 1005;
-          c.count(c.close_reasons, "close frame code " + std::to_string(code));
-        }
+        w.close_code = payload.size() >= 2
+                           ? (unsigned(std::uint8_t(payload[0])) << 8) | std::uint8_t(payload[1])
+                           : 1005;
         break;
       case 0x9:
-        fan_queue(w, 0xA, payload);
+        raw_queue(w, 0xA, payload);
         break;
       default:
-        ++w.other;
+        break;  // a pong
     }
   }
   std::memmove(w.in.data(), w.in.data() + pos, w.in_len - pos);
@@ -1521,9 +1542,12 @@ bool fan_parse(Ctx& c, FanConn& w) {
 }
 
 // Connects from `src` and upgrades by hand; the bytes after the 101 response stay in w.in.
-awaitable<std::string> fan_connect(Ctx& c, FanConn& w, const asio::ip::address& src,
+awaitable<std::string> raw_connect(Ctx& c, RawConn& w, const asio::ip::address& src,
                                    const std::string& token) {
   error_code ec;
+  w.in_len = 0;
+  w.out.clear();
+  w.close_code = 0;
   w.sock.open(src.is_v6() ? tcp::v6() : tcp::v4(), ec);
   if (ec) co_return "socket: " + ec.message();
   int one = 1;
@@ -1558,44 +1582,62 @@ awaitable<std::string> fan_connect(Ctx& c, FanConn& w, const asio::ip::address& 
   }
 }
 
-awaitable<void> fan_session(Ctx& c, Fanout& f, FanConn& w) {
+// Connects w from its source address; on failure counts it, closes the socket and returns false.
+awaitable<bool> raw_open(Ctx& c, RawConn& w) {
   std::string err;
   try {
     err =
-        co_await fan_connect(c, w, c.sources[w.index % c.sources.size()], c.accounts[w.user].token);
+        co_await raw_connect(c, w, c.sources[w.index % c.sources.size()], c.accounts[w.user].token);
   } catch (const std::exception& e) {
     err = std::string("exception: ") + e.what();
   }
   if (!err.empty()) {
     c.count(c.failure_reasons, err);
     ++c.failed;
-    --f.live;
     error_code ignore;
     w.sock.close(ignore);
-    co_return;
+    co_return false;
   }
   w.open = true;
   ++c.open_now;
   ++c.established;
+  co_return true;
+}
+
+// Reads until the server closes (or the socket fails), handing on every text frame; then
+// closes the socket. An ending nobody asked for (`expected` false) counts as unexpected.
+awaitable<void> raw_read_until_closed(Ctx& c, RawConn& w, const TextHandler& on_text,
+                                      const std::function<bool()>& expected) {
   error_code ec;
-  bool alive = fan_parse(c, w);
+  bool alive = raw_parse(c, w, on_text);
   while (alive) {
     if (w.in_len == w.in.size()) w.in.resize(w.in.size() * 2);
     const std::size_t n = co_await w.sock.async_read_some(
         asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
     if (ec) break;
     w.in_len += n;
-    alive = fan_parse(c, w);
+    alive = raw_parse(c, w, on_text);
   }
   w.open = false;
   --c.open_now;
-  if (!c.closing) {
+  if (!expected()) {
     ++c.unexpected_closes;
-    if (ec) c.count(c.close_reasons, ec.message());
+    if (w.close_code)
+      c.count(c.close_reasons, "close frame code " + std::to_string(w.close_code));
+    else if (ec)
+      c.count(c.close_reasons, ec.message());
   }
   error_code ignore;
   w.sock.close(ignore);
-  w.wake.cancel();
+}
+
+awaitable<void> fan_session(Ctx& c, Fanout& f, FanConn& w) {
+  if (co_await raw_open(c, w)) {
+    co_await raw_read_until_closed(
+        c, w, [&c, &w](std::string_view text) { fan_on_text(c, w, text); },
+        [&c] { return bool(c.closing); });
+    w.wake.cancel();
+  }
   --f.live;
 }
 
@@ -1606,20 +1648,15 @@ awaitable<void> fan_writer(Ctx& c, FanConn& w, std::size_t senders, const std::s
   const std::string tail = R"(","msgType":"text"})";
   std::string frame;
   error_code ec;
-  // --rate R: open loop, each sender sends every senders/R seconds (staggered start); one
-  // that falls more than a second behind skips the missed slots.
-  const bool paced = c.opt.rate > 0;
-  const auto interval = paced ? std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(double(senders) / c.opt.rate))
-                              : Clock::duration::zero();
-  auto next_slot =
-      c.t_begin + (paced ? interval * long(w.index) / long(senders) : Clock::duration::zero());
+  // --rate R: open loop, each sender sends every senders/R seconds (staggered start).
+  Pacer pacer = make_pacer(c.t_begin, c.opt.rate, w.index, senders);
+  const bool paced = pacer.paced();
   bool stalled = false;
   for (;;) {
     auto now = Clock::now();
     if (now >= c.t_meas1 || !w.open) break;
-    if (paced && now < next_slot) {
-      w.pace.expires_at(std::min(next_slot, c.t_meas1));
+    if (paced && now < pacer.next) {
+      w.pace.expires_at(std::min(pacer.next, c.t_meas1));
       co_await w.pace.async_wait(tok(ec));
       continue;
     }
@@ -1633,10 +1670,7 @@ awaitable<void> fan_writer(Ctx& c, FanConn& w, std::size_t senders, const std::s
       continue;
     }
     stalled = false;
-    if (paced) {
-      next_slot += interval;
-      if (next_slot < now - std::chrono::seconds(1)) next_slot = now;
-    }
+    if (paced) pacer.take(now);
     const std::uint64_t ctr = w.next_counter++;
     frame.clear();
     frame += head;
@@ -1649,7 +1683,7 @@ awaitable<void> fan_writer(Ctx& c, FanConn& w, std::size_t senders, const std::s
     frame += tail;
     w.inflight_map.emplace(ctr, now);
     w.inflight = w.inflight_map.size();
-    fan_queue(w, 0x1, frame);
+    raw_queue(w, 0x1, frame);
     ++w.sent;
     if (now >= c.t_meas0) ++w.sends_in_window;
   }
@@ -1715,23 +1749,49 @@ awaitable<std::string> fan_setup_group(Ctx& c, Fanout& f, std::size_t members) {
   co_return errors.empty() ? std::string() : errors.front();
 }
 
-awaitable<void> fan_close_all(Ctx& c, Fanout& f, std::chrono::seconds grace) {
+const std::string kCloseNormal("\x03\xe8", 2);  // close frame payload: 1000
+
+// Closes every raw socket (a close frame, then aborts what has not closed within `grace`)
+// and waits until `live` sessions are left: none.
+template <class Conns>
+awaitable<void> raw_close_all(Ctx& c, Conns& conns, std::atomic<long>& live,
+                              std::chrono::seconds grace) {
   c.closing = true;
-  static const std::string kNormal("\x03\xe8", 2);
-  for (auto& wp : f.conns) {
-    FanConn& w = *wp;
-    asio::post(w.strand, [&w] { fan_queue(w, 0x8, kNormal); });
+  for (auto& wp : conns) {
+    RawConn& w = *wp;
+    asio::post(w.strand, [&w] { raw_queue(w, 0x8, kCloseNormal); });
   }
-  if (co_await wait_until([&] { return f.live == 0; }, Clock::now() + grace)) co_return;
-  log("close: " + std::to_string(f.live.load()) + " sockets did not close in time; aborting them");
-  for (auto& wp : f.conns) {
-    FanConn& w = *wp;
+  if (co_await wait_until([&] { return live == 0; }, Clock::now() + grace)) co_return;
+  log("close: " + std::to_string(live.load()) + " sockets did not close in time; aborting them");
+  for (auto& wp : conns) {
+    RawConn& w = *wp;
     asio::post(w.strand, [&w] {
       error_code ec;
       w.sock.close(ec);
     });
   }
-  co_await wait_until([&] { return f.live == 0; }, Clock::now() + std::chrono::seconds(5));
+  co_await wait_until([&] { return live == 0; }, Clock::now() + std::chrono::seconds(5));
+}
+
+// Starts session(i) for i in [0, n) with opt.batch handshakes in flight (the next as each
+// finishes), then waits for every one to connect or fail.
+awaitable<void> raw_open_all(Ctx& c, std::size_t n, const std::function<void(std::size_t)>& start) {
+  const auto t0 = Clock::now();
+  std::size_t next = 0;
+  while (next < n) {
+    if (long(next) - (c.established + c.failed) < c.opt.batch) {
+      start(next++);
+      continue;
+    }
+    co_await sleep_for(std::chrono::milliseconds(5));
+  }
+  co_await wait_until([&] { return c.established + c.failed >= long(n); }, Clock::time_point::max(),
+                      [&] {
+                        log("connections: " + std::to_string(c.established.load()) + " up, " +
+                            std::to_string(c.failed.load()) + " failed of " + std::to_string(n));
+                      });
+  log("connected " + std::to_string(c.established.load()) + "/" + std::to_string(n) + " in " +
+      fmt("%.1f s", seconds_between(t0, Clock::now())));
 }
 
 awaitable<void> run_fanout(Ctx& c, int& exit_code) {
@@ -1756,28 +1816,15 @@ awaitable<void> run_fanout(Ctx& c, int& exit_code) {
     w->cmid_prefix = c.run_id + "-" + std::to_string(i) + "-";
     f.conns.push_back(std::move(w));
   }
-  {
-    const auto t0 = Clock::now();
-    std::size_t next = 0;
-    // Handshakes in flight: start the next one as each finishes.
-    while (next < n) {
-      if (long(next) - (c.established + c.failed) < o.batch) {
-        FanConn& w = *f.conns[next++];
-        ++f.live;
-        asio::co_spawn(w.strand, fan_session(c, f, w), asio::detached);
-        continue;
-      }
-      co_await sleep_for(std::chrono::milliseconds(5));
-    }
-    co_await wait_until([&] { return c.established + c.failed >= long(n); },
-                        Clock::time_point::max());
-    log("connected " + std::to_string(c.established.load()) + "/" + std::to_string(n) + " in " +
-        fmt("%.1f s", seconds_between(t0, Clock::now())));
-  }
+  co_await raw_open_all(c, n, [&](std::size_t i) {
+    FanConn& w = *f.conns[i];
+    ++f.live;
+    asio::co_spawn(w.strand, fan_session(c, f, w), asio::detached);
+  });
   if (c.failed > 0) {
     std::printf("fanout: %ld of %zu WebSocket connections failed\n", long(c.failed), n);
     print_errors(c);
-    co_await fan_close_all(c, f, std::chrono::seconds(5));
+    co_await raw_close_all(c, f.conns, f.live, std::chrono::seconds(5));
     exit_code = 1;
     co_return;
   }
@@ -1830,7 +1877,7 @@ awaitable<void> run_fanout(Ctx& c, int& exit_code) {
       Clock::now() +
           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.drain_s)));
   const double drain_s = seconds_between(t_drain0, Clock::now());
-  co_await fan_close_all(c, f, std::chrono::seconds(10));
+  co_await raw_close_all(c, f.conns, f.live, std::chrono::seconds(10));
 
   // Every session has ended: merge per-socket data.
   Latencies ack_lat, dlv_lat;
@@ -1951,15 +1998,391 @@ awaitable<void> run_fanout(Ctx& c, int& exit_code) {
                    {"server_cpu_cores", srv_cpu0 >= 0 ? (srv_cpu1 - srv_cpu0) / dur : -1.0},
                    {"loadgen_cpu_cores", (self_cpu1 - self_cpu0) / dur},
                    {"server_rss_bytes", srv_rss}};
-    {
-      std::lock_guard lk(c.mu);
-      j["error_codes"] = reasons_json(c.error_codes);
-      j["close_reasons"] = reasons_json(c.close_reasons);
-    }
-    std::printf("%s\n", json::serialize(j).c_str());
+    print_json_result(c, std::move(j));
   }
   std::fflush(stdout);
   exit_code = (lost || dups || order || errs || unexpected || unacked) ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// presence scenario
+//
+// U users, one raw socket each, friends on a ring (admin create-friendships: user i has the
+// F/2 users on each side of it). Once all are online and the start-up events have arrived,
+// --churn users a second close their socket (a close frame) and reconnect --offline-ms
+// later. With the server's presence grace at 0 each churn is two transitions, offline and
+// online, and each should reach every friend that is online. Every presence frame is checked
+// as it arrives (a subject that is not the receiver's friend is an error); after the run each
+// transition is matched against the frames of every friend that stayed connected from the
+// churn's close until --settle after its reconnect: missing and duplicate events are counted.
+
+struct PresEvent {
+  std::uint32_t subject;
+  bool online;      // else offline (away is never sent here)
+  std::int64_t us;  // received, µs since the scenario's t0
+};
+
+// One churn of one user, in µs since t0. open_us < 0: never came back.
+struct PresCycle {
+  std::int64_t close_us = 0, reopen_us = -1, open_us = -1;
+};
+
+struct PresConn : RawConn {
+  explicit PresConn(asio::io_context& ioc) : RawConn(ioc), pause(strand) {}
+  asio::steady_timer pause;  // away between a churn's close and its reconnect
+  bool leaving = false;      // this session's end was asked for (a churn)
+  std::vector<PresEvent> events;
+  std::vector<PresCycle> cycles;
+  std::uint64_t not_friend = 0, unknown_subject = 0, other = 0;
+  std::atomic<std::uint64_t> frames_total{0};
+};
+
+struct PresenceRun {
+  Clock::time_point t0;
+  std::size_t n = 0, half = 0;
+  std::vector<std::unique_ptr<PresConn>> conns;
+  std::unordered_map<std::string, std::uint32_t> index_of;  // user id → index
+  std::atomic<long> live{0}, skipped{0}, reconnect_failures{0};
+  std::atomic<std::uint64_t> closes_window{0}, opens_window{0};
+
+  std::int64_t us(Clock::time_point t) const { return micros_between(t0, t); }
+  // Friends on the ring: within `half` steps either way.
+  bool friends(std::size_t a, std::size_t b) const {
+    const std::size_t d = (a + n - b) % n;
+    return d != 0 && (d <= half || d >= n - half);
+  }
+};
+
+void pres_on_text(Ctx& c, PresenceRun& p, PresConn& w, std::string_view text) {
+  constexpr std::string_view kPresence = R"({"type":"presence","userId":")";
+  if (!text.starts_with(kPresence)) {
+    alignas(16) unsigned char arena[4096];
+    json::monotonic_resource mr(arena, sizeof arena);
+    Frame f;
+    if (parse_frame(text, f, mr) && f.type == "error")
+      record_error_frame(c, *f.obj);
+    else
+      ++w.other;
+    return;
+  }
+  const auto now = Clock::now();
+  const auto id = scan_string(text, R"("userId":")", 0);
+  const auto status = scan_string(text, R"("status":")", kPresence.size());
+  const auto it = p.index_of.find(std::string(id));
+  if (it == p.index_of.end() || (status != "online" && status != "offline")) {
+    ++w.unknown_subject;
+    return;
+  }
+  if (!p.friends(it->second, w.index)) ++w.not_friend;
+  w.events.push_back(
+      PresEvent{.subject = it->second, .online = status == "online", .us = p.us(now)});
+  ++w.frames_total;
+}
+
+// A churn, on w's strand: close now, come back after --offline-ms (pres_session does).
+void pres_leave(Ctx& c, PresenceRun& p, PresConn& w) {
+  if (!w.open || w.leaving || c.closing) {
+    ++p.skipped;  // still away from its previous churn
+    return;
+  }
+  const auto now = Clock::now();
+  w.leaving = true;
+  w.cycles.push_back(PresCycle{.close_us = p.us(now)});
+  if (now >= c.t_meas0 && now < c.t_meas1) ++p.closes_window;
+  raw_queue(w, 0x8, kCloseNormal);
+}
+
+awaitable<void> pres_session(Ctx& c, PresenceRun& p, PresConn& w) {
+  const TextHandler on_text = [&c, &p, &w](std::string_view t) { pres_on_text(c, p, w, t); };
+  while (co_await raw_open(c, w)) {
+    const auto now = Clock::now();
+    if (!w.cycles.empty()) {
+      w.cycles.back().open_us = p.us(now);
+      if (now >= c.t_meas0 && now < c.t_meas1) ++p.opens_window;
+    }
+    w.leaving = false;
+    co_await raw_read_until_closed(c, w, on_text, [&] { return w.leaving || bool(c.closing); });
+    if (!w.leaving || c.closing) break;
+    // Churned: stay away, and let the old socket's write loop finish before reopening.
+    error_code ec;
+    w.pause.expires_at(p.t0 + std::chrono::microseconds(w.cycles.back().close_us) +
+                       std::chrono::milliseconds(c.opt.offline_ms));
+    co_await w.pause.async_wait(tok(ec));
+    while (w.writing) co_await sleep_for(std::chrono::milliseconds(1));
+    if (c.closing) break;
+    w.cycles.back().reopen_us = p.us(Clock::now());
+  }
+  if (!w.cycles.empty() && w.cycles.back().open_us < 0 && !c.closing) ++p.reconnect_failures;
+  --p.live;
+}
+
+// What the friends of churned users received, against what they should have.
+struct PresCheck {
+  std::uint64_t cycles = 0, never_back = 0, expected = 0, missing_offline = 0, missing_online = 0,
+                duplicates = 0, out_of_order = 0;
+  Latencies offline_lat, online_lat;  // from the close / from the start of the reconnect
+};
+
+PresCheck pres_check(const PresenceRun& p, std::int64_t end_us, std::int64_t settle_us) {
+  PresCheck r;
+  // f was connected all through [from, to]: none of its own churns overlaps it.
+  auto stayed = [&](std::size_t f, std::int64_t from, std::int64_t to) {
+    for (const auto& fc : p.conns[f]->cycles) {
+      const std::int64_t back = fc.open_us < 0 ? end_us : fc.open_us;
+      if (fc.close_us <= to && back >= from) return false;
+    }
+    return true;
+  };
+  for (std::size_t u = 0; u < p.n; ++u) {
+    const auto& cycles = p.conns[u]->cycles;
+    for (std::size_t k = 0; k < cycles.size(); ++k) {
+      const PresCycle& cy = cycles[k];
+      ++r.cycles;
+      if (cy.open_us < 0) {
+        ++r.never_back;
+        continue;
+      }
+      std::int64_t to = std::min(cy.open_us + settle_us, end_us);
+      if (k + 1 < cycles.size()) to = std::min(to, cycles[k + 1].close_us);
+      for (std::size_t d = 1; d <= p.half; ++d) {
+        for (const std::size_t f : {(u + d) % p.n, (u + p.n - d) % p.n}) {
+          if (!stayed(f, cy.close_us, to)) continue;
+          r.expected += 2;
+          const auto& ev = p.conns[f]->events;  // in arrival order
+          auto e = std::lower_bound(ev.begin(), ev.end(), cy.close_us,
+                                    [](const PresEvent& x, std::int64_t t) { return x.us < t; });
+          int offline = 0, online = 0;
+          for (; e != ev.end() && e->us <= to; ++e) {
+            if (e->subject != u) continue;
+            if (e->online) {
+              if (++online == 1) r.online_lat.add(e->us - cy.reopen_us);
+            } else {
+              if (online > 0) ++r.out_of_order;
+              if (++offline == 1) r.offline_lat.add(e->us - cy.close_us);
+            }
+          }
+          if (offline == 0) ++r.missing_offline;
+          if (online == 0) ++r.missing_online;
+          r.duplicates += std::uint64_t(std::max(offline - 1, 0) + std::max(online - 1, 0));
+        }
+      }
+    }
+  }
+  r.offline_lat.finish();
+  r.online_lat.finish();
+  return r;
+}
+
+awaitable<void> run_presence(Ctx& c, int& exit_code) {
+  const Options& o = c.opt;
+  PresenceRun p;
+  p.n = std::size_t(o.user_count);
+  p.half = std::size_t(o.friends / 2);
+  if (!co_await login_or_report(c, p.n, "presence")) {
+    exit_code = 1;
+    co_return;
+  }
+  for (std::size_t i = 0; i < p.n; ++i) {
+    p.index_of.emplace(c.accounts[i].id, std::uint32_t(i));
+    auto w = std::make_unique<PresConn>(c.ioc);
+    w->index = i;
+    w->user = i;
+    p.conns.push_back(std::move(w));
+  }
+  auto frames = [&] {
+    std::uint64_t s = 0;
+    for (auto& wp : p.conns) s += wp->frames_total.load();
+    return s;
+  };
+
+  // Everyone online. Each friendship yields at least one online event: the later of the two
+  // to connect is announced to the earlier.
+  p.t0 = Clock::now();
+  const double cpu_connect0 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  co_await raw_open_all(c, p.n, [&](std::size_t i) {
+    PresConn& w = *p.conns[i];
+    ++p.live;
+    asio::co_spawn(w.strand, pres_session(c, p, w), asio::detached);
+  });
+  const double connect_s = seconds_between(p.t0, Clock::now());
+  if (c.failed > 0) {
+    std::printf("presence: %ld of %zu WebSocket connections failed\n", long(c.failed), p.n);
+    print_errors(c);
+    co_await raw_close_all(c, p.conns, p.live, std::chrono::seconds(5));
+    exit_code = 1;
+    co_return;
+  }
+  const std::uint64_t setup_expected = std::uint64_t(p.n * p.half);
+  co_await wait_until([&] { return frames() >= setup_expected; },
+                      Clock::now() + std::chrono::seconds(60),
+                      [&] {
+                        log("start-up presence frames: " + std::to_string(frames()) + "/" +
+                            std::to_string(setup_expected));
+                      });
+  co_await sleep_for(std::chrono::seconds(1));
+  const std::uint64_t setup_frames = frames();
+  const double cpu_connect1 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const long long rss_online = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+  log("all " + std::to_string(p.n) + " online, " + std::to_string(setup_frames) +
+      " start-up presence frames; churning " + fmt("%.0f users/s", o.churn) + " for " +
+      fmt("%.1f s", o.warmup_s) + " warmup + " + fmt("%.1f s", o.duration_s) + " measured");
+
+  // Churn: walk a random permutation, one user per slot.
+  std::vector<std::size_t> order(p.n);
+  for (std::size_t i = 0; i < p.n; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(12345));
+  c.t_begin = Clock::now() + std::chrono::milliseconds(50);
+  c.t_meas0 = c.t_begin + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(o.warmup_s));
+  c.t_meas1 = c.t_meas0 + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(o.duration_s));
+  Pacer pacer = make_pacer(c.t_begin, o.churn, 0, 1);
+  double srv_cpu0 = -1, self_cpu0 = -1;
+  std::size_t next = 0;
+  asio::steady_timer slot(co_await asio::this_coro::executor);
+  for (;;) {
+    const auto now = Clock::now();
+    if (self_cpu0 < 0 && now >= c.t_meas0) {
+      srv_cpu0 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+      self_cpu0 = proc_cpu_seconds(0);
+    }
+    if (now >= c.t_meas1) break;
+    if (!pacer.paced() || now < pacer.next) {
+      slot.expires_at(pacer.paced() ? std::min(pacer.next, c.t_meas1) : c.t_meas1);
+      error_code ec;
+      co_await slot.async_wait(tok(ec));
+      continue;
+    }
+    pacer.take(now);
+    PresConn& w = *p.conns[order[next++ % p.n]];
+    asio::post(w.strand, [&c, &p, &w] { pres_leave(c, p, w); });
+  }
+  const double srv_cpu1 = o.server_pid ? proc_cpu_seconds(o.server_pid) : -1;
+  const double self_cpu1 = proc_cpu_seconds(0);
+  const long long srv_rss = o.server_pid ? proc_rss_bytes(o.server_pid) : -1;
+
+  // Let the last churns come back and their events arrive, then close everything.
+  co_await wait_until([&] { return c.open_now + p.reconnect_failures >= long(p.n); },
+                      Clock::now() + std::chrono::seconds(30));
+  co_await sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::duration<double>(o.settle_s)));
+  const std::int64_t end_us = p.us(Clock::now());
+  co_await raw_close_all(c, p.conns, p.live, std::chrono::seconds(15));
+
+  // Every session has ended: check and merge.
+  const PresCheck chk = pres_check(p, end_us, std::int64_t(o.settle_s * 1e6));
+  const std::int64_t m0 = p.us(c.t_meas0), m1 = p.us(c.t_meas1);
+  std::uint64_t frames_window = 0, not_friend = 0, unknown = 0, other = 0;
+  for (auto& wp : p.conns) {
+    for (const auto& e : wp->events) frames_window += (e.us >= m0 && e.us < m1);
+    not_friend += wp->not_friend;
+    unknown += wp->unknown_subject;
+    other += wp->other;
+  }
+  const double dur = o.duration_s;
+  const std::uint64_t transitions = p.closes_window + p.opens_window;
+  const double srv_cpu = srv_cpu0 >= 0 ? srv_cpu1 - srv_cpu0 : -1;
+  const double us_per_transition =
+      srv_cpu >= 0 && transitions ? srv_cpu * 1e6 / double(transitions) : -1;
+  const double us_per_frame =
+      srv_cpu >= 0 && frames_window ? srv_cpu * 1e6 / double(frames_window) : -1;
+  const long errs = c.error_frames, unexpected = c.unexpected_closes;
+  const std::uint64_t missing = chk.missing_offline + chk.missing_online;
+
+  std::printf(
+      "\n== presence: %zu users online, %d friends each, churn %.0f users/s (offline %d ms), "
+      "%.1f s measured after %.1f s warmup ==\n",
+      p.n, o.friends, o.churn, o.offline_ms, o.duration_s, o.warmup_s);
+  std::printf("  %-34s %.1f s; %llu start-up presence frames (>= %llu expected)\n", "all online in",
+              connect_s, (unsigned long long)setup_frames, (unsigned long long)setup_expected);
+  if (cpu_connect0 >= 0)
+    std::printf("  %-34s %.2f s\n", "server CPU, connects + start-up", cpu_connect1 - cpu_connect0);
+  std::printf("  %-34s %.0f /s (%llu offline + %llu online)\n", "transitions (measured)",
+              double(transitions) / dur, (unsigned long long)p.closes_window.load(),
+              (unsigned long long)p.opens_window.load());
+  std::printf("  %-34s %.0f /s (%.1f per transition)\n", "presence frames received",
+              double(frames_window) / dur,
+              transitions ? double(frames_window) / double(transitions) : 0.0);
+  if (srv_cpu >= 0) {
+    std::printf("  %-34s %.2f cores (%.2f CPU s)\n", "server CPU (measured period)", srv_cpu / dur,
+                srv_cpu);
+    std::printf("  %-34s %.1f µs per transition, %.2f µs per presence frame\n", "server CPU",
+                us_per_transition, us_per_frame);
+  }
+  std::printf("  %-34s %.2f cores\n", "loadgen CPU (measured period)",
+              (self_cpu1 - self_cpu0) / dur);
+  std::printf("  %-34s %s online, %s at end of churn\n", "server RSS",
+              fmt_bytes(rss_online).c_str(), fmt_bytes(srv_rss).c_str());
+  std::printf("  %-34s %.2f / %.2f / %.2f ms (p50 / p99 / max)\n", "offline event after close",
+              chk.offline_lat.percentile_ms(0.5), chk.offline_lat.percentile_ms(0.99),
+              chk.offline_lat.max_ms());
+  std::printf("  %-34s %.2f / %.2f / %.2f ms\n", "online event after reconnect start",
+              chk.online_lat.percentile_ms(0.5), chk.online_lat.percentile_ms(0.99),
+              chk.online_lat.max_ms());
+  std::printf("  %-34s %llu churns (%ld skipped: user still away), %llu never back\n", "cycles",
+              (unsigned long long)chk.cycles, long(p.skipped), (unsigned long long)chk.never_back);
+  std::printf("  %-34s %llu expected, %llu missing offline, %llu missing online\n",
+              "events to friends online throughout", (unsigned long long)chk.expected,
+              (unsigned long long)chk.missing_offline, (unsigned long long)chk.missing_online);
+  std::printf("  %-34s %llu duplicates, %llu online before offline\n", "",
+              (unsigned long long)chk.duplicates, (unsigned long long)chk.out_of_order);
+  std::printf("  %-34s %llu from non-friends, %llu unknown users, %llu other frames\n",
+              "presence errors", (unsigned long long)not_friend, (unsigned long long)unknown,
+              (unsigned long long)other);
+  std::printf("  %-34s %ld error frames, %ld unexpected closes, %ld failed reconnects\n", "", errs,
+              unexpected, long(p.reconnect_failures));
+  print_errors(c);
+
+  if (o.json) {
+    auto lat = [](const Latencies& l) {
+      return json::object{{"count", l.count()},
+                          {"p50_ms", l.percentile_ms(0.5)},
+                          {"p99_ms", l.percentile_ms(0.99)},
+                          {"max_ms", l.max_ms()}};
+    };
+    json::object j{
+        {"scenario", "presence"},
+        {"users", p.n},
+        {"friends_per_user", o.friends},
+        {"churn_per_second", o.churn},
+        {"offline_ms", o.offline_ms},
+        {"warmup_seconds", o.warmup_s},
+        {"duration_seconds", dur},
+        {"connect_seconds", connect_s},
+        {"startup_frames", setup_frames},
+        {"startup_server_cpu_seconds", cpu_connect0 >= 0 ? cpu_connect1 - cpu_connect0 : -1.0},
+        {"offline_transitions", p.closes_window.load()},
+        {"online_transitions", p.opens_window.load()},
+        {"transitions_per_second", double(transitions) / dur},
+        {"presence_frames_per_second", double(frames_window) / dur},
+        {"server_cpu_cores", srv_cpu >= 0 ? srv_cpu / dur : -1.0},
+        {"server_cpu_us_per_transition", us_per_transition},
+        {"server_cpu_us_per_frame", us_per_frame},
+        {"loadgen_cpu_cores", (self_cpu1 - self_cpu0) / dur},
+        {"server_rss_online_bytes", rss_online},
+        {"server_rss_bytes", srv_rss},
+        {"offline_latency", lat(chk.offline_lat)},
+        {"online_latency", lat(chk.online_lat)},
+        {"cycles", chk.cycles},
+        {"skipped", long(p.skipped)},
+        {"never_back", chk.never_back},
+        {"expected_events", chk.expected},
+        {"missing_offline", chk.missing_offline},
+        {"missing_online", chk.missing_online},
+        {"duplicates", chk.duplicates},
+        {"out_of_order", chk.out_of_order},
+        {"not_friend", not_friend},
+        {"unknown_subject", unknown},
+        {"error_frames", errs},
+        {"unexpected_closes", unexpected},
+        {"reconnect_failures", long(p.reconnect_failures)}};
+    print_json_result(c, std::move(j));
+  }
+  std::fflush(stdout);
+  exit_code = (not_friend || unknown || errs || unexpected || missing || chk.duplicates ||
+               chk.out_of_order || p.reconnect_failures || chk.never_back)
+                  ? 1
+                  : 0;
 }
 
 std::string random_run_id() {
@@ -1987,9 +2410,10 @@ void raise_fd_limit(long want) {
 int run(int argc, char** argv) {
   Ctx c(parse_options(argc, argv));
   const Options& o = c.opt;
-  raise_fd_limit(o.scenario == "conns"    ? o.count
-                 : o.scenario == "fanout" ? long(o.members)
-                                          : 2L * o.pairs);
+  raise_fd_limit(o.scenario == "conns"      ? o.count
+                 : o.scenario == "fanout"   ? long(o.members)
+                 : o.scenario == "presence" ? long(o.user_count)
+                                            : 2L * o.pairs);
   c.run_id = random_run_id();
   c.host_header = o.host + ":" + o.port;
   for (const auto& s : o.sources) {
@@ -2025,6 +2449,8 @@ int run(int argc, char** argv) {
             co_await run_conns(c, exit_code);
           else if (o.scenario == "fanout")
             co_await run_fanout(c, exit_code);
+          else if (o.scenario == "presence")
+            co_await run_presence(c, exit_code);
           else
             co_await run_dm(c, exit_code);
         } catch (const std::exception& e) {

@@ -15,6 +15,9 @@ constexpr const char* kUsage = R"(usage:
       P pairs of users exchange direct messages at maximum rate with W messages in flight.
   gopherchat-loadgen fanout --url http://HOST:PORT --members N --senders S [options]
       N users in one public group, all online; S of them send into it with W in flight each.
+  gopherchat-loadgen presence --url http://HOST:PORT --user-count U --friends F --churn C [options]
+      U users online (friends on a ring, see admin create-friendships); C a second go offline
+      and come back: presence events per transition, server CPU per transition.
 
 common options:
   --url URL               server base URL (http only)               (required)
@@ -44,6 +47,11 @@ fanout options (and --window, --rate, --duration, --warmup, --body-bytes, --drai
   --members N             group members, users 1..N, one socket each (1000)
   --senders S             members 1..S send                         (8)
   --join-concurrency K    joins in flight while setting up          (32)
+presence options (and --duration, --warmup, --batch; one socket per user, users 1..U):
+  --friends F             friends per user on the ring (even)        (50)
+  --churn C               users a second that close and reconnect     (200)
+  --offline-ms MS         how long a churned user stays away          (100)
+  --settle S              seconds a transition's events may take      (2)
 )";
 
 [[noreturn]] void die(const std::string& msg) {
@@ -115,7 +123,8 @@ Options parse_options(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     std::exit(0);
   }
-  if (o.scenario != "conns" && o.scenario != "dm" && o.scenario != "fanout")
+  if (o.scenario != "conns" && o.scenario != "dm" && o.scenario != "fanout" &&
+      o.scenario != "presence")
     die("unknown scenario '" + o.scenario + "'");
 
   for (int i = 2; i < argc; ++i) {
@@ -176,6 +185,14 @@ Options parse_options(int argc, char** argv) {
       o.join_concurrency = int(to_long(a, v, 1, 1024));
     else if (a == "--drain")
       o.drain_s = to_double(a, v, 0, 3600);
+    else if (a == "--friends")
+      o.friends = int(to_long(a, v, 0, 1000));
+    else if (a == "--churn")
+      o.churn = to_double(a, v, 0, 1e6);
+    else if (a == "--offline-ms")
+      o.offline_ms = int(to_long(a, v, 0, 600'000));
+    else if (a == "--settle")
+      o.settle_s = to_double(a, v, 0.1, 600);
     else
       die("unknown option " + std::string(a));
   }
@@ -190,6 +207,8 @@ Options parse_options(int argc, char** argv) {
     die("fanout: --members N needs --user-count >= N");
   if (o.scenario == "fanout" && o.senders > o.members)
     die("fanout: --senders S must not exceed --members N");
+  if (o.scenario == "presence" && (o.friends % 2 != 0 || o.friends >= o.user_count))
+    die("presence: --friends F must be even and below --user-count");
   return o;
 }
 

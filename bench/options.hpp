@@ -8,7 +8,7 @@
 namespace loadgen {
 
 struct Options {
-  std::string scenario;  // "conns", "dm" or "fanout"
+  std::string scenario;  // "conns", "dm", "fanout" or "presence"
 
   // Common.
   std::string url;   // http://HOST:PORT
@@ -43,6 +43,12 @@ struct Options {
   int members = 1000;  // users 1..N in one group, one WebSocket each
   int senders = 8;     // members 1..S send
   int join_concurrency = 32;
+
+  // presence (also --user-count, --duration, --warmup, --batch)
+  int friends = 50;      // per user, on the ring of admin create-friendships
+  double churn = 200;    // users a second that close their socket and reconnect
+  int offline_ms = 100;  // from a churned user's close to its reconnect
+  double settle_s = 2;   // how long after a reconnect its events may still arrive
 };
 
 // Parses argv; on error prints a message plus usage to stderr and exits(2).

@@ -7,6 +7,8 @@
 #   bench/run.sh fanout     one group of MEMBERS users, all online, SENDERS of them sending
 #   bench/run.sh video      gopherchat-video: ROOMS rooms of 2 peers, offers relayed at
 #                           VIDEO_RATE/s in total; relay latency p50/p99 (bench/video.mjs, Node)
+#   bench/run.sh presence   USERS users online with FRIENDS each; CHURN a second go offline
+#                           and come back: server CPU per presence transition
 #
 # Environment (defaults in brackets):
 #   BUILD_DIR [build]  CONNS [19000]  SOURCES [127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4]
@@ -18,6 +20,14 @@
 #   USERS [400, or MEMBERS when fanout runs and needs more]
 #   BENCH_OUT [unset] (append each scenario's JSON result line to this file)
 #   ROOMS [100]  VIDEO_RATE [1000] (video: relays/s offered over all rooms)
+#   presence: USERS [19000 when presence runs] users, one WebSocket each (spread over
+#   SOURCES); FRIENDS [50] per user, provisioned with `admin create-friendships` (0: none, a
+#   baseline of the connection churn alone); CHURN [200] users/s that close their socket and
+#   reconnect OFFLINE_MS [100] later; SETTLE [2] s allowed for a transition's events; DURATION
+#   and WARMUP as above. The server runs with --presence-grace-ms 0, so every churn is a real
+#   offline and online transition to the friends (with the default 5 s grace a reconnect
+#   within it is invisible). Users are then provisioned with BCRYPT_COST [4 when presence
+#   runs, else 10] so that logging in 19,000 of them takes seconds, not minutes.
 # Each scenario gets a fresh server process on the same provisioned database.
 # The server runs with its rate limits raised far above what the scenarios send (the checks
 # still run, so their cost is measured): the load generator logs in USERS users from one
@@ -45,9 +55,12 @@ MEMBERS="${MEMBERS:-1000}"
 SENDERS="${SENDERS:-8}"
 FANOUT_WINDOW="${FANOUT_WINDOW:-2}"
 FANOUT_RATE="${FANOUT_RATE:-0}"
-USERS="${USERS:-400}"
 ROOMS="${ROOMS:-100}"
 VIDEO_RATE="${VIDEO_RATE:-1000}"
+FRIENDS="${FRIENDS:-50}"
+CHURN="${CHURN:-200}"
+OFFLINE_MS="${OFFLINE_MS:-100}"
+SETTLE="${SETTLE:-2}"
 PREFIX=bench
 PASSWORD=benchpass123
 LIMIT_ARGS=(--rate-limit-login 1000000 --rate-limit-login-failures 1000000
@@ -59,12 +72,21 @@ STOP_TIMEOUT=20   # seconds to wait for a SIGTERM drain
 scenarios=("$@")
 [[ ${#scenarios[@]} -eq 0 ]] && scenarios=(conns dm fanout)
 for s in "${scenarios[@]}"; do
-  case "$s" in conns | dm | fanout | video) ;; *)
-    echo "usage: $0 [conns] [dm] [fanout] [video]" >&2
+  case "$s" in conns | dm | fanout | video | presence) ;; *)
+    echo "usage: $0 [conns] [dm] [fanout] [video] [presence]" >&2
     exit 2
     ;;
   esac
 done
+has_presence=0
+[[ " ${scenarios[*]} " == *" presence "* ]] && has_presence=1
+if ((has_presence)); then
+  USERS="${USERS:-19000}"
+  BCRYPT_COST="${BCRYPT_COST:-4}"
+else
+  USERS="${USERS:-400}"
+  BCRYPT_COST="${BCRYPT_COST:-10}"
+fi
 
 for bin in "$SERVER" "$VIDEO" "$LOADGEN"; do
   if [[ ! -x "$bin" ]]; then
@@ -87,6 +109,9 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [[ " ${scenarios[*]} " == *" conns "* ]] && (($(ulimit -n) < CONNS + 100)); then
   echo "run.sh: WARNING: open-file limit $(ulimit -n) is below CONNS+100=$((CONNS + 100))" >&2
+fi
+if ((has_presence)) && (($(ulimit -n) < USERS + 100)); then
+  echo "run.sh: WARNING: open-file limit $(ulimit -n) is below USERS+100=$((USERS + 100))" >&2
 fi
 
 DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gopherchat-bench.XXXXXX")"
@@ -172,10 +197,12 @@ listening_port() {
 
 # Starts a server on a free port; sets SERVER_PID, SERVER_LOG and PORT.
 start_server() {
-  local name="$1"
+  local name="$1" extra=()
   SERVER_LOG="$DATA_DIR/server-$name.log"
+  # Every churn a real offline + online pair (see the header).
+  [[ "$name" == presence ]] && extra=(--presence-grace-ms 0)
   "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" "${LIMIT_ARGS[@]}" \
-    >"$SERVER_LOG" 2>&1 &
+    "${extra[@]}" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   PORT="$(listening_port "$SERVER_LOG" "$SERVER_PID")" || return 1
   echo "run.sh: server pid $SERVER_PID listening on 127.0.0.1:$PORT (log $SERVER_LOG)"
@@ -223,6 +250,12 @@ run_scenario() {
         --rooms "$ROOMS" --rate "$VIDEO_RATE" --duration "$DURATION" --warmup "$WARMUP" --json)
       limit=$((${DURATION%.*} + ${WARMUP%.*} + 300))
       ;;
+    presence)
+      args=(presence "${args[@]}" --user-count "$USERS" --friends "$FRIENDS" --churn "$CHURN"
+        --offline-ms "$OFFLINE_MS" --settle "$SETTLE" --duration "$DURATION" --warmup "$WARMUP"
+        --sources "$SOURCES")
+      limit=$((${DURATION%.*} + ${WARMUP%.*} + 600))
+      ;;
   esac
   local runner=("$LOADGEN")
   [[ $name == video ]] && runner=()
@@ -246,7 +279,12 @@ run_scenario() {
 
 echo "run.sh: provisioning $USERS users in $DB_URL"
 "$SERVER" admin create-users --prefix "$PREFIX" --count "$USERS" --password "$PASSWORD" \
-  --db "$DB_URL"
+  --db "$DB_URL" --bcrypt-cost "$BCRYPT_COST"
+if ((has_presence)) && ((FRIENDS > 0)); then
+  echo "run.sh: provisioning $FRIENDS friends for each of them"
+  "$SERVER" admin create-friendships --prefix "$PREFIX" --count "$USERS" --per-user "$FRIENDS" \
+    --db "$DB_URL"
+fi
 
 status=0
 for s in "${scenarios[@]}"; do

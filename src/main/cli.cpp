@@ -162,6 +162,18 @@ std::variant<Command, int> parse(int argc, char** argv) {
   create->add_option("--prefix", cu.prefix, "username prefix")->required();
   create->add_option("--count", cu.count, "how many")->required()->check(CLI::Range(1, 1000000));
   create->add_option("--password", cu.password, "password for all of them")->required();
+  auto* befriend = admin->add_subcommand(
+      "create-friendships",
+      "make each of PREFIX1..PREFIXN friends with its PER-USER ring neighbours");
+  befriend->fallthrough();
+  CreateFriendships cf;
+  befriend->add_option("--prefix", cf.prefix, "username prefix")->required();
+  befriend->add_option("--count", cf.count, "how many users")
+      ->required()
+      ->check(CLI::Range(2, 1000000));
+  befriend->add_option("--per-user", cf.perUser, "friends per user (even, below --count)")
+      ->required()
+      ->check(CLI::Range(2, 1000));
   admin->require_subcommand(1);
 
   try {
@@ -174,6 +186,7 @@ std::variant<Command, int> parse(int argc, char** argv) {
   c.registerRateLimit = *core::parseRateLimit(registerRate, minutes(1));
   c.loginFailureLimit = *core::parseRateLimit(loginFailures, minutes(1));
   if (create->parsed()) cmd.createUsers = cu;
+  if (befriend->parsed()) cmd.createFriendships = cf;
   return cmd;
 }
 

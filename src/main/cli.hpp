@@ -35,9 +35,17 @@ struct CreateUsers {
   std::string password;
 };
 
+// Friendships on a ring of PREFIX1..PREFIXN, perUser of them each (see admin.hpp).
+struct CreateFriendships {
+  std::string prefix;
+  int count = 0;
+  int perUser = 0;
+};
+
 struct Command {
   core::Config config;
-  std::optional<CreateUsers> createUsers;  // `admin create-users`
+  std::optional<CreateUsers> createUsers;              // `admin create-users`
+  std::optional<CreateFriendships> createFriendships;  // `admin create-friendships`
 };
 
 // Parses argv; on --help or an error prints and returns the exit code instead.

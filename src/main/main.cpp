@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
       gc::admin::createUsers(cmd.config, *cmd.createUsers);
       return 0;
     }
+    if (cmd.createFriendships) {
+      gc::admin::createFriendships(cmd.config, *cmd.createFriendships);
+      return 0;
+    }
     return gc::server::run(cmd.config);
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());

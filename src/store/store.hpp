@@ -100,6 +100,10 @@ class FriendshipStore {
   virtual std::vector<Friendship> forUser(std::string_view userId) = 0;
   // Every accepted friendship (loaded into memory at start-up).
   virtual std::vector<Friendship> allAccepted() = 0;
+  // Provisioning (`admin create-friendships`): inserts each friendship as given, in one
+  // transaction, unless its pair has a row already (in any status) or a block either way;
+  // returns how many it inserted. Bypasses the request/accept rules and the events.
+  virtual int createMissing(const std::vector<Friendship>& friendships) = 0;
 
   // Records the block (idempotent) and removes the pair's friendship in the same
   // transaction; returns the removed friendship if there was one.

@@ -124,6 +124,73 @@ describe('admin create-users', () => {
   });
 });
 
+describe('admin create-friendships', () => {
+  it('befriends each user with its ring neighbours once (idempotent); the server loads them', { timeout: 40_000 }, async () => {
+    const dir = makeTempDir('gc-admin-');
+    const prefix = randomName();
+    const db = `sqlite://${dir}/chat.db`;
+    try {
+      const users = await runServerCommand(['admin', 'create-users', '--prefix', prefix, '--count', '6', '--password', 'pw123456', '--db', db]);
+      assert.equal(users.code, 0, `create-users; stderr: ${users.stderr}`);
+      // 6 users, 2 friends each: i befriends i+1 (mod 6), so i's friends are i-1 and i+1.
+      const args = ['admin', 'create-friendships', '--prefix', prefix, '--count', '6', '--per-user', '2', '--db', db];
+      const first = await runServerCommand(args);
+      assert.equal(first.code, 0, `exit code; stderr: ${first.stderr}`);
+      assert.equal(printedCount(first.stdout), 6, `first run prints 6: ${JSON.stringify(first.stdout)}`);
+      const second = await runServerCommand(args);
+      assert.equal(second.code, 0, `exit code; stderr: ${second.stderr}`);
+      assert.equal(printedCount(second.stdout), 0, `second run prints 0: ${JSON.stringify(second.stdout)}`);
+      // Four each: the two new pairs per user are i±2; i±1 exist already.
+      const more = await runServerCommand(args.map((x) => (x === '2' ? '4' : x)));
+      assert.equal(printedCount(more.stdout), 6, `per-user 4 after 2 prints 6: ${JSON.stringify(more.stdout)}`);
+
+      const s = await startServer({ dataDir: dir });
+      try {
+        const names = async (i) => {
+          const who = await login(s, `${prefix}${i}`, 'pw123456');
+          assert.equal(who.status, 200, who.text);
+          const res = await api(s, 'GET', '/api/friends', { token: who.json.token });
+          assert.equal(res.status, 200, res.text);
+          assert.equal(res.json.incoming.length + res.json.outgoing.length, 0, 'no requests, only friendships');
+          return { who: who.json, friends: res.json.friends.map((u) => u.username).sort() };
+        };
+        const one = await names(1);
+        assert.deepEqual(one.friends, [2, 3, 5, 6].map((i) => `${prefix}${i}`).sort());
+        const four = await names(4);
+        assert.deepEqual(four.friends, [2, 3, 5, 6].map((i) => `${prefix}${i}`).sort());
+        // Loaded into the social graph: presence reaches a friend, not the one across the ring.
+        const two = (await names(2)).who;
+        const w1 = await connectWs(s, { token: one.who.token });
+        await w1.sync();
+        await connectWs(s, { token: two.token });
+        const on = await w1.next((f) => f.type === 'presence' && f.userId === two.user.id);
+        assert.equal(on.status, 'online');
+        await connectWs(s, { token: four.who.token });
+        await w1.assertNoFrame((f) => f.type === 'presence' && f.userId === four.who.user.id, 'presence of a non-friend');
+      } finally {
+        closeAllWs();
+        await s.cleanup();
+      }
+    } finally {
+      if (!process.env.GC_KEEP_DATA) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an odd or too large --per-user, and users that do not exist', T, async () => {
+    const dir = makeTempDir('gc-admin-');
+    const db = `sqlite://${dir}/chat.db`;
+    try {
+      assert.equal((await runServerCommand(['admin', 'create-users', '--prefix', 'ring', '--count', '4', '--password', 'pw123456', '--db', db])).code, 0);
+      for (const [count, perUser] of [['4', '3'], ['4', '4'], ['5', '2']]) {
+        const res = await runServerCommand(['admin', 'create-friendships', '--prefix', 'ring', '--count', count, '--per-user', perUser, '--db', db]);
+        assert.notEqual(res.code, 0, `--count ${count} --per-user ${perUser} accepted: ${res.stdout}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // The count the command printed: the first number that is not part of a word (so "P3" is not one).
 function printedCount(text) {
   const m = /(?<![A-Za-z0-9_])\d+(?![A-Za-z0-9_])/.exec(String(text));

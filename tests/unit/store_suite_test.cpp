@@ -780,6 +780,33 @@ TEST_P(StoreSuite, BlockEndsTheFriendshipAndForbidsRequestsBothWays) {
   EXPECT_FALSE(g.request(a, b, core::newId(), 1006).accepted);
 }
 
+TEST_P(StoreSuite, CreateMissingFriendshipsSkipsExistingPairsAndBlocks) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId(), d = core::newId();
+  auto& f = store_->friendships();
+  const auto pendingId = f.request(c, a, core::newId(), 500).friendship.id;
+  f.block(d, a, 600);
+  auto accepted = [](const std::string& x, const std::string& y) {
+    return Friendship{.id = core::newId(),
+                      .requester = x,
+                      .recipient = y,
+                      .status = "accepted",
+                      .createdAtMs = 1000,
+                      .updatedAtMs = 1000};
+  };
+  // a–b is new; a–c has a pending request (left as it is); a–d crosses a block.
+  const std::vector<Friendship> batch{accepted(a, b), accepted(a, c), accepted(a, d)};
+  EXPECT_EQ(f.createMissing(batch), 1);
+  EXPECT_EQ(f.byId(batch[0].id)->status, "accepted");
+  EXPECT_EQ(f.byId(pendingId)->status, "pending");
+  EXPECT_FALSE(f.byId(batch[2].id));
+  // Idempotent, whichever side is named first.
+  EXPECT_EQ(f.createMissing(batch), 0);
+  EXPECT_EQ(f.createMissing({accepted(b, a)}), 0);
+  ASSERT_EQ(f.allAccepted().size(), 1u);
+  EXPECT_EQ(errorCode([&] { f.request(b, a, core::newId(), 1001); }), "already_friends");
+  EXPECT_EQ(f.createMissing({}), 0);
+}
+
 TEST_P(StoreSuite, KeepsLastSeen) {
   auto alice = user("alice");
   store_->users().create(alice);

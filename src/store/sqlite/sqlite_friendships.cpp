@@ -50,6 +50,25 @@ void setStatus(SqliteDb& db, const Friendship& f) {
       .run();
 }
 
+// False when the pair has a row already.
+bool insertUnlessPaired(SqliteDb& db, const Friendship& f) {
+  const auto [low, high] = pairKey(f.requester, f.recipient);
+  db.prepare(
+        "INSERT INTO friendships (id, user_low, user_high, requester_id, recipient_id, status,"
+        " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        " ON CONFLICT (user_low, user_high) DO NOTHING")
+      .bind(1, f.id)
+      .bind(2, low)
+      .bind(3, high)
+      .bind(4, f.requester)
+      .bind(5, f.recipient)
+      .bind(6, f.status)
+      .bind(7, f.createdAtMs)
+      .bind(8, f.updatedAtMs)
+      .run();
+  return sqlite3_changes(db.handle()) > 0;
+}
+
 void deletePair(SqliteDb& db, std::string_view a, std::string_view b) {
   const auto [low, high] = pairKey(a, b);
   db.prepare("DELETE FROM friendships WHERE user_low = ?1 AND user_high = ?2")
@@ -91,18 +110,7 @@ FriendRequestResult SqliteFriendshipStore::request(std::string_view requester,
                  .status = "pending",
                  .createdAtMs = nowMs,
                  .updatedAtMs = nowMs};
-    const auto [low, high] = pairKey(requester, recipient);
-    db.prepare(
-          "INSERT INTO friendships (id, user_low, user_high, requester_id, recipient_id, status,"
-          " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)")
-        .bind(1, f.id)
-        .bind(2, low)
-        .bind(3, high)
-        .bind(4, f.requester)
-        .bind(5, f.recipient)
-        .bind(6, f.status)
-        .bind(7, nowMs)
-        .run();
+    insertUnlessPaired(db, f);
     return FriendRequestResult{.friendship = std::move(f), .accepted = false};
   });
 }
@@ -167,6 +175,16 @@ std::vector<Friendship> SqliteFriendshipStore::allAccepted() {
         db.prepare("SELECT " GC_FRIENDSHIP_COLUMNS " FROM friendships WHERE status = 'accepted'");
     while (q.step()) out.push_back(readFriendship(q));
     return out;
+  });
+}
+
+int SqliteFriendshipStore::createMissing(const std::vector<Friendship>& friendships) {
+  return writer_.run([&friendships](SqliteDb& db) {
+    int created = 0;
+    for (const auto& f : friendships) {
+      if (!blockedEitherWay(db, f.requester, f.recipient) && insertUnlessPaired(db, f)) ++created;
+    }
+    return created;
   });
 }
 

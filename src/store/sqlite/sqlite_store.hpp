@@ -141,6 +141,7 @@ class SqliteFriendshipStore final : public FriendshipStore {
   std::optional<Friendship> byId(std::string_view id) override;
   std::vector<Friendship> forUser(std::string_view userId) override;
   std::vector<Friendship> allAccepted() override;
+  int createMissing(const std::vector<Friendship>& friendships) override;
   std::optional<Friendship> block(std::string_view blocker, std::string_view blocked,
                                   std::int64_t nowMs) override;
   bool unblock(std::string_view blocker, std::string_view blocked) override;
