@@ -38,6 +38,13 @@ class Statement {
   Statement& bind(int index, const std::optional<std::int64_t>& value) {
     return value ? bind(index, *value) : bindNull(index);
   }
+  Statement& bindOptional(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bindNull(index);
+  }
+  // For columns where "absent" is NULL and the model says so with an empty string.
+  Statement& bindNullIfEmpty(int index, std::string_view text) {
+    return text.empty() ? bindNull(index) : bind(index, text);
+  }
   // True while a row is available.
   bool step();
   // Steps once and, when a row came, hands the statement to `read`; then resets, so a

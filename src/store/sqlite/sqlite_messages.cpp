@@ -10,14 +10,6 @@ namespace {
 // Counters are dropped wholesale past this size, so the cache cannot grow without bound.
 constexpr std::size_t kMaxCachedCounters = 100000;
 
-void bindViewer(Statement& s, int index, const std::string& viewerId) {
-  if (viewerId.empty()) {
-    s.bindNull(index);
-  } else {
-    s.bind(index, viewerId);
-  }
-}
-
 }  // namespace
 
 SqliteMessageStore::SqliteMessageStore(SqliteWriter& writer, ReaderPool& readers)
@@ -76,17 +68,10 @@ AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& dra
       .bind(6, m.body)
       .bind(7, m.type)
       .bind(8, m.metadataJson);
-  if (m.clientMsgId.empty()) {
-    insert.bindNull(9);
-  } else {
-    insert.bind(9, m.clientMsgId);
-  }
-  if (m.replyToId.empty()) {
-    insert.bindNull(11);
-  } else {
-    insert.bind(11, m.replyToId);
-  }
-  insert.bind(10, m.createdAtMs).run();
+  insert.bindNullIfEmpty(9, m.clientMsgId)
+      .bind(10, m.createdAtMs)
+      .bindNullIfEmpty(11, m.replyToId)
+      .run();
 
   if (sqlite3_changes(db.handle()) == 0) {
     auto first = db.prepare("SELECT " GC_MESSAGE_COLUMNS GC_MESSAGE_FROM
@@ -219,7 +204,7 @@ std::vector<Message> SqliteMessageStore::page(std::string_view conversationId, c
                     .bind(1, conversationId)
                     .bind(2, lower)
                     .bind(3, std::int64_t{q.limit});
-      bindViewer(s, 4, q.viewerId);
+      s.bindNullIfEmpty(4, q.viewerId);
       while (s.step()) out.push_back(readMessage(s));
       attachReactions(db, out);
       return out;
@@ -231,7 +216,7 @@ std::vector<Message> SqliteMessageStore::page(std::string_view conversationId, c
                   .bind(2, lower)
                   .bind(3, upper)
                   .bind(4, std::int64_t{q.limit});
-    bindViewer(s, 5, q.viewerId);
+    s.bindNullIfEmpty(5, q.viewerId);
     while (s.step()) out.push_back(readMessage(s));
     std::reverse(out.begin(), out.end());
     attachReactions(db, out);

@@ -44,14 +44,6 @@ void bindShortTerms(Statement& s, int first, const std::vector<std::string>& ter
   }
 }
 
-void bindConversation(Statement& s, int index, const std::optional<std::string>& cid) {
-  if (cid) {
-    s.bind(index, *cid);
-  } else {
-    s.bindNull(index);
-  }
-}
-
 // Membership is read at query time: who left or was removed finds nothing there any more.
 #define GC_SEARCH_SCOPE \
   " m.conversation_id IN (SELECT conversation_id FROM conversation_members"                        \
@@ -82,7 +74,7 @@ std::vector<Message> SqliteSearchStore::search(const SearchQuery& q) {
       s->bind(10, std::int64_t{q.newestFirst ? 1 : 0});
     }
     s->bind(2, q.userId);
-    bindConversation(*s, 3, q.conversationId);
+    s->bindOptional(3, q.conversationId);
     bindShortTerms(*s, 4, q.shortTerms);
     s->bind(8, std::int64_t{q.limit});
     s->bind(9, std::int64_t{q.offset});
