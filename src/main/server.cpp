@@ -21,6 +21,7 @@
 #include "api/routes.hpp"
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
+#include "core/thread_name.hpp"
 #include "core/time_format.hpp"
 #include "ws/ws_session.hpp"
 
@@ -74,7 +75,12 @@ void serve(asio::io_context& ioc, unsigned threads, api::HttpServer& http,
     if (!ec) asio::co_spawn(ioc, drain(), asio::detached);
   });
   std::vector<std::thread> workers;
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  for (unsigned i = 1; i < threads; ++i) {
+    workers.emplace_back([&ioc] {
+      core::nameThisThread("gc-io");
+      ioc.run();
+    });
+  }
   ioc.run();
   for (auto& t : workers) t.join();
 }

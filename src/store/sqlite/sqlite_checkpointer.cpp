@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/metrics.hpp"
+#include "core/thread_name.hpp"
 
 namespace gc::store::sqlite {
 
@@ -44,7 +45,10 @@ void SqliteCheckpointer::start() {
   // A connection learns that the database is in WAL mode when it first reads it; until then
   // a checkpoint is a no-op.
   db_->exec("SELECT count(*) FROM sqlite_schema");
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("gc-checkpoint");
+    loop();
+  });
 }
 
 void SqliteCheckpointer::stop() {

@@ -73,7 +73,8 @@ class Statement {
 
 class SqliteDb {
  public:
-  SqliteDb(const std::string& path, bool readOnly);
+  // `vfs`: the name of a registered VFS, or null for the default.
+  SqliteDb(const std::string& path, bool readOnly, const char* vfs = nullptr);
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
   ~SqliteDb();

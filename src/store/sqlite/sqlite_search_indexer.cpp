@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_search_indexer.hpp"
 
+#include "core/thread_name.hpp"
+
 #include <sched.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -74,7 +76,10 @@ SqliteSearchIndexer::~SqliteSearchIndexer() {
 void SqliteSearchIndexer::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::nameThisThread("gc-search-index");
+    loop();
+  });
 }
 
 void SqliteSearchIndexer::poke() {

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_batched_wal_vfs.hpp"
 
 namespace gc::store::sqlite {
 
@@ -39,7 +40,8 @@ std::unique_ptr<SqliteDb> openWriter(const std::string& path, const StoreOptions
   // Read-only: the "writer" is one more read-only connection, so every write fails with
   // SQLITE_READONLY instead of waiting for a writer that never comes.
   if (options.readOnly) return std::make_unique<SqliteDb>(path, true);
-  auto db = std::make_unique<SqliteDb>(path, false);
+  // Its WAL writes are gathered into one per commit (see sqlite_batched_wal_vfs.hpp).
+  auto db = std::make_unique<SqliteDb>(path, false, batchedWalVfs());
   // Takes effect only on a new file (before its first table), so it goes before WAL mode and
   // the migrations. PRAGMA takes no bound parameters; the value is a checked integer.
   db->exec(("PRAGMA page_size = " + std::to_string(options.pageSize)).c_str());

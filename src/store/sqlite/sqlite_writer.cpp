@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
+#include "core/thread_name.hpp"
 
 namespace gc::store::sqlite {
 
@@ -31,8 +32,14 @@ void SqliteWriter::addBatchHooks(BatchHooks hooks) {
 void SqliteWriter::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  syncThread_ = std::thread([this] { syncLoop(); });
-  thread_ = std::thread([this] { loop(); });
+  syncThread_ = std::thread([this] {
+    core::nameThisThread("gc-wal-sync");
+    syncLoop();
+  });
+  thread_ = std::thread([this] {
+    core::nameThisThread("gc-store-writer");
+    loop();
+  });
 }
 
 void SqliteWriter::submit(Op op) {
@@ -160,14 +167,15 @@ void SqliteWriter::syncWal() {
 }
 
 void SqliteWriter::transaction(const std::function<void()>& body) {
-  db_->exec("BEGIN IMMEDIATE");
+  // Prepared once, not parsed again for every batch as exec() would.
+  db_->prepare("BEGIN IMMEDIATE").run();
   try {
     body();
     for (const auto& h : *hooks_) h.beforeCommit(*db_);
-    db_->exec("COMMIT");
+    db_->prepare("COMMIT").run();
   } catch (...) {
     try {
-      db_->exec("ROLLBACK");
+      db_->prepare("ROLLBACK").run();
     } catch (const std::exception& e) {
       spdlog::error("rollback failed: {}", e.what());
     }
