@@ -67,6 +67,11 @@ std::string Metrics::render() const {
   commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");
   walCheckpointSeconds.render(out, "gc_wal_checkpoint_seconds",
                               "SQLite WAL checkpoints, run off the commit path.");
+  commitSeconds.render(out, "gc_commit_seconds", "Store transactions: BEGIN to COMMIT.");
+  walSyncSeconds.render(out, "gc_wal_sync_seconds",
+                        "WAL fsyncs before acknowledging what they cover.");
+  completionSeconds.render(out, "gc_completion_seconds",
+                           "Completions (acks, fan-out hand-over) released by one WAL fsync.");
   return out;
 }
 

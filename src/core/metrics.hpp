@@ -46,6 +46,14 @@ struct Metrics {
   Histogram commitBatchSize{std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
   Histogram walCheckpointSeconds{
       std::array<double, 8>{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5}};
+  // The three stages every acknowledged write passes, one after the other: the writer's
+  // transaction, the WAL fsync, and the completions (acks and fan-out hand-over) it releases.
+  Histogram commitSeconds{
+      std::array<double, 10>{0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1}};
+  Histogram walSyncSeconds{
+      std::array<double, 10>{0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1}};
+  Histogram completionSeconds{
+      std::array<double, 10>{0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1}};
 
   std::string render() const;
 };

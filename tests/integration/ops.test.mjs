@@ -47,6 +47,9 @@ describe('metrics', () => {
       'gc_ws_connections',
       'gc_messages_committed_total',
       'gc_commit_batch_size',
+      'gc_commit_seconds',
+      'gc_wal_sync_seconds',
+      'gc_completion_seconds',
       'gc_frames_fanned_out_total',
       'gc_slow_consumers_closed_total',
       'gc_http_request_duration_seconds',
@@ -62,6 +65,11 @@ describe('metrics', () => {
     assert.ok(metricSum(m.values, 'gc_ws_connections') >= 1, 'an open WebSocket is counted');
     assert.ok(metricSum(m.values, 'gc_messages_committed_total') >= 1, 'a committed message is counted');
     assert.ok(metricSum(m.values, 'gc_commit_batch_size_count') >= 1, 'a commit batch is observed');
+    // The three stages of an acknowledged write are each timed at least once.
+    for (const stage of ['gc_commit_seconds', 'gc_wal_sync_seconds', 'gc_completion_seconds']) {
+      assert.match(m.text, new RegExp(`^# TYPE ${stage} histogram$`, 'm'));
+      assert.ok(metricSum(m.values, `${stage}_count`) >= 1, `${stage} observed`);
+    }
     assert.ok(metricSum(m.values, 'gc_frames_fanned_out_total') >= 1, 'a fanned-out frame is counted');
     assert.ok(metricSum(m.values, 'gc_http_request_duration_seconds_count') >= 1);
     assert.equal(metricSum(m.values, 'gc_slow_consumers_closed_total'), 0);

@@ -2,17 +2,25 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "core/thread_name.hpp"
+#include "core/thread_priority.hpp"
 
 namespace gc::store::sqlite {
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteDb> db, std::size_t maxBatch, std::string walPath)
     : db_(std::move(db)),
@@ -77,7 +85,7 @@ void SqliteWriter::loop() {
   // Every commit goes through this one thread: when it waits for a core, every send waits.
   // A higher CFS weight (nice -5) lets it run as soon as it is runnable; without the
   // privilege to raise it (not root) it simply keeps the default.
-  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), -5) != 0) {
+  if (!core::setThisThreadNice(-5)) {
     spdlog::debug("store writer keeps its default priority: {}", std::strerror(errno));
   }
   std::deque<Op> batch;
@@ -102,7 +110,9 @@ void SqliteWriter::loop() {
       lastBusyBatch_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
                            std::memory_order_relaxed);
     }
+    const auto began = std::chrono::steady_clock::now();
     Committed done{.ops = {}, .errors = commitBatch(batch), .hooks = hooks_};
+    core::metrics().commitSeconds.observe(secondsSince(began));
     done.ops.swap(batch);
     if (walPath_.empty()) {
       runCompletions(done);
@@ -130,7 +140,10 @@ void SqliteWriter::syncLoop() {
       ready.swap(committed_);
     }
     // One fdatasync covers every batch committed so far.
+    const auto syncStarted = std::chrono::steady_clock::now();
     syncWal();
+    const auto completionsStarted = std::chrono::steady_clock::now();
+    core::metrics().walSyncSeconds.observe(secondsSince(syncStarted));
     // ... and one batch scope covers their completions: the frames of all of them reach
     // each connection in one hand-over (one socket write), so the busier the server, the
     // more frames share a write. Hooks are only ever added, so the newest batch's are all.
@@ -149,6 +162,7 @@ void SqliteWriter::syncLoop() {
         if (h.afterCompletions) h.afterCompletions();
       }
     }
+    core::metrics().completionSeconds.observe(secondsSince(completionsStarted));
     ready.clear();
   }
 }
