@@ -114,6 +114,9 @@ describe('friends, presence, typing and receipts', { concurrency: false }, () =>
     // Bob had it open at the bottom: alice's message is read.
     await receipt(alice, 'Are you there?', 'read').waitFor(WAIT);
     assert.equal(await receipt(alice, 'Are you there?', 'read').getAttribute('aria-label'), 'Read');
+    // A screen reader on the focused row hears it too: the receipt describes the row.
+    const describedBy = await alice.message('Are you there?').getAttribute('aria-describedby');
+    assert.equal(await alice.page.locator(`[id="${describedBy}"]`).getAttribute('aria-label'), 'Read');
     // Receipts are on one's own messages only.
     assert.equal(await bob.message('Are you there?').getByTestId('receipt').count(), 0);
 

@@ -15,27 +15,32 @@ const NO_IDS: string[] = [];
 const mark = 'flex shrink-0 items-center text-zinc-400 dark:text-zinc-500';
 const readMark = 'flex shrink-0 items-center text-accent-600 dark:text-accent-400';
 
-export function MessageReceipt({ cid, seq, me }: { cid: string; seq: number; me: string }) {
+/** The receipt's element id, for its row's aria-describedby. */
+export const receiptId = (messageId: string) => `receipt-${messageId}`;
+
+export function MessageReceipt({ id, cid, seq, me }: { id: string; cid: string; seq: number; me: string }) {
   const markers = useChat((s) => s.peerRead[cid]);
   const groupId = groupIdOf(cid);
   if (!groupId) {
     const state = dmReceipt(markers, seq, me);
     const label = state === 'read' ? 'Read' : 'Sent';
     return (
-      <span role="img" aria-label={label} title={label} data-testid="receipt" data-state={state} className={state === 'read' ? readMark : mark}>
+      <span id={id} role="img" aria-label={label} title={label} data-testid="receipt" data-state={state} className={state === 'read' ? readMark : mark}>
         {state === 'read' ? <DoubleCheckIcon width={16} height={16} /> : <CheckIcon width={14} height={14} />}
       </span>
     );
   }
-  return <GroupReceipt groupId={groupId} markers={markers} seq={seq} me={me} />;
+  return <GroupReceipt id={id} groupId={groupId} markers={markers} seq={seq} me={me} />;
 }
 
 function GroupReceipt({
+  id,
   groupId,
   markers,
   seq,
   me,
 }: {
+  id: string;
   groupId: string;
   markers: Record<string, number> | undefined;
   seq: number;
@@ -51,19 +56,19 @@ function GroupReceipt({
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   if (readers.length === 0) {
     return (
-      <span role="img" aria-label="Sent" title="Sent" data-testid="receipt" data-state="sent" className={mark}>
+      <span id={id} role="img" aria-label="Sent" title="Sent" data-testid="receipt" data-state="sent" className={mark}>
         <CheckIcon width={14} height={14} />
       </span>
     );
   }
-  const who = readers.map((id) => names.get(id) ?? 'Someone');
+  const who = readers.map((uid) => names.get(uid) ?? 'Someone');
   const label = seenByLabel(who);
   return (
     <>
       <button
+        id={id}
         type="button"
         onClick={(e) => setAnchor(anchor ? null : e.currentTarget)}
-        aria-label={`Seen by ${readers.length}: show who`}
         aria-expanded={!!anchor}
         title={label}
         data-testid="receipt"

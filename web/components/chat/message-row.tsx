@@ -14,7 +14,7 @@ import { ReplyQuote } from './reply-quote';
 import { MessageEditBox } from './message-edit-box';
 import { EditedLabel } from './edit-history';
 import { DeleteMessageDialog } from './delete-message-dialog';
-import { MessageReceipt } from './message-receipt';
+import { MessageReceipt, receiptId } from './message-receipt';
 import type { ItemRow } from './timeline-rows';
 
 const FRESH_MS = 10_000;
@@ -84,6 +84,8 @@ export const MessageRow = memo(function MessageRow({
   const shownReply = reply ? resolveReply(reply, original) : null;
   const actionable = !!message && !deleted && !editing && message.type !== 'system';
   const canDelete = mine || canModerate;
+  // My sent messages say how far they got; the row's description reads it out.
+  const receiptShown = mine && !!me && !!message && !deleted && row.status === 'sent';
   const react = (emoji: string) => message && void actions.toggleReaction(message, emoji).catch(() => {});
 
   function onKeyDown(e: KeyboardEvent<HTMLLIElement>) {
@@ -117,6 +119,7 @@ export const MessageRow = memo(function MessageRow({
       data-highlighted={highlighted || undefined}
       tabIndex={actionable ? 0 : undefined}
       aria-label={actionable ? `${name}: ${row.body}` : undefined}
+      aria-describedby={receiptShown ? receiptId(message.id) : undefined}
       onKeyDown={onKeyDown}
       onMouseOver={() => setHovered(true)}
       onMouseLeave={() => setHovered(false)}
@@ -217,9 +220,9 @@ export const MessageRow = memo(function MessageRow({
           </p>
         )}
       </div>
-      {mine && me && message && !deleted && row.status === 'sent' && (
+      {receiptShown && (
         <div className="flex shrink-0 items-end pb-1">
-          <MessageReceipt cid={message.conversationId} seq={message.seq} me={me} />
+          <MessageReceipt id={receiptId(message.id)} cid={message.conversationId} seq={message.seq} me={me} />
         </div>
       )}
       {actionable && message && (hovered || focused || pinned || picking) && (
