@@ -1,5 +1,5 @@
 // GET /api/conversations (direct and group), GET|POST /api/conversations/:cid/messages,
-// POST /api/conversations/:cid/read.
+// POST /api/conversations/:cid/read, GET /api/conversations/:cid/reads.
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -151,6 +151,26 @@ void addConversationRoutes(Router& router, App& app) {
                co_await core::offload(
                    app.blocking, [&] { return app.messages.markRead(req.userId(), target, seq); });
                co_return Response::noContent();
+             });
+
+  // The other participants' read markers, so that receipts survive a reload (live `read`
+  // events only tell what happens while connected).
+  router.add("GET", "/api/conversations/:cid/reads", Access::Authenticated,
+             [&app](Request& req) -> awaitable<Response> {
+               const auto target =
+                   co_await authorize(app, req.userId(), req.params.at("cid"), chat::Intent::Read);
+               const auto markers = co_await core::offload(app.blocking, [&] {
+                 return app.messages.othersReadMarkers(req.userId(), target);
+               });
+               std::string body = "{\"reads\":[";
+               for (std::size_t i = 0; i < markers.size(); ++i) {
+                 if (i) body += ',';
+                 body += "{\"userId\":";
+                 core::appendJsonString(body, markers[i].userId);
+                 body += ",\"seq\":" + std::to_string(markers[i].seq) + "}";
+               }
+               body += "]}";
+               co_return Response::json(200, std::move(body));
              });
 }
 

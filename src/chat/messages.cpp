@@ -338,10 +338,14 @@ std::vector<store::MessageVersion> MessageService::history(const std::string& us
 std::int64_t MessageService::markRead(const std::string& userId, const Target& target,
                                       std::int64_t seq, std::uint64_t originConnection) {
   const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
-  // Across a block the receipt stays with the reader's own devices.
+  // Across a DM block the receipt stays with the reader's own devices; in a group it does
+  // not reach the members who blocked the reader (they see nothing the reader does there).
   std::vector<std::string> recipients = target.participants;
   if (target.kind == "dm" && target.to != userId && graph_.blockedEitherWay(userId, target.to)) {
     recipients = {userId};
+  } else if (target.kind == "group") {
+    std::erase_if(recipients,
+                  [&](const std::string& member) { return graph_.hasBlocked(member, userId); });
   }
   std::string frame = R"({"type":"read","conversationId":)";
   core::appendJsonString(frame, target.conversationId);
@@ -352,6 +356,19 @@ std::int64_t MessageService::markRead(const std::string& userId, const Target& t
                                    .frame = std::make_shared<std::string>(std::move(frame)),
                                    .exceptConnection = originConnection});
   return marker;
+}
+
+std::vector<store::ReadMarker> MessageService::othersReadMarkers(const std::string& viewerId,
+                                                                 const Target& target) {
+  std::vector<std::string> others;
+  for (const auto& participant : target.participants) {
+    if (participant == viewerId) continue;
+    const bool hidden = target.kind == "dm" ? graph_.blockedEitherWay(viewerId, participant)
+                                            : graph_.hasBlocked(viewerId, participant);
+    if (!hidden) others.push_back(participant);
+  }
+  if (others.empty()) return {};
+  return store_.readMarkers().forUsers(target.conversationId, others);
 }
 
 }  // namespace gc::chat

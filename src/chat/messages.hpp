@@ -85,6 +85,11 @@ class MessageService {
   // Returns the new marker.
   std::int64_t markRead(const std::string& userId, const Target& target, std::int64_t seq,
                         std::uint64_t originConnection = 0);
+  // The read markers of the other participants that `viewerId` may see, as the live `read`
+  // events would have told them: not across a DM block, not of group members the viewer
+  // blocked. Participants who never read it are left out.
+  std::vector<store::ReadMarker> othersReadMarkers(const std::string& viewerId,
+                                                   const Target& target);
 
   // Blocking. The message and its conversation when the user takes part in it; otherwise
   // 404, as for a message that does not exist (ids the user cannot see tell nothing).

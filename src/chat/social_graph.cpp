@@ -71,6 +71,11 @@ bool SocialGraph::blockedEitherWay(const std::string& a, const std::string& b) c
   return blocks_.contains(PairView(a, b)) || blocks_.contains(PairView(b, a));
 }
 
+bool SocialGraph::hasBlocked(const std::string& blocker, const std::string& blocked) const {
+  std::shared_lock lock(mutex_);
+  return blocks_.contains(PairView(blocker, blocked));
+}
+
 std::vector<std::string> SocialGraph::friendsOf(const std::string& userId) const {
   std::shared_lock lock(mutex_);
   auto it = friends_.find(userId);

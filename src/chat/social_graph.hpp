@@ -28,6 +28,8 @@ class SocialGraph {
   bool areFriends(const std::string& a, const std::string& b) const;
   // True when either user blocked the other: blocks are mutual for DMs, requests and presence.
   bool blockedEitherWay(const std::string& a, const std::string& b) const;
+  // One way: what a group hides from `blocker` (blocks are one-way in groups).
+  bool hasBlocked(const std::string& blocker, const std::string& blocked) const;
   std::vector<std::string> friendsOf(const std::string& userId) const;
   // The users who blocked `userId` (usually none: one lookup on every group send).
   std::vector<std::string> blockersOf(const std::string& userId) const;

@@ -75,6 +75,11 @@ class ReadMarkerStore {
   virtual std::int64_t advance(std::string_view userId, std::string_view conversationId,
                                std::int64_t seq) = 0;
   virtual std::int64_t get(std::string_view userId, std::string_view conversationId) = 0;
+  // The markers of `userIds` in the conversation, in the order given; users who never read
+  // it are left out. The caller names the users (the participants it may show), so a former
+  // member's marker never leaks.
+  virtual std::vector<ReadMarker> forUsers(std::string_view conversationId,
+                                           const std::vector<std::string>& userIds) = 0;
 };
 
 // Friend requests, friendships and blocks. The rules that must hold under concurrent

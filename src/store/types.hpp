@@ -85,6 +85,12 @@ struct MessageVersion {
   std::int64_t writtenAtMs = 0;  // when this version was sent or edited in
 };
 
+// How far one user has read one conversation: every seq at or below `seq`.
+struct ReadMarker {
+  std::string userId;
+  std::int64_t seq = 0;
+};
+
 struct ConversationSummary {
   std::string id;
   std::string kind;

@@ -19,12 +19,15 @@ TEST(SocialGraph, FriendsAndBlocksBothWays) {
   EXPECT_TRUE(g.blockedEitherWay("c", "d"));
   EXPECT_TRUE(g.blockedEitherWay("d", "c"));
   EXPECT_FALSE(g.blockedEitherWay("a", "b"));
+  EXPECT_TRUE(g.hasBlocked("c", "d"));
+  EXPECT_FALSE(g.hasBlocked("d", "c"));  // one way
   g.removeFriends("b", "a");
   EXPECT_TRUE(g.friendsOf("a").empty());
   g.removeBlock("d", "c");  // only the blocker's block exists
   EXPECT_TRUE(g.blockedEitherWay("c", "d"));
   g.removeBlock("c", "d");
   EXPECT_FALSE(g.blockedEitherWay("c", "d"));
+  EXPECT_FALSE(g.hasBlocked("c", "d"));
 }
 
 }  // namespace

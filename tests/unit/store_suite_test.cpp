@@ -258,6 +258,27 @@ TEST_P(StoreSuite, ListsConversationsWithUnreadAndMarkers) {
   EXPECT_EQ(store_->conversations().listForUser(bob.id, 50)[0].unread, 0);
 }
 
+TEST_P(StoreSuite, ReadMarkersOfNamedUsersOnly) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId(), d = core::newId();
+  // The store does not check who takes part: the caller names the users.
+  for (int i = 1; i <= 4; ++i) appendSync(draft("dm_ab", a, b, std::to_string(i)));
+  appendSync(draft("dm_cd", c, d, "elsewhere"));
+  store_->readMarkers().advance(b, "dm_ab", 2);
+  store_->readMarkers().advance(c, "dm_ab", 4);
+  store_->readMarkers().advance(d, "dm_cd", 1);  // another conversation's marker
+  const auto markers = store_->readMarkers().forUsers("dm_ab", {c, d, a, b});
+  // In the order asked; d never read it; a's marker moved when a sent.
+  ASSERT_EQ(markers.size(), 3u);
+  EXPECT_EQ(markers[0].userId, c);
+  EXPECT_EQ(markers[0].seq, 4);
+  EXPECT_EQ(markers[1].userId, a);
+  EXPECT_EQ(markers[1].seq, 4);
+  EXPECT_EQ(markers[2].userId, b);
+  EXPECT_EQ(markers[2].seq, 2);
+  EXPECT_TRUE(store_->readMarkers().forUsers("dm_ab", {d}).empty());
+  EXPECT_TRUE(store_->readMarkers().forUsers("dm_ab", {}).empty());
+}
+
 MessageChange changeOf(MessageChange::Kind kind, const Message& m, const std::string& user,
                        const std::string& text = "") {
   return MessageChange{.kind = kind,

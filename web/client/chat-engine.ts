@@ -135,10 +135,15 @@ export class ChatEngine {
     this.store.getState().setConversations(conversations);
   }
 
-  /** Makes `cid` the open conversation, fetching its newest page the first time. */
+  /**
+   * Makes `cid` the open conversation, fetching its newest page the first time, and the
+   * others' read markers every time (live `read` frames only tell what happened while
+   * connected).
+   */
   async open(cid: string | null): Promise<void> {
     this.store.getState().setActive(cid);
     if (!cid) return;
+    void this.loadReads(cid);
     if (!this.store.getState().timelines[cid]?.loaded) {
       await this.page(cid, 'newest', () => api.messages(cid, { limit: PAGE }), PAGE);
     }
@@ -183,6 +188,16 @@ export class ChatEngine {
   /** Leaves a window for the newest page (the "jump to latest" button). */
   async loadLatest(cid: string): Promise<void> {
     await this.page(cid, 'newest', () => api.messages(cid, { limit: PAGE }), PAGE);
+  }
+
+  /** The other participants' read markers, for the receipts; a failure leaves what we have. */
+  async loadReads(cid: string): Promise<void> {
+    try {
+      const { reads } = await api.reads(cid);
+      this.store.getState().setPeerReads(cid, reads);
+    } catch {
+      /* receipts stay as the live frames left them; the next open or reconnect asks again */
+    }
   }
 
   /** The active conversation is on screen: move the read marker to its last message. */
@@ -250,9 +265,11 @@ export class ChatEngine {
           .filter(([, tl]) => tl.loaded && !tl.hasNewer) // a window pages down on scroll
           .map(([cid, tl]) => this.fill(cid, tl.messages.at(-1)?.seq ?? 0)),
       );
-      // The open conversation's first page may have failed while we were offline.
+      // The open conversation's first page may have failed while we were offline (opening
+      // loads its read markers too); else only the markers that moved while we were away.
       const { activeId } = this.store.getState();
       if (activeId && !this.store.getState().timelines[activeId]?.loaded) await this.open(activeId);
+      else if (activeId) void this.loadReads(activeId);
     } catch {
       /* the next reconnect tries again; live frames still flow */
     }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot } from '../../tests/integration/lib/server.mjs';
 import { api, connectWs, dmId, postMessage, register, waitFor } from '../../tests/integration/lib/client.mjs';
-import { ChatPage, launchChromium } from './pages.mjs';
+import { ChatPage, launchChromium, openSignedIn } from './pages.mjs';
 
 const webRoot = process.env.GC_WEB_ROOT ?? join(repoRoot, 'web', 'out');
 const WAIT = { timeout: 15_000 };
@@ -27,9 +27,7 @@ let bobUi;
 let cid;
 
 async function signedInPage(who, path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-  await context.addCookies([{ name: 'gc_token', value: who.token, url: server.baseUrl }]);
-  const page = await ChatPage.open(context, server.baseUrl, path);
+  const page = await openSignedIn(browser, server.baseUrl, who, path);
   await page.byTest('me-username').waitFor(WAIT);
   return page;
 }

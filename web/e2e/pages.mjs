@@ -26,6 +26,18 @@ export function launchChromium() {
   });
 }
 
+export const DESKTOP = { viewport: { width: 1280, height: 800 }, colorScheme: 'light' };
+
+/**
+ * A page in a new browser context signed in as `who` (`{token}`, as `register` of
+ * tests/integration/lib/client.mjs returns it: the session cookie is set, no sign-in screen).
+ */
+export async function openSignedIn(browser, baseUrl, who, path = '/', contextOptions = DESKTOP) {
+  const context = await browser.newContext(contextOptions);
+  await context.addCookies([{ name: 'gc_token', value: who.token, url: baseUrl }]);
+  return ChatPage.open(context, baseUrl, path);
+}
+
 export class ChatPage {
   /** @param {import('playwright-core').Page} page */
   constructor(page, baseUrl) {

@@ -1,5 +1,6 @@
 // End to end, the social side: three people in three browser contexts against the real
-// server. Friend requests answered live, presence, typing, "Seen", a group created with a
+// server. Friend requests answered live, presence, typing, receipts (✓/✓✓, "Seen by N", also
+// after a reload), a group created with a
 // member who gets its messages and system notes live, a rename, an invite and a kick, public
 // groups found and joined, and a block that closes a DM. Saves screenshots of these screens.
 import { describe, it, before, after } from 'node:test';
@@ -19,6 +20,9 @@ const PRESENCE_GRACE_MS = 500;
 
 // The sign-in page asks /api/auth/me first; its 401 is how it learns nobody is signed in.
 const unexpected = (errors) => errors.filter((e) => !/status of 401/.test(e));
+
+/** The receipt on one of my messages in `state`: sent (✓), read (✓✓, DMs) or seen (groups). */
+const receipt = (chat, body, state) => chat.message(body).locator(`[data-testid="receipt"][data-state="${state}"]`);
 
 let server;
 let browser;
@@ -98,14 +102,23 @@ describe('friends, presence, typing and receipts', { concurrency: false }, () =>
     await social(carol).closeDialog();
   });
 
-  it('typing shows for the peer and stops when the message lands; "Seen" follows the read', T, async () => {
+  it('typing shows for the peer and stops when the message lands; ✓ turns ✓✓ with the read', T, async () => {
     await alice.startDm('bob');
     await alice.send('Are you there?');
     await alice.waitForSent('Are you there?');
+    // Acknowledged by the server, not read yet: one check, labelled for screen readers.
+    await receipt(alice, 'Are you there?', 'sent').waitFor(WAIT);
+    assert.equal(await receipt(alice, 'Are you there?', 'sent').getAttribute('aria-label'), 'Sent');
     await bob.openConversation('alice');
     await bob.message('Are you there?').waitFor(WAIT);
-    // Bob had it open at the bottom: alice's last message is seen.
-    await alice.byTest('seen').waitFor(WAIT);
+    // Bob had it open at the bottom: alice's message is read.
+    await receipt(alice, 'Are you there?', 'read').waitFor(WAIT);
+    assert.equal(await receipt(alice, 'Are you there?', 'read').getAttribute('aria-label'), 'Read');
+    // A screen reader on the focused row hears it too: the receipt describes the row.
+    const describedBy = await alice.message('Are you there?').getAttribute('aria-describedby');
+    assert.equal(await alice.page.locator(`[id="${describedBy}"]`).getAttribute('aria-label'), 'Read');
+    // Receipts are on one's own messages only.
+    assert.equal(await bob.message('Are you there?').getByTestId('receipt').count(), 0);
 
     // A presence dot on the friend in the sidebar and the header.
     assert.equal(await alice.byTest('conversation-subtitle').textContent(), 'Online');
@@ -119,10 +132,15 @@ describe('friends, presence, typing and receipts', { concurrency: false }, () =>
     await bob.message('Yes, one moment').waitFor(WAIT);
     await typing.waitFor({ state: 'detached', ...WAIT });
 
-    // Bob has the conversation open at the bottom: the new message is read, and seen.
+    // Bob has the conversation open at the bottom: the new message is read too.
     await alice.waitForSent('Yes, one moment');
-    await alice.byTest('seen').and(alice.page.locator('[data-seq="2"]')).waitFor(WAIT);
+    await receipt(alice, 'Yes, one moment', 'read').waitFor(WAIT);
     await alice.shot('seen');
+
+    // A reload forgets the live `read` events: the receipts come back from the server.
+    await alice.page.reload();
+    await receipt(alice, 'Yes, one moment', 'read').waitFor(WAIT);
+    await receipt(alice, 'Are you there?', 'read').waitFor(WAIT);
   });
 
   it('presence: a friend who leaves is offline with a "last seen"', T, async () => {
@@ -150,9 +168,16 @@ describe('groups', { concurrency: false }, () => {
     assert.equal(await bob.message('Mountains or the sea?').getByTestId('message-author').textContent(), 'alice');
     await bob.send('Mountains!');
     await alice.message('Mountains!').waitFor(WAIT);
-    // Bob read alice's message; alice's own newest has to wait for bob's next read.
+    // Bob, at the bottom of the group, reads alice's next message as it lands.
     await alice.send('Mountains it is.');
-    await alice.byTest('seen-by').waitFor(WAIT);
+    const seen = receipt(alice, 'Mountains it is.', 'seen');
+    await seen.filter({ hasText: 'Seen by 1' }).waitFor(WAIT);
+    assert.equal(await seen.getAttribute('title'), 'Seen by bob');
+    await seen.click(); // who: a popover with the names
+    assert.deepEqual(await alice.byTest('seen-by-name').allTextContents(), ['bob']);
+    await alice.shot('group-seen-by');
+    await alice.page.keyboard.press('Escape');
+    await alice.byTest('seen-by-list').waitFor({ state: 'detached', ...WAIT });
   });
 
   it('an admin adds a member, renames the group; everyone follows live', T, async () => {
@@ -174,6 +199,11 @@ describe('groups', { concurrency: false }, () => {
     // Carol sees the group appear and the note that she was added.
     await carol.openConversation('Weekend trip');
     await social(carol).systemNote('alice added carol').waitFor(WAIT);
+    // Reading it, she joins the count; after a reload, the server's markers say the same.
+    await receipt(alice, 'Mountains it is.', 'seen').filter({ hasText: 'Seen by 2' }).waitFor(WAIT);
+    await alice.page.reload();
+    await receipt(alice, 'Mountains it is.', 'seen').filter({ hasText: 'Seen by 2' }).waitFor(WAIT);
+    await social(alice).openGroupInfo(); // the reload closed it
     await bob.byTest('conversation-subtitle').filter({ hasText: '3 members' }).waitFor(WAIT);
 
     // A rename reaches every sidebar and header, with its note.

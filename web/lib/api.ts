@@ -1,5 +1,5 @@
 // REST calls to the same origin; the HttpOnly cookie gc_token carries the session.
-import type { ConversationSummary, Message, User } from './types';
+import type { ConversationSummary, Message, ReadMarker, User } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -57,4 +57,7 @@ export const api = {
   },
   markRead: (cid: string, seq: number) =>
     request<void>('POST', `/api/conversations/${encodeURIComponent(cid)}/read`, { seq }),
+  /** The other participants' read markers (those who never read it are left out). */
+  reads: (cid: string) =>
+    request<{ reads: ReadMarker[] }>('GET', `/api/conversations/${encodeURIComponent(cid)}/reads`),
 };

@@ -35,6 +35,12 @@ export interface ConversationSummary {
   unread: number;
 }
 
+/** How far one user has read a conversation: every seq at or below `seq`. */
+export interface ReadMarker {
+  userId: string;
+  seq: number;
+}
+
 /** One emoji on a message and who reacted with it, in the order they reacted. */
 export interface Reaction {
   emoji: string;

@@ -9,7 +9,7 @@
 // - `unread` counts only other people's messages above `readSeq`.
 import { createStore } from 'zustand/vanilla';
 import { dmPeerId } from '@/lib/conversation-id';
-import type { ConversationSummary, Message, ReplyRef, User } from '@/lib/types';
+import type { ConversationSummary, Message, ReadMarker, ReplyRef, User } from '@/lib/types';
 
 export type SendStatus = 'pending' | 'failed';
 
@@ -94,6 +94,11 @@ export interface ChatState {
   ): void;
   markRead(cid: string, seq: number): void;
   setPeerRead(cid: string, userId: string, seq: number): void;
+  /**
+   * The other participants' markers as the server has them (after opening a conversation or
+   * reconnecting). Markers only move forward, so a live `read` that overtook the answer wins.
+   */
+  setPeerReads(cid: string, reads: ReadMarker[]): void;
 
   enqueue(cid: string, body: string, now?: Date, replyTo?: ReplyRef): OutboxEntry;
   fail(clientMsgId: string, error: string): void;
@@ -306,11 +311,16 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
         return { conversations: { ...s.conversations, [cid]: { ...c, readSeq, unread } } };
       }),
 
-    setPeerRead: (cid, userId, seq) =>
+    setPeerRead: (cid, userId, seq) => get().setPeerReads(cid, [{ userId, seq }]),
+
+    setPeerReads: (cid, reads) =>
       set((s) => {
-        const prev = s.peerRead[cid]?.[userId] ?? 0;
-        if (seq <= prev) return {};
-        return { peerRead: { ...s.peerRead, [cid]: { ...s.peerRead[cid], [userId]: seq } } };
+        const known = s.peerRead[cid] ?? {};
+        const moved = reads.filter((r) => r.seq > (known[r.userId] ?? 0));
+        if (moved.length === 0) return {};
+        const markers = { ...known };
+        for (const r of moved) markers[r.userId] = r.seq;
+        return { peerRead: { ...s.peerRead, [cid]: markers } };
       }),
 
     enqueue: (cid, body, now = new Date(), replyTo) => {

@@ -15,6 +15,8 @@ export interface MessageUiState {
   /** conversation → the message its composer quotes. */
   replyingTo: Record<string, Message>;
   editingId: string | null;
+  /** Counts finished edits: the composer takes the focus back after each (Esc or save). */
+  editsEnded: number;
   jump: JumpTarget | null;
   highlight: JumpTarget | null;
   searchOpen: boolean;
@@ -35,6 +37,7 @@ export function createMessageUiStore() {
   return createStore<MessageUiState>()((set) => ({
     replyingTo: {},
     editingId: null,
+    editsEnded: 0,
     jump: null,
     highlight: null,
     searchOpen: false,
@@ -49,7 +52,7 @@ export function createMessageUiStore() {
         return { replyingTo };
       }),
     startEdit: (id) => set({ editingId: id }),
-    stopEdit: () => set({ editingId: null }),
+    stopEdit: () => set((s) => ({ editingId: null, editsEnded: s.editsEnded + 1 })),
     requestJump: (conversationId, seq) => set({ jump: { conversationId, seq, nonce: ++nonce } }),
     landed: (target) =>
       set((s) => ({ highlight: target, jump: s.jump?.nonce === target.nonce ? null : s.jump })),

@@ -17,8 +17,9 @@ function msg(seq: number, from = BOB.id, extra: Partial<Message> = {}): Message 
   };
 }
 
-// The server's history of CID, and every request the engine made.
+// The server's history of CID, its read markers, and every request the engine made.
 let history: Message[] = [];
+let reads: { userId: string; seq: number }[] = [];
 let requests: string[] = [];
 
 function fakeFetch(url: string) {
@@ -35,6 +36,8 @@ function fakeFetch(url: string) {
     const below = history.filter((m) => m.seq < before);
     const page = after >= 0 ? below.filter((m) => m.seq > after).slice(0, limit) : below.slice(-limit);
     body = { messages: page };
+  } else if (u.pathname === `/api/conversations/${CID}/reads`) {
+    body = { reads };
   }
   return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
 }
@@ -63,6 +66,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
   FakeSocket.all = [];
   history = [msg(1), msg(2), msg(3)];
+  reads = [];
   requests = [];
   storage = new Map();
   vi.stubGlobal('WebSocket', FakeSocket);
@@ -163,6 +167,25 @@ describe('ChatEngine: message features', () => {
     expect(store.getState().timelines[CID]!.messages.map((m) => m.body)).toEqual(['m1', 'm2 edited', 'm3']);
     engine.send(CID, 'answer', { id: msg(2).id, from: BOB.id, seq: 2, preview: 'm2 edited', deleted: false });
     expect(FakeSocket.all[0]!.sent.at(-1)).toMatchObject({ type: 'send', body: 'answer', replyTo: msg(2).id });
+    engine.stop();
+  });
+
+  it('loads the peer’s read marker when a conversation opens and again after a reconnect', async () => {
+    history = [msg(1), msg(2), msg(3, ME.id)];
+    reads = [{ userId: BOB.id, seq: 2 }];
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    expect(requests).toContain(`/api/conversations/${CID}/reads`);
+    expect(store.getState().peerRead[CID]).toEqual({ [BOB.id]: 2 });
+
+    // Bob read my message while I was disconnected: no live frame told me.
+    FakeSocket.all[0]!.drop();
+    reads = [{ userId: BOB.id, seq: 3 }];
+    await vi.advanceTimersByTimeAsync(15_000);
+    FakeSocket.all[1]!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+    expect(store.getState().peerRead[CID]).toEqual({ [BOB.id]: 3 });
     engine.stop();
   });
 

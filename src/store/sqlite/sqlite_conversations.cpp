@@ -1,6 +1,18 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace gc::store::sqlite {
+namespace {
+
+// 0 when the user never read the conversation.
+std::int64_t markerOf(SqliteDb& db, std::string_view userId, std::string_view conversationId) {
+  return db.prepare("SELECT seq FROM read_markers WHERE user_id = ?1 AND conversation_id = ?2")
+      .bind(1, userId)
+      .bind(2, conversationId)
+      .one([](const Statement& s) { return s.int64(0); })
+      .value_or(0);
+}
+
+}  // namespace
 
 std::vector<ConversationSummary> SqliteConversationStore::listForUser(std::string_view userId,
                                                                       int limit) {
@@ -72,12 +84,22 @@ std::int64_t SqliteConversationStore::advance(std::string_view userId,
 
 std::int64_t SqliteConversationStore::get(std::string_view userId,
                                           std::string_view conversationId) {
-  return readers_.with([userId, conversationId](SqliteDb& db) {
-    return db.prepare("SELECT seq FROM read_markers WHERE user_id = ?1 AND conversation_id = ?2")
-        .bind(1, userId)
-        .bind(2, conversationId)
-        .one([](const Statement& s) { return s.int64(0); })
-        .value_or(0);
+  return readers_.with(
+      [userId, conversationId](SqliteDb& db) { return markerOf(db, userId, conversationId); });
+}
+
+std::vector<ReadMarker> SqliteConversationStore::forUsers(std::string_view conversationId,
+                                                          const std::vector<std::string>& userIds) {
+  // One primary-key lookup per user. read_markers is keyed by user first; an index by
+  // conversation would answer in one scan but cost every send (which moves the sender's
+  // marker) a second index write. A group has at most maxMembers users.
+  return readers_.with([conversationId, &userIds](SqliteDb& db) {
+    std::vector<ReadMarker> out;
+    for (const auto& userId : userIds) {
+      const auto seq = markerOf(db, userId, conversationId);
+      if (seq > 0) out.push_back(ReadMarker{.userId = userId, .seq = seq});
+    }
+    return out;
   });
 }
 

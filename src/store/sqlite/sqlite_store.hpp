@@ -101,6 +101,8 @@ class SqliteConversationStore final : public ConversationStore, public ReadMarke
   std::int64_t advance(std::string_view userId, std::string_view conversationId,
                        std::int64_t seq) override;
   std::int64_t get(std::string_view userId, std::string_view conversationId) override;
+  std::vector<ReadMarker> forUsers(std::string_view conversationId,
+                                   const std::vector<std::string>& userIds) override;
 
  private:
   SqliteWriter& writer_;

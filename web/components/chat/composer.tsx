@@ -15,7 +15,7 @@ export function Composer({
   onSend(body: string): void;
   /** Shown above the text box (the quoted reply). */
   header?: ReactNode;
-  /** Focus the text box whenever this changes (a reply was started). */
+  /** Focus the text box whenever this changes (a reply was started, an edit ended). */
   focusToken?: unknown;
   onEscape?(): void;
   /** ↑ in an empty box: true when there was a message to edit. */

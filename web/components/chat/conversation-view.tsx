@@ -18,7 +18,6 @@ import { ReplyBar } from './reply-bar';
 import { NotificationMenu } from './notification-menu';
 import { TypingReporter } from './typing-reporter';
 import { TypingIndicator } from './typing-indicator';
-import { ReadReceipt } from './read-receipt';
 import { HeaderActions, HeaderSubtitle } from './conversation-header-social';
 
 export function ConversationView({
@@ -38,6 +37,7 @@ export function ConversationView({
   const conversation = useChat((s) => s.conversations[id]);
   const me = useChat((s) => s.me);
   const replyingTo = useMessageUi((s) => s.replyingTo[id]);
+  const editsEnded = useMessageUi((s) => s.editsEnded);
   const title = conversation ? conversationTitle(conversation, me?.id) : '';
   const presence = usePresence(conversation?.peer?.id);
   const section = useRef<HTMLElement>(null);
@@ -90,14 +90,14 @@ export function ConversationView({
         </div>
       ) : (
         <>
-          <MessageList id={id} footer={<ReadReceipt cid={id} />} />
+          <MessageList id={id} />
           <TypingIndicator cid={id} />
           <ComposerGate cid={id} onDismissed={onBack}>
             <TypingReporter cid={id}>
               <Composer
                 onSend={send}
                 header={<ReplyBar conversationId={id} />}
-                focusToken={replyingTo}
+                focusToken={replyingTo ?? (editsEnded || undefined)}
                 onEscape={() => ui.getState().cancelReply(id)}
                 onEditLast={editLast}
               />

@@ -9,10 +9,7 @@
 // - new messages that arrive while the reader is up in the history raise a button instead;
 // - a jump (a search hit, a quoted original) loads the page around the message if needed,
 //   puts it a third of the way down and flashes it.
-//
-// `footer` (the read receipts) follows the newest message inside the scroll, and is left out
-// while the loaded window is not the newest.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
 import { useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
@@ -53,7 +50,7 @@ function estimateHeight(item: Item | undefined): number {
   return h + Math.floor(item.body.length / 90) * 24;
 }
 
-export function MessageList({ id, footer }: { id: string; footer?: ReactNode }) {
+export function MessageList({ id }: { id: string }) {
   const engine = useEngine();
   const ui = useMessageUiApi();
   const timeline = useChat((s) => s.timelines[id]);
@@ -314,7 +311,6 @@ export function MessageList({ id, footer }: { id: string; footer?: ReactNode }) 
             );
           })}
         </ol>
-        {!hasNewer && footer}
       </div>
       {showJump && (
         <button

@@ -14,6 +14,7 @@ import { ReplyQuote } from './reply-quote';
 import { MessageEditBox } from './message-edit-box';
 import { EditedLabel } from './edit-history';
 import { DeleteMessageDialog } from './delete-message-dialog';
+import { MessageReceipt, receiptId } from './message-receipt';
 import type { ItemRow } from './timeline-rows';
 
 const FRESH_MS = 10_000;
@@ -59,6 +60,7 @@ export const MessageRow = memo(function MessageRow({
   const [focused, setFocused] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const longPressed = useRef(false); // the current touch opened the toolbar
   const self = useRef<HTMLLIElement | null>(null);
   // Stable, so that React does not detach and re-attach (and re-measure) on every render.
   const setRef = useCallback(
@@ -82,6 +84,8 @@ export const MessageRow = memo(function MessageRow({
   const shownReply = reply ? resolveReply(reply, original) : null;
   const actionable = !!message && !deleted && !editing && message.type !== 'system';
   const canDelete = mine || canModerate;
+  // My sent messages say how far they got; the row's description reads it out.
+  const receiptShown = mine && !!me && !!message && !deleted && row.status === 'sent';
   const react = (emoji: string) => message && void actions.toggleReaction(message, emoji).catch(() => {});
 
   function onKeyDown(e: KeyboardEvent<HTMLLIElement>) {
@@ -115,6 +119,7 @@ export const MessageRow = memo(function MessageRow({
       data-highlighted={highlighted || undefined}
       tabIndex={actionable ? 0 : undefined}
       aria-label={actionable ? `${name}: ${row.body}` : undefined}
+      aria-describedby={receiptShown ? receiptId(message.id) : undefined}
       onKeyDown={onKeyDown}
       onMouseOver={() => setHovered(true)}
       onMouseLeave={() => setHovered(false)}
@@ -123,10 +128,19 @@ export const MessageRow = memo(function MessageRow({
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
       }}
       onTouchStart={() => {
+        longPressed.current = false;
         if (!actionable) return;
-        press.current = setTimeout(() => setPinned(true), LONG_PRESS_MS);
+        press.current = setTimeout(() => {
+          longPressed.current = true;
+          setPinned(true);
+        }, LONG_PRESS_MS);
       }}
-      onTouchEnd={() => press.current && clearTimeout(press.current)}
+      onTouchEnd={(e) => {
+        if (press.current) clearTimeout(press.current);
+        // The toolbar may have opened under the finger: lifting it must not click a button
+        // there (the browser still counts a press this short as a tap).
+        if (longPressed.current) e.preventDefault();
+      }}
       onTouchMove={() => press.current && clearTimeout(press.current)}
       onContextMenu={(e) => {
         if (pinned) e.preventDefault(); // the long press opened our menu, not the browser's
@@ -206,6 +220,11 @@ export const MessageRow = memo(function MessageRow({
           </p>
         )}
       </div>
+      {receiptShown && (
+        <div className="flex shrink-0 items-end pb-1">
+          <MessageReceipt id={receiptId(message.id)} cid={message.conversationId} seq={message.seq} me={me} />
+        </div>
+      )}
       {actionable && message && (hovered || focused || pinned || picking) && (
         <MessageToolbar
           visible

@@ -103,6 +103,12 @@ export const CheckIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="m5 12 5 5 9-10" />
   </Icon>
 );
+/** ✓✓: read (two offset checks, the second one's tail hidden under the first). */
+export const DoubleCheckIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <path d="m2 12.5 4.5 4.5 9-10M12.5 16l1 1 9-10" />
+  </Icon>
+);
 export const BellIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16ZM10 20.5a2 2 0 0 0 4 0" />
