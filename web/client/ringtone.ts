@@ -1,6 +1,8 @@
 // The ring of an incoming call: a two-tone burst every two seconds, made with Web Audio like
 // client/chime.ts (no sound file). `shouldPlay` is asked before every burst, so turning the
 // app's sound off silences a ringing call at once.
+import { playTone } from './tone';
+
 const BURST_EVERY_MS = 2_000;
 
 export interface Ringtone {
@@ -16,19 +18,7 @@ export function startRingtone(shouldPlay: () => boolean): Ringtone {
       const ctx = context;
       if (ctx.state === 'suspended') void ctx.resume();
       const now = ctx.currentTime;
-      for (let i = 0; i < 4; i++) {
-        const osc = ctx.createOscillator();
-        const gain = ctx.createGain();
-        osc.type = 'sine';
-        osc.frequency.value = i % 2 === 0 ? 660 : 880;
-        const at = now + i * 0.18;
-        gain.gain.setValueAtTime(0.0001, at);
-        gain.gain.exponentialRampToValueAtTime(0.07, at + 0.02);
-        gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.16);
-        osc.connect(gain).connect(ctx.destination);
-        osc.start(at);
-        osc.stop(at + 0.17);
-      }
+      for (let i = 0; i < 4; i++) playTone(ctx, i % 2 === 0 ? 660 : 880, now + i * 0.18, { peak: 0.07, length: 0.16 });
     } catch {
       /* no audio device, or autoplay refused before any gesture: the dialog still shows */
     }

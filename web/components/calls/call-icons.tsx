@@ -1,23 +1,7 @@
-// The call screens' icons, in the style of components/ui/icons.tsx (24-unit strokes,
+// The call screens' icons, drawn on components/ui/icons.tsx's Icon (24-unit strokes,
 // currentColor, hidden from screen readers: the buttons carry the labels).
 import type { SVGProps } from 'react';
-
-function Icon(props: SVGProps<SVGSVGElement>) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      width={20}
-      height={20}
-      {...props}
-    />
-  );
-}
+import { Icon } from '@/components/ui/icons';
 
 const HANDSET =
   'M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1.9.4 1.8.7 2.7a2 2 0 0 1-.5 2.1L8 9.8a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.7.7a2 2 0 0 1 1.7 2Z';

@@ -1,7 +1,7 @@
 'use client';
 // An invite ringing: who calls (and in which group), accept with video, accept voice only,
 // or decline. Rings while it shows unless the app's sound is off (the bell menu's switch).
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode, type Ref } from 'react';
 import { startRingtone } from '@/client/ringtone';
 import { useCall, useCallController } from '@/components/call-provider';
 import { useChat } from '@/components/chat-store-provider';
@@ -53,35 +53,57 @@ export function IncomingCall() {
         </p>
       </div>
       <div className="flex gap-2">
-        <button
-          type="button"
-          aria-label="Decline call"
-          data-testid="decline-call"
-          onClick={() => controller.decline()}
-          className="flex h-10 w-10 items-center justify-center rounded-full bg-red-600 text-white hover:bg-red-700"
-        >
+        <RoundButton label="Decline call" testId="decline-call" look="bg-red-600 text-white hover:bg-red-700" onClick={() => controller.decline()}>
           <HangUpIcon />
-        </button>
-        <button
-          type="button"
-          aria-label="Accept, voice only"
-          data-testid="accept-call-voice"
+        </RoundButton>
+        <RoundButton
+          label="Accept, voice only"
+          testId="accept-call-voice"
+          look="bg-zinc-200 text-zinc-800 hover:bg-zinc-300 dark:bg-zinc-700 dark:text-zinc-100"
           onClick={() => controller.accept({ voiceOnly: true })}
-          className="flex h-10 w-10 items-center justify-center rounded-full bg-zinc-200 text-zinc-800 hover:bg-zinc-300 dark:bg-zinc-700 dark:text-zinc-100"
         >
           <HeadphonesIcon />
-        </button>
-        <button
+        </RoundButton>
+        <RoundButton
           ref={accept}
-          type="button"
-          aria-label="Accept call"
-          data-testid="accept-call"
+          label="Accept call"
+          testId="accept-call"
+          look="bg-emerald-600 text-white hover:bg-emerald-700"
           onClick={() => controller.accept()}
-          className="flex h-10 w-10 items-center justify-center rounded-full bg-emerald-600 text-white hover:bg-emerald-700"
         >
           <PhoneIcon />
-        </button>
+        </RoundButton>
       </div>
     </div>
+  );
+}
+
+function RoundButton({
+  label,
+  testId,
+  look,
+  onClick,
+  ref,
+  children,
+}: {
+  label: string;
+  testId: string;
+  look: string;
+  onClick(): void;
+  ref?: Ref<HTMLButtonElement>;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      ref={ref}
+      type="button"
+      aria-label={label}
+      title={label}
+      data-testid={testId}
+      onClick={onClick}
+      className={`flex h-10 w-10 items-center justify-center rounded-full ${look}`}
+    >
+      {children}
+    </button>
   );
 }
