@@ -2,7 +2,7 @@
 // The call on screen: a grid of participants (one column on a phone, two from 480 px), who
 // and how long, and the controls. Covers the app while the call lasts; the chat is one
 // hang-up away.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useCall } from '@/components/call-provider';
 import { useChat } from '@/components/chat-store-provider';
@@ -36,9 +36,15 @@ export function CallView({ call, controls }: { call: ActiveCall; controls: Contr
   const status =
     call.phase === 'ringing' ? 'Ringing…' : call.phase === 'connecting' ? 'Connecting…' : (duration ?? '');
   const tiles = peers.length + 1;
+  // The call covers the app: keyboard focus moves into it (on the microphone switch).
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    section.current?.querySelector<HTMLElement>('[data-testid="toggle-mic"]')?.focus();
+  }, []);
 
   return (
     <section
+      ref={section}
       role="dialog"
       aria-modal="true"
       aria-labelledby="call-title"

@@ -1,7 +1,7 @@
 'use client';
 // An invite ringing: who calls (and in which group), accept with video, accept voice only,
 // or decline. Rings while it shows unless the app's sound is off (the bell menu's switch).
-import { useEffect, useRef, type ReactNode, type Ref } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { startRingtone } from '@/client/ringtone';
 import { useCall, useCallController } from '@/components/call-provider';
 import { useChat } from '@/components/chat-store-provider';
@@ -20,11 +20,10 @@ export function IncomingCall() {
     const c = incoming ? s.conversations[incoming.conversationId] : undefined;
     return c?.kind === 'group' ? conversationTitle(c, s.me?.id) : null;
   });
-  const accept = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (!incoming) return;
-    accept.current?.focus();
+    // No focus move: Enter typed into the composer must not answer the call.
     const ring = startRingtone(() => prefs.getState().sound);
     return () => ring.stop();
   }, [incoming, prefs]);
@@ -35,6 +34,7 @@ export function IncomingCall() {
       role="alertdialog"
       aria-labelledby="incoming-call-title"
       aria-describedby="incoming-call-detail"
+      aria-live="assertive"
       data-testid="incoming-call"
       className="fixed inset-x-2 top-2 z-50 mx-auto flex max-w-md flex-wrap items-center gap-3 rounded-2xl border border-zinc-200 bg-white p-3 shadow-xl sm:inset-x-auto sm:right-4 sm:top-4 dark:border-zinc-800 dark:bg-zinc-900"
       onKeyDown={(e) => {
@@ -65,7 +65,6 @@ export function IncomingCall() {
           <HeadphonesIcon />
         </RoundButton>
         <RoundButton
-          ref={accept}
           label="Accept call"
           testId="accept-call"
           look="bg-emerald-600 text-white hover:bg-emerald-700"
@@ -83,19 +82,16 @@ function RoundButton({
   testId,
   look,
   onClick,
-  ref,
   children,
 }: {
   label: string;
   testId: string;
   look: string;
   onClick(): void;
-  ref?: Ref<HTMLButtonElement>;
   children: ReactNode;
 }) {
   return (
     <button
-      ref={ref}
       type="button"
       aria-label={label}
       title={label}
