@@ -118,8 +118,12 @@ void validateRoomId(const std::optional<std::string>& roomId, std::string_view w
 SendRequest validateSend(SendRequest request) {
   if (request.type == "system") {
     // The only system message a client may post: a call's end, whose body the server writes.
+    if (request.event.empty()) {
+      throw core::invalidField(request.typeField,
+                               "system is only for a call's end (metadata.event: call-ended)");
+    }
     if (request.event != kCallEndedEvent) {
-      throw core::invalidField("metadata.event", "a client's system message must be call-ended");
+      throw core::invalidField("metadata.event", "must be call-ended");
     }
     validateRoomId(request.roomId, "a call's end needs the call's room id");
     request.body = callEndedBody(request.callReason, request.durationSeconds.value_or(0));
