@@ -73,6 +73,20 @@ describe('calls in the web client', { concurrency: false }, () => {
     await bob.byTest('toggle-mic').click();
     await bobTile.getByTestId('indicator-muted').waitFor({ state: 'detached', ...WAIT });
 
+    // Voice only: bob's camera goes (alice's tile of bob says so) and bob stops showing video;
+    // back to video, alice decodes bob's camera again on the same connection.
+    await bob.byTest('toggle-voice-only').click();
+    await bobTile.getByTestId('indicator-camera-off').waitFor(WAIT);
+    assert.equal(await bob.byTest('toggle-voice-only').getAttribute('aria-pressed'), 'true');
+    assert.equal(await calls(bob).tile(users.alice.user.id).getByTestId('remote-video').isVisible(), false);
+    await bob.byTest('toggle-voice-only').click();
+    await bobTile.getByTestId('indicator-camera-off').waitFor({ state: 'detached', ...WAIT });
+    await calls(bob).tile(users.alice.user.id).getByTestId('remote-video').waitFor({ state: 'visible', ...WAIT });
+    const decoded = (await calls(alice).live())[0].video[0].framesDecoded;
+    await waitFor(async () => (await calls(alice).live())[0].video[0].framesDecoded > decoded + 10, {
+      timeoutMs: 30_000, intervalMs: 200, what: "bob's camera decoded again at alice",
+    });
+
     // Screen share: the same receiver track at bob goes on decoding, now in the screen's shape
     // (the fake camera is 4:3, the fake screen 16:9; the encoder may scale either, but keeps
     // the shape), and no side applied another description (replaceTrack, no renegotiation).

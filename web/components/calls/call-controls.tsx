@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import type { LocalMedia } from '@/stores/call-store';
 import type { CallControls as Controls } from '@/hooks/use-webrtc';
+import { RoundButton } from './round-button';
 import { CameraIcon, CameraOffIcon, HangUpIcon, HeadphonesIcon, MicIcon, MicOffIcon, ScreenIcon } from './call-icons';
 
 function Toggle({
@@ -22,20 +23,16 @@ function Toggle({
   disabled?: boolean;
 }) {
   return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      aria-pressed={pressed}
-      data-testid={testId}
+    <RoundButton
+      label={label}
+      pressed={pressed}
+      testId={testId}
       disabled={disabled}
       onClick={onClick}
-      className={`flex h-11 w-11 items-center justify-center rounded-full transition disabled:opacity-40 ${
-        pressed ? 'bg-white text-zinc-900' : 'bg-zinc-700 text-white hover:bg-zinc-600'
-      }`}
+      look={`h-11 w-11 ${pressed ? 'bg-white text-zinc-900' : 'bg-zinc-700 text-white hover:bg-zinc-600'}`}
     >
       {children}
-    </button>
+    </RoundButton>
   );
 }
 
@@ -71,16 +68,9 @@ export function CallControls({ local, controls }: { local: LocalMedia; controls:
       >
         <HeadphonesIcon />
       </Toggle>
-      <button
-        type="button"
-        aria-label="Hang up"
-        title="Hang up"
-        data-testid="hang-up"
-        onClick={controls.hangUp}
-        className="flex h-11 w-14 items-center justify-center rounded-full bg-red-600 text-white hover:bg-red-700"
-      >
+      <RoundButton label="Hang up" testId="hang-up" look="h-11 w-14 bg-red-600 text-white hover:bg-red-700" onClick={controls.hangUp}>
         <HangUpIcon />
-      </button>
+      </RoundButton>
     </div>
   );
 }

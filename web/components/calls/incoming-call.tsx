@@ -1,7 +1,7 @@
 'use client';
 // An invite ringing: who calls (and in which group), accept with video, accept voice only,
 // or decline. Rings while it shows unless the app's sound is off (the bell menu's switch).
-import { useEffect, type ReactNode } from 'react';
+import { useEffect } from 'react';
 import { startRingtone } from '@/client/ringtone';
 import { useCall, useCallController } from '@/components/call-provider';
 import { useChat } from '@/components/chat-store-provider';
@@ -10,6 +10,7 @@ import { Avatar } from '@/components/ui/avatar';
 import { useUserName } from '@/hooks/use-user-names';
 import { conversationTitle } from '@/stores/chat-store';
 import { HangUpIcon, HeadphonesIcon, PhoneIcon } from './call-icons';
+import { RoundButton } from './round-button';
 
 export function IncomingCall() {
   const incoming = useCall((s) => s.incoming);
@@ -53,13 +54,13 @@ export function IncomingCall() {
         </p>
       </div>
       <div className="flex gap-2">
-        <RoundButton label="Decline call" testId="decline-call" look="bg-red-600 text-white hover:bg-red-700" onClick={() => controller.decline()}>
+        <RoundButton label="Decline call" testId="decline-call" look="h-10 w-10 bg-red-600 text-white hover:bg-red-700" onClick={() => controller.decline()}>
           <HangUpIcon />
         </RoundButton>
         <RoundButton
           label="Accept, voice only"
           testId="accept-call-voice"
-          look="bg-zinc-200 text-zinc-800 hover:bg-zinc-300 dark:bg-zinc-700 dark:text-zinc-100"
+          look="h-10 w-10 bg-zinc-200 text-zinc-800 hover:bg-zinc-300 dark:bg-zinc-700 dark:text-zinc-100"
           onClick={() => controller.accept({ voiceOnly: true })}
         >
           <HeadphonesIcon />
@@ -67,39 +68,12 @@ export function IncomingCall() {
         <RoundButton
           label="Accept call"
           testId="accept-call"
-          look="bg-emerald-600 text-white hover:bg-emerald-700"
+          look="h-10 w-10 bg-emerald-600 text-white hover:bg-emerald-700"
           onClick={() => controller.accept()}
         >
           <PhoneIcon />
         </RoundButton>
       </div>
     </div>
-  );
-}
-
-function RoundButton({
-  label,
-  testId,
-  look,
-  onClick,
-  children,
-}: {
-  label: string;
-  testId: string;
-  look: string;
-  onClick(): void;
-  children: ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      data-testid={testId}
-      onClick={onClick}
-      className={`flex h-10 w-10 items-center justify-center rounded-full ${look}`}
-    >
-      {children}
-    </button>
   );
 }
