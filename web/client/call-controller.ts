@@ -118,9 +118,18 @@ export class CallController {
     const invite = this.calls.getState().incoming;
     if (!invite || this.calls.getState().call) return;
     this.clearIncoming();
+    this.join(invite.conversationId, invite.roomId);
+    this.calls.getState().setLocal({ voiceOnly });
+  }
+
+  /** Joins a call that is already on in a conversation (a group call one did not answer). */
+  join(conversationId: string, roomId: string): void {
+    if (this.calls.getState().call) return;
+    this.seenRooms.add(roomId);
+    this.calls.getState().stopRinging(roomId);
     this.calls.getState().begin({
-      roomId: invite.roomId,
-      conversationId: invite.conversationId,
+      roomId,
+      conversationId,
       direction: 'incoming',
       phase: 'connecting',
       iceServers: [],
@@ -128,7 +137,6 @@ export class CallController {
       connectedAt: null,
       everJoined: false,
     });
-    this.calls.getState().setLocal({ voiceOnly });
   }
 
   decline(): void {

@@ -2,7 +2,7 @@
 // another origin (its own port): fetches carry the gc_token cookie with credentials: 'include'
 // (same site, so the Lax cookie goes along) and the service answers with CORS for our origin.
 import { ApiError, request } from '@/lib/api';
-import type { RoomCreated } from '@/lib/call-types';
+import type { RoomCreated, RoomInfo } from '@/lib/call-types';
 
 export interface ClientConfig {
   /** The video service's origin, or null when the server has none configured (no calls). */
@@ -31,6 +31,13 @@ export async function createRoom(videoUrl: string, conversationId: string): Prom
     throw new ApiError(res.status, err?.code ?? 'unknown', err?.message ?? `HTTP ${res.status}`);
   }
   return json as RoomCreated;
+}
+
+/** The room as the video service has it now, or null when it ended (404) or is not ours. */
+export async function roomInfo(videoUrl: string, roomId: string): Promise<RoomInfo | null> {
+  const res = await fetch(`${videoUrl}/api/rooms/${encodeURIComponent(roomId)}`, { credentials: 'include' });
+  if (!res.ok) return null;
+  return (await res.json()) as RoomInfo;
 }
 
 /** ws(s)://host/ws/<roomId> for the video service at `videoUrl`. */

@@ -134,7 +134,7 @@ export function calls(chat) {
      * Waits until `count` open connections are connected and each decodes video frames
      * (framesDecoded > minFrames on one inbound video stream); returns their stats.
      */
-    async decoding(count, { minFrames = 0, timeoutMs = 30_000 } = {}) {
+    async decoding(count, { minFrames = 0, timeoutMs = 45_000 } = {}) {
       let last;
       try {
         return await waitFor(
@@ -148,7 +148,13 @@ export function calls(chat) {
           { timeoutMs, intervalMs: 200, what: `${count} connections decoding video` },
         );
       } catch (e) {
-        throw new Error(`${e.message}; last stats: ${JSON.stringify(last)}`);
+        const view = await page.evaluate(() => ({
+          phase: document.querySelector('[data-testid="call-view"]')?.getAttribute('data-phase') ?? 'no call view',
+          notice: document.querySelector('[data-testid="call-notice"]')?.textContent ?? null,
+        }));
+        throw new Error(
+          `${e.message}; last stats: ${JSON.stringify(last)}; call: ${JSON.stringify(view)}; page errors: ${JSON.stringify(chat.errors.slice(-5))}`,
+        );
       }
     },
   };

@@ -180,6 +180,13 @@ describe('calls in the web client', { concurrency: false }, () => {
       await calls(who).tile(users.carol.user.id).waitFor({ state: 'detached', ...WAIT });
       await calls(who).decoding(1);
     }
+    // The group's header offers her the call that is still on; she joins again.
+    await carol.openConversation('Standup');
+    await carol.byTest('join-call').click();
+    await calls(carol).view().waitFor(WAIT);
+    await calls(carol).decoding(2, { timeoutMs: 45_000 });
+    await calls(carol).hangUp();
+    for (const who of [alice, bob]) await calls(who).tile(users.carol.user.id).waitFor({ state: 'detached', ...WAIT });
     await calls(bob).hangUp();
     await calls(alice).view().waitFor({ state: 'detached', ...WAIT });
     await alice.byTest('system-note').filter({ hasText: /Call ended/ }).waitFor(WAIT);

@@ -20,6 +20,16 @@ export interface RoomCreated {
   expiresAt: string;
 }
 
+export interface RoomInfo {
+  roomId: string;
+  /** Who is in the call now, in join order. */
+  participants: string[];
+  createdBy: string;
+  conversationId: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface SignalCandidate {
   candidate: string;
   sdpMid: string | null;

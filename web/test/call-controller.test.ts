@@ -187,6 +187,19 @@ describe('an incoming invite', () => {
   });
 });
 
+describe('joining a call that is on', () => {
+  it('starts the call as a participant, silences its ring, and is refused while in another call', async () => {
+    const { calls, controller, arrive } = setup();
+    await settle();
+    arrive(invite());
+    controller.join(DM, ROOM);
+    expect(calls.getState().incoming).toBeNull();
+    expect(calls.getState().call).toMatchObject({ roomId: ROOM, conversationId: DM, direction: 'incoming', phase: 'connecting' });
+    controller.join(GRP, 'other00000000000000000000');
+    expect(calls.getState().call!.roomId).toBe(ROOM);
+  });
+});
+
 describe('newCallSignals', () => {
   it('finds invites and call ends that became a last message; ignores the rest', () => {
     const inv = invite();
