@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 DATA_DIR=${DATA_DIR:-data}
 
-"$BUILD_DIR/bin/gopherchat-server" --data-dir "$DATA_DIR" &
+# The web client learns where the video service is from the chat server (GET /api/config),
+# which also lets its pages connect there (CSP connect-src). Open the app on the same host
+# name as this URL (127.0.0.1), so the session cookie goes to both.
+VIDEO_LISTEN=${GC_VIDEO_LISTEN:-127.0.0.1:4000}
+"$BUILD_DIR/bin/gopherchat-server" --data-dir "$DATA_DIR" --video-url "${GC_VIDEO_URL:-http://$VIDEO_LISTEN}" &
 server=$!
 video=
 stop() {
@@ -22,7 +26,7 @@ for _ in $(seq 100); do
   kill -0 "$server" 2>/dev/null || exit 1
   sleep 0.1
 done
-"$BUILD_DIR/bin/gopherchat-video" --data-dir "$DATA_DIR" --listen "${GC_VIDEO_LISTEN:-127.0.0.1:4000}" \
+"$BUILD_DIR/bin/gopherchat-video" --data-dir "$DATA_DIR" --listen "$VIDEO_LISTEN" \
   --allowed-origins "http://${GC_LISTEN:-127.0.0.1:8080},http://localhost:8080" &
 video=$!
 wait -n "$server" "$video" || true

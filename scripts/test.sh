@@ -18,5 +18,5 @@ echo "== web unit tests"
 (cd web && nice -n 19 npx --no-install vitest run)
 
 echo "== end-to-end tests (chromium)"
-GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" \
+GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" GC_VIDEO_BIN="$PWD/$BUILD_DIR/bin/gopherchat-video" \
   node --test --test-concurrency=1 --test-timeout=300000 web/e2e/*.test.mjs

@@ -10,6 +10,7 @@
 #include "chat/conversation_id.hpp"
 #include "chat/group_json.hpp"
 #include "chat/json_encode.hpp"
+#include "chat/send_metadata.hpp"
 #include "chat/validation.hpp"
 #include "core/error.hpp"
 #include "core/offload.hpp"
@@ -122,16 +123,18 @@ void addConversationRoutes(Router& router, App& app) {
                auto body = parseJsonObject(req);
                chat::SendRequest send;
                send.conversationId = req.params.at("cid");
-               send.body = requireString(body, "body");
                send.type = optionalString(body, "type").value_or("text");
                send.typeField = "type";
+               // A system message's body is the server's to write (chat/call_summary.hpp).
+               send.body = send.type == "system" ? optionalString(body, "body").value_or("")
+                                                 : requireString(body, "body");
                if (auto id = optionalString(body, "clientMsgId")) {
                  chat::validateClientMsgId(*id);  // present means 1-64 characters, "" too
                  send.clientMsgId = std::move(*id);
                }
                send.replyTo = optionalString(body, "replyTo").value_or("");
                if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
-                 send.roomId = optionalString(meta->as_object(), "roomId");
+                 chat::readSendMetadata(meta->as_object(), send);
                }
                const auto target =
                    co_await authorize(app, req.userId(), send.conversationId, chat::Intent::Write);

@@ -12,6 +12,8 @@ void addFriendRoutes(Router& router, App& app);
 void addSearchRoutes(Router& router, App& app);
 void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
+// GET /api/config: what the web client must know about this deployment (the video service).
+void addClientConfigRoutes(Router& router, App& app);
 // The built web client behind every path no other route knows (api/static_files.cpp).
 void addWebRoutes(Router& router, App& app);
 
@@ -25,6 +27,7 @@ inline Router buildRouter(App& app) {
   addSearchRoutes(router, app);
   addGroupRoutes(router, app);
   addOpsRoutes(router, app);
+  addClientConfigRoutes(router, app);
   addWebRoutes(router, app);
   return router;
 }

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "api/browser_origin.hpp"
 #include "api/routes.hpp"
 
 namespace gc::api {
@@ -21,13 +22,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Everything from this origin only. `connect-src 'self'` covers ws:// and wss:// to this same
-// host and port (CSP Level 3). Styles stay 'unsafe-inline': React and Framer Motion write
-// style attributes.
-constexpr std::string_view kCspTail =
+// Everything from this origin only (plus, for connect-src, the configured video service).
+// `connect-src 'self'` covers ws:// and wss:// to this same host and port (CSP Level 3).
+// Styles stay 'unsafe-inline': React and Framer Motion write style attributes.
+constexpr std::string_view kCspStyleToFonts =
     "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'";
+    "connect-src 'self'";
+constexpr std::string_view kCspTail =
+    "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 std::string base64(const unsigned char* data, std::size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
@@ -89,7 +91,7 @@ bool isUnder(const fs::path& path, const fs::path& root) {
 
 }  // namespace
 
-std::string contentSecurityPolicyFor(std::string_view html) {
+std::string contentSecurityPolicyFor(std::string_view html, std::string_view connectSources) {
   // Each <script> without src: the hash of its text exactly as it stands between the tags
   // (script text is raw: no entities to decode), which is what the browser hashes.
   std::string policy = "default-src 'self'; script-src 'self'";
@@ -107,6 +109,11 @@ std::string contentSecurityPolicyFor(std::string_view html) {
       policy += " 'sha256-" + base64(digest, sizeof digest) + "'";
     }
     at = end + 1;
+  }
+  policy += kCspStyleToFonts;
+  if (!connectSources.empty()) {
+    policy += ' ';
+    policy += connectSources;
   }
   return policy + std::string(kCspTail);
 }
@@ -172,7 +179,8 @@ std::string_view contentTypeFor(std::string_view fileName) {
   return "application/octet-stream";
 }
 
-StaticSite StaticSite::load(const fs::path& root, std::size_t maxBytes) {
+StaticSite StaticSite::load(const fs::path& root, std::size_t maxBytes,
+                            std::string_view connectSources) {
   if (!fs::is_directory(root)) throw std::invalid_argument(root.string() + " is not a directory");
   const auto canonicalRoot = fs::canonical(root);
   StaticSite site;
@@ -203,7 +211,7 @@ StaticSite StaticSite::load(const fs::path& root, std::size_t maxBytes) {
     StaticFile file{
         .body = {}, .contentType = std::string(contentTypeFor(key)), .etag = {}, .csp = {}};
     file.etag = etagOf(bytes);
-    if (isHtml(file)) file.csp = contentSecurityPolicyFor(bytes);
+    if (isHtml(file)) file.csp = contentSecurityPolicyFor(bytes, connectSources);
     file.body = std::move(bytes);
     site.files_.emplace(std::move(key), std::move(file));
   }
@@ -277,7 +285,10 @@ void addWebRoutes(Router& router, App& app) {
     spdlog::info("no web root (build web/ or pass --web-root): / is not served");
     return;
   }
-  auto site = std::make_shared<const StaticSite>(StaticSite::load(*root));
+  const auto connectSources =
+      app.config.videoUrl.empty() ? std::string() : connectSourcesFor(app.config.videoUrl);
+  auto site =
+      std::make_shared<const StaticSite>(StaticSite::load(*root, kMaxWebRootBytes, connectSources));
   spdlog::info("serving the web client from {} ({} files, {} KiB)", root->string(),
                site->fileCount(), site->totalBytes() / 1024);
   router.setFallback([site](Request& req) -> boost::asio::awaitable<Response> {

@@ -17,6 +17,9 @@
 
 namespace gc::api {
 
+// A wrong --web-root (a home directory) fails at start-up instead of filling the memory.
+inline constexpr std::size_t kMaxWebRootBytes = std::size_t{256} << 20;
+
 struct StaticFile {
   std::string body;
   std::string contentType;
@@ -25,8 +28,9 @@ struct StaticFile {
 };
 
 // The policy for one HTML page: this origin only, and of inline scripts exactly the ones the
-// page holds ('sha256-…' of each), so an injected script cannot run.
-std::string contentSecurityPolicyFor(std::string_view html);
+// page holds ('sha256-…' of each), so an injected script cannot run. `connectSources` widen
+// connect-src (the video service's origin, api/browser_origin.hpp), nothing else.
+std::string contentSecurityPolicyFor(std::string_view html, std::string_view connectSources = {});
 
 // The decoded URL path as a key relative to the root ("" for "/", "a/b/" keeps its slash),
 // or nullopt when it is not a path we serve: a "." or ".." segment, a hidden segment, a
@@ -40,8 +44,9 @@ class StaticSite {
  public:
   // Loads every servable file under `root`; throws when it is not a directory or holds more
   // than `maxBytes` in total.
-  static StaticSite load(const std::filesystem::path& root,
-                         std::size_t maxBytes = std::size_t{256} << 20);
+  // `connectSources` go into every page's CSP (contentSecurityPolicyFor).
+  static StaticSite load(const std::filesystem::path& root, std::size_t maxBytes = kMaxWebRootBytes,
+                         std::string_view connectSources = {});
 
   // The file a decoded URL path names: the path itself, `path.html` (Next's export of a
   // route), or `path/index.html`; "/" and "dir/" name their index.html.

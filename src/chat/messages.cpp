@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "chat/call_summary.hpp"
 #include "chat/conversation_id.hpp"
 #include "chat/json_encode.hpp"
 #include "chat/validation.hpp"
@@ -107,21 +108,57 @@ Target MessageService::authorize(const std::string& userId, const std::string& c
 
 namespace {
 
+void validateRoomId(const std::optional<std::string>& roomId, std::string_view why) {
+  if (!roomId || roomId->empty() || roomId->size() > 64) {
+    throw core::invalidField("metadata.roomId", why);
+  }
+}
+
 // The client-supplied parts of a send (throws ApiError 400); returns the normalized request.
 SendRequest validateSend(SendRequest request) {
-  request.body = normalizeBody(request.body);
+  if (request.type == "system") {
+    // The only system message a client may post: a call's end, whose body the server writes.
+    if (request.event.empty()) {
+      throw core::invalidField(request.typeField,
+                               "system is only for a call's end (metadata.event: call-ended)");
+    }
+    if (request.event != kCallEndedEvent) {
+      throw core::invalidField("metadata.event", "must be call-ended");
+    }
+    validateRoomId(request.roomId, "a call's end needs the call's room id");
+    request.body = callEndedBody(request.callReason, request.durationSeconds.value_or(0));
+  } else {
+    request.body = normalizeBody(request.body);
+  }
   if (!request.clientMsgId.empty()) validateClientMsgId(request.clientMsgId);
   if (!request.replyTo.empty() && !core::isId(request.replyTo)) {
     throw core::invalidField("replyTo", "must be a message id");
   }
   if (request.type == "call-invite") {
-    if (!request.roomId || request.roomId->empty() || request.roomId->size() > 64) {
-      throw core::invalidField("metadata.roomId", "a call-invite needs a room id");
-    }
-  } else if (request.type != "text") {
-    throw core::invalidField(request.typeField, "must be text or call-invite");
+    validateRoomId(request.roomId, "a call-invite needs a room id");
+  } else if (request.type != "text" && request.type != "system") {
+    throw core::invalidField(request.typeField, "must be text, call-invite or system");
   }
   return request;
+}
+
+// defaultMetadataJson() plus what the send carries: the room of a call-invite, the event,
+// reason and duration of a call's end.
+std::string sendMetadataJson(const SendRequest& request) {
+  std::string metadata = defaultMetadataJson();
+  if (!request.roomId) return metadata;
+  metadata.pop_back();
+  metadata += ",\"roomId\":";
+  core::appendJsonString(metadata, *request.roomId);
+  if (request.type == "system") {
+    metadata += ",\"event\":";
+    core::appendJsonString(metadata, request.event);
+    metadata += ",\"reason\":";
+    core::appendJsonString(metadata, request.callReason);
+    metadata += ",\"durationSeconds\":" + std::to_string(request.durationSeconds.value_or(0));
+  }
+  metadata += '}';
+  return metadata;
 }
 
 }  // namespace
@@ -129,13 +166,7 @@ SendRequest validateSend(SendRequest request) {
 void MessageService::send(const std::string& userId, const Target& target, SendRequest request,
                           SendDone done) {
   request = validateSend(std::move(request));
-  std::string metadata = defaultMetadataJson();
-  if (request.roomId) {
-    metadata.pop_back();
-    metadata += ",\"roomId\":";
-    core::appendJsonString(metadata, *request.roomId);
-    metadata += '}';
-  }
+  std::string metadata = sendMetadataJson(request);
   // A group's conversation members are kept by the group store on every membership change
   // and its recipients are read at commit (below); a DM's members are recorded when its first
   // message commits.

@@ -22,8 +22,13 @@ struct SendRequest {
   std::string body;
   std::string type = "text";
   std::string clientMsgId;
-  std::optional<std::string> roomId;  // call-invite only
-  std::string replyTo;                // the id of the message this one answers, or empty
+  std::optional<std::string> roomId;  // call-invite, and the system message of a call's end
+  // A `system` send (a call's end, chat/call_summary.hpp): metadata.event, .reason and
+  // .durationSeconds. The server writes its body; a client's `body` is ignored.
+  std::string event;
+  std::string callReason;
+  std::optional<std::int64_t> durationSeconds;
+  std::string replyTo;  // the id of the message this one answers, or empty
   // How the client spelled the type field, for error messages: `msgType` on the
   // WebSocket, `type` on REST.
   std::string_view typeField = "msgType";

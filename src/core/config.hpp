@@ -17,6 +17,10 @@ struct Config {
   std::string jwtSecret;  // empty: generated once and kept in <dataDir>/jwt-secret
   std::vector<std::string> allowedOrigins;
   std::string webRoot;
+  // Chat server: the video service's origin as browsers reach it ("http://127.0.0.1:4000"),
+  // told to the web client by GET /api/config and allowed by the pages' connect-src.
+  // Empty: no calls in the web client.
+  std::string videoUrl;
   std::string clamdSocket;
   int bcryptCost = 10;
   int threads = 0;  // 0: one per core

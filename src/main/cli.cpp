@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/browser_origin.hpp"
 #include "api/client_address.hpp"
 #include "core/token_bucket.hpp"
 
@@ -119,6 +120,19 @@ std::variant<Command, int> parse(int argc, char** argv) {
   std::string loginRate = "10", registerRate = "5", loginFailures = "10/15m";
   app.add_option("--web-root", c.webRoot, "directory of the built web client")
       ->envname("GC_WEB_ROOT");
+  app.add_option("--video-url", c.videoUrl,
+                 "the video service's origin for browsers, e.g. http://127.0.0.1:4000 "
+                 "(unset: no calls in the web client)")
+      ->envname("GC_VIDEO_URL")
+      ->transform(CLI::Validator(
+          [](std::string& s) -> std::string {
+            if (s.empty()) return {};
+            const auto origin = api::parseBrowserOrigin(s);
+            if (!origin) return "must be http(s)://HOST[:PORT] with no path";
+            s = *origin;
+            return {};
+          },
+          "ORIGIN"));
   app.add_option("--clamd-socket", c.clamdSocket, "clamd socket for upload scanning")
       ->envname("GC_CLAMD_SOCKET");
   app.add_option("--bcrypt-cost", c.bcryptCost, "bcrypt cost for new hashes")

@@ -3,6 +3,8 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
+#include "chat/send_metadata.hpp"
+#include "core/error.hpp"
 #include "core/json_string.hpp"
 
 namespace gc::ws {
@@ -49,15 +51,17 @@ ClientFrame decodeClientFrame(std::string_view text) {
     const std::string ref = id && id->is_string() ? std::string(id->as_string()) : std::string();
     f.send.clientMsgId = stringField(o, "clientMsgId", ref);
     f.send.conversationId = stringField(o, "conversationId", ref);
-    f.send.body = stringField(o, "body", ref);
     f.send.type = stringField(o, "msgType", ref, false);
     if (f.send.type.empty()) f.send.type = "text";
+    // A system message's body is the server's to write (chat/call_summary.hpp).
+    f.send.body = stringField(o, "body", ref, f.send.type != "system");
     f.send.replyTo = stringField(o, "replyTo", ref, false);
     if (const auto* meta = o.if_contains("metadata"); meta && !meta->is_null()) {
       if (!meta->is_object()) invalid("metadata", "must be an object", ref);
-      if (const auto* room = meta->as_object().if_contains("roomId"); room && !room->is_null()) {
-        if (!room->is_string()) invalid("metadata.roomId", "must be a string", ref);
-        f.send.roomId = std::string(room->as_string());
+      try {
+        chat::readSendMetadata(meta->as_object(), f.send);
+      } catch (const core::ApiError& e) {
+        throw FrameError{e.code(), e.what(), ref};
       }
     }
   } else if (t == "typing") {

@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/server.mjs';
 import {
-  api, assertError, register, postMessage, dmId, uniqueName, HEX24, RFC3339_MS_Z,
+  api, assertError, register, postMessage, dmId, uniqueName, HEX24, RFC3339_MS_Z, connectWs,
 } from './lib/client.mjs';
 
 let server;
@@ -127,13 +127,56 @@ describe('posting', () => {
     return { a, b, cid: dmId(a, b) };
   };
 
-  it('type: only text (and call-invite with a room) from clients', T, async () => {
+  it('type: only text, call-invite with a room, and a call\'s end as system from clients', T, async () => {
     const { a, cid } = await freshDm();
-    assertError(await post(a, cid, { body: 'x', type: 'system' }), 400, 'invalid_request', { field: 'type' });
+    assertError(await post(a, cid, { body: 'x', type: 'system' }), 400, 'invalid_request', { field: 'metadata.event' });
     assertError(await post(a, cid, { body: 'x', type: 'bogus' }), 400, 'invalid_request', { field: 'type' });
     assertError(await post(a, cid, { body: 'x', type: 'call-invite' }), 400, 'invalid_request', { field: 'roomId' });
     const ok = await post(a, cid, { body: 'x', type: 'text' });
     assert.equal(ok.status, 201, ok.text);
+  });
+
+  it("a call's end is a system message whose body the server writes (REST and WebSocket)", T, async () => {
+    const { a, b, cid } = await freshDm();
+    const end = (meta, extra = {}) =>
+      post(a, cid, { type: 'system', body: 'I can write anything', metadata: { event: 'call-ended', roomId: 'r'.repeat(24), ...meta }, ...extra });
+    const done = await end({ reason: 'completed', durationSeconds: 245 });
+    assert.equal(done.status, 201, done.text);
+    const m = done.json.message;
+    assert.equal(m.type, 'system');
+    assert.equal(m.body, 'Call ended · 4:05', 'the client body is ignored');
+    assert.equal(m.from, a.user.id);
+    assert.equal(m.metadata.event, 'call-ended');
+    assert.equal(m.metadata.reason, 'completed');
+    assert.equal(m.metadata.durationSeconds, 245);
+    assert.equal(m.metadata.roomId, 'r'.repeat(24));
+    assert.equal((await end({ reason: 'missed' })).json.message.body, 'Missed call');
+    assert.equal((await end({ reason: 'declined' })).json.message.body, 'Call declined');
+    assertError(await end({ reason: 'hijacked' }), 400, 'invalid_request', { field: 'metadata.reason' });
+    assertError(await end({ reason: 'completed', durationSeconds: 86401 }), 400, 'invalid_request', { field: 'metadata.durationSeconds' });
+    assertError(await end({ reason: 'completed', durationSeconds: 1.5 }), 400, 'invalid_request', { field: 'metadata.durationSeconds' });
+    assertError(await end({ reason: 'missed', roomId: undefined }), 400, 'invalid_request', { field: 'metadata.roomId' });
+    assertError(await end({ reason: 'missed', event: 'member-removed' }), 400, 'invalid_request', { field: 'metadata.event' });
+    // Outsiders cannot write one into someone else's DM.
+    const c = await register(server);
+    const outsider = await api(server, 'POST', `/api/conversations/${cid}/messages`, {
+      token: c.token,
+      body: { type: 'system', metadata: { event: 'call-ended', roomId: 'r1', reason: 'missed' } },
+    });
+    assertError(outsider, 403, 'forbidden');
+
+    // On the WebSocket: no body needed; the peer gets it live.
+    const wa = await connectWs(server, { token: a.token });
+    const wb = await connectWs(server, { token: b.token });
+    const ack = await wa.sendMessage(cid, undefined, {
+      msgType: 'system',
+      metadata: { event: 'call-ended', roomId: 'r2', reason: 'failed', durationSeconds: 0 },
+    });
+    assert.equal(ack.message.body, 'Call failed');
+    const live = await wb.next((f) => f.type === 'message' && f.message.id === ack.message.id);
+    assert.equal(live.message.metadata.reason, 'failed');
+    wa.close();
+    wb.close();
   });
 
   it('clientMsgId: 1..64 characters, a string', T, async () => {

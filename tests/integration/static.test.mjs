@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, makeTempDir } from './lib/server.mjs';
+import { startServer, makeTempDir, runServerCommand } from './lib/server.mjs';
 import { api, assertError, rawRequest } from './lib/client.mjs';
 
 let server;
@@ -104,6 +104,41 @@ describe('static files', () => {
     const res = await api(server, 'POST', '/', { body: {} });
     assertError(res, 405, 'method_not_allowed');
     assert.equal(res.headers.get('allow'), 'GET, HEAD');
+  });
+
+  it('without --video-url the client is told there are no calls, and connect-src stays self', T, async () => {
+    const res = await api(server, 'GET', '/api/config');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json, { videoUrl: null });
+    const csp = (await fetch(server.baseUrl + '/')).headers.get('content-security-policy');
+    assert.match(csp, /connect-src 'self';/);
+  });
+
+  it('--video-url (GC_VIDEO_URL): /api/config names it and pages may connect to it, nothing more', T, async () => {
+    const root = join(base, 'out');
+    const withVideo = await startServer({ args: ['--web-root', root], env: { GC_VIDEO_URL: 'HTTP://127.0.0.1:4999/' } });
+    try {
+      const config = await api(withVideo, 'GET', '/api/config'); // public: no token
+      assert.equal(config.status, 200);
+      assert.deepEqual(config.json, { videoUrl: 'http://127.0.0.1:4999' });
+      const csp = (await fetch(withVideo.baseUrl + '/')).headers.get('content-security-policy');
+      assert.match(csp, /connect-src 'self' http:\/\/127\.0\.0\.1:4999 ws:\/\/127\.0\.0\.1:4999;/);
+      assert.match(csp, /default-src 'self';/);
+      assert.equal(csp.match(/4999/g).length, 2, csp);
+    } finally {
+      await withVideo.cleanup();
+    }
+    // Not an origin: the server refuses to start and says why.
+    const dataDir = makeTempDir();
+    try {
+      for (const bad of ['127.0.0.1:4000', 'http://h/path', "http://h; script-src *"]) {
+        const run = await runServerCommand(['--video-url', bad, '--listen', '127.0.0.1:0', '--data-dir', dataDir], { timeoutMs: 10_000 });
+        assert.notEqual(run.code, 0, bad);
+        assert.match(run.stderr + run.stdout, /video-url/, bad);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('the API keeps working beside it', T, async () => {

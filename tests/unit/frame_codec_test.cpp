@@ -38,6 +38,25 @@ TEST(FrameCodec, SendDefaultsToTextAndReadsRoomId) {
       "text");
 }
 
+TEST(FrameCodec, ASystemSendNeedsNoBodyAndCarriesTheCallsEnd) {
+  const auto f = decodeClientFrame(
+      R"({"type":"send","clientMsgId":"c","conversationId":"d","msgType":"system","metadata":{"roomId":"r1","event":"call-ended","reason":"completed","durationSeconds":65}})");
+  EXPECT_EQ(f.send.type, "system");
+  EXPECT_EQ(f.send.body, "");
+  EXPECT_EQ(f.send.roomId, "r1");
+  EXPECT_EQ(f.send.event, "call-ended");
+  EXPECT_EQ(f.send.callReason, "completed");
+  EXPECT_EQ(f.send.durationSeconds, 65);
+  // A text send still needs its body; a duration that is not an integer is named.
+  EXPECT_EQ(errorOf(R"({"type":"send","clientMsgId":"c","conversationId":"d"})").message,
+            "body: is required");
+  const auto e = errorOf(
+      R"({"type":"send","clientMsgId":"c9","conversationId":"d","msgType":"system","metadata":{"durationSeconds":"5"}})");
+  EXPECT_EQ(e.code, "invalid_request");
+  EXPECT_EQ(e.message, "metadata.durationSeconds: must be an integer");
+  EXPECT_EQ(e.ref, "c9");
+}
+
 TEST(FrameCodec, DecodesPingTypingRead) {
   EXPECT_EQ(decodeClientFrame(R"({"type":"ping"})").type, ClientFrame::Type::Ping);
   const auto t = decodeClientFrame(R"({"type":"typing","conversationId":"c","state":"start"})");

@@ -54,6 +54,19 @@ TEST(ContentSecurityPolicyFor, AllowsExactlyThePagesInlineScripts) {
   EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
 }
 
+TEST(ContentSecurityPolicyFor, WidensOnlyConnectSrcForTheVideoService) {
+  const auto csp =
+      contentSecurityPolicyFor("<html></html>", "http://127.0.0.1:4000 ws://127.0.0.1:4000");
+  EXPECT_NE(csp.find("connect-src 'self' http://127.0.0.1:4000 ws://127.0.0.1:4000;"),
+            std::string::npos)
+      << csp;
+  // Only connect-src names it: nothing before the directive, nothing after its end.
+  const auto connect = csp.find("connect-src");
+  EXPECT_GT(csp.find("127.0.0.1"), connect) << csp;
+  EXPECT_EQ(csp.find("127.0.0.1", csp.find(';', connect)), std::string::npos) << csp;
+  EXPECT_TRUE(csp.starts_with("default-src 'self';")) << csp;
+}
+
 class StaticSiteTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -12,6 +12,9 @@
 //   gopherchat-video on the server's data dir (its SQLite file, read-only) and jwt secret;
 //   the same object API (baseUrl, port, stop, cleanup; cleanup leaves the server's data dir).
 //
+//   const { server, video } = await startServerWithVideo({ serverArgs, videoArgs, videoEnv });
+//   both, wired for the web client's calls (--allowed-origins on the video, --video-url on the server).
+//
 // Rate limits are relaxed for every server (RELAXED_LIMITS below); pass flags to test them.
 // Env: GC_SERVER_BIN / GC_VIDEO_BIN override the binaries, GC_TEST_VERBOSE=1 echoes the
 // server's output, GC_KEEP_DATA=1 keeps the temp data dirs.
@@ -293,6 +296,29 @@ export function startVideo({ server, args = [], env = {} }) {
       video: true,
     }),
   );
+}
+
+/**
+ * The chat server and the video service as `make run` pairs them, for the web client's calls:
+ * the video service allows the chat server's origin (pages come from there), and the chat
+ * server is restarted on its own port with `--video-url` naming the video service (which it
+ * tells the web client through GET /api/config and allows in its pages' connect-src). The
+ * restart is needed because the video service opens the database the chat server creates.
+ * Returns {server, video}; clean up with video.cleanup() then server.cleanup().
+ */
+export async function startServerWithVideo({ serverArgs = [], videoArgs = [], videoEnv = {} } = {}) {
+  const server = await startServer({ args: serverArgs });
+  let video;
+  try {
+    video = await startVideo({ server, args: ['--allowed-origins', server.origin, ...videoArgs], env: videoEnv });
+    server.extraArgs = [...server.extraArgs, '--video-url', video.baseUrl];
+    await server.restart({ samePort: true });
+  } catch (err) {
+    await video?.cleanup();
+    await server.cleanup();
+    throw err;
+  }
+  return { server, video };
 }
 
 /** Runs `gopherchat-server <args>` to completion: {code, stdout, stderr}. */

@@ -17,6 +17,8 @@ import { SocialProvider } from '@/components/social-provider';
 import { MessageFeaturesProvider } from '@/components/message-features-provider';
 import { MessageNotifier } from './message-notifier';
 import { SearchLauncher } from './search-launcher';
+import { CallProvider } from '@/components/call-provider';
+import { CallLayer } from '@/components/calls/call-layer';
 
 export function ChatApp() {
   const { session, ended } = useSession();
@@ -42,7 +44,10 @@ function SignedIn({ me, onSessionEnded }: { me: User; onSessionEnded: () => void
         <SocialProvider>
           <MessageFeaturesProvider>
             <MotionProvider>
-              <Shell />
+              <CallProvider>
+                <Shell />
+                <CallLayer />
+              </CallProvider>
             </MotionProvider>
           </MessageFeaturesProvider>
         </SocialProvider>

@@ -19,6 +19,7 @@ import { NotificationMenu } from './notification-menu';
 import { TypingReporter } from './typing-reporter';
 import { TypingIndicator } from './typing-indicator';
 import { HeaderActions, HeaderSubtitle } from './conversation-header-social';
+import { CallButton } from '@/components/calls/call-button';
 
 export function ConversationView({
   id,
@@ -76,6 +77,7 @@ export function ConversationView({
           </h1>
           <HeaderSubtitle cid={id} />
         </div>
+        <CallButton cid={id} />
         <IconButton label="Search messages (Ctrl+K)" data-testid="open-search" onClick={() => ui.getState().setSearchOpen(true)}>
           <SearchIcon width={18} height={18} />
         </IconButton>

@@ -1,7 +1,7 @@
 // Inline icons (no icon font, nothing fetched). 20×20 strokes, currentColor.
 import type { SVGProps } from 'react';
 
-function Icon(props: SVGProps<SVGSVGElement>) {
+export function Icon(props: SVGProps<SVGSVGElement>) {
   return (
     <svg
       viewBox="0 0 24 24"
