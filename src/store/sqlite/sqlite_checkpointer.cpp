@@ -6,6 +6,7 @@
 
 #include "core/metrics.hpp"
 #include "core/thread_name.hpp"
+#include "core/thread_priority.hpp"
 
 namespace gc::store::sqlite {
 
@@ -47,6 +48,9 @@ void SqliteCheckpointer::start() {
   db_->exec("SELECT count(*) FROM sqlite_schema");
   thread_ = std::thread([this] {
     core::nameThisThread("gc-checkpoint");
+    // Copying pages back is background work: under load it yields the cores to the threads
+    // every send waits for (the WAL grows meanwhile, bounded by the RESTART limit).
+    core::setThisThreadNice(5);
     loop();
   });
 }

@@ -131,6 +131,11 @@ bool SqliteWriter::busyWithin(std::chrono::steady_clock::duration window) const 
 }
 
 void SqliteWriter::syncLoop() {
+  // Every acknowledgement waits for this thread too: when the fsync returns it must get a
+  // core at once to hand the acks and messages on, so it runs at the writer's priority.
+  if (!core::setThisThreadNice(-5)) {
+    spdlog::debug("WAL syncer keeps its default priority: {}", std::strerror(errno));
+  }
   std::deque<Committed> ready;
   for (;;) {
     {
