@@ -122,7 +122,7 @@ void addConversationRoutes(Router& router, App& app) {
                auto body = parseJsonObject(req);
                chat::SendRequest send;
                send.conversationId = req.params.at("cid");
-               send.body = requireString(body, "body");
+               send.body = optionalString(body, "body").value_or("");
                send.type = optionalString(body, "type").value_or("text");
                send.typeField = "type";
                if (auto id = optionalString(body, "clientMsgId")) {
@@ -133,8 +133,15 @@ void addConversationRoutes(Router& router, App& app) {
                if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
                  send.roomId = optionalString(meta->as_object(), "roomId");
                }
+               send.attachmentIds = optionalStringArray(body, "attachments", 100);
                const auto target =
                    co_await authorize(app, req.userId(), send.conversationId, chat::Intent::Write);
+               if (!send.attachmentIds.empty()) {
+                 co_await core::offload(app.blocking, [&] {
+                   app.messages.resolveAttachments(req.userId(), send);
+                   return 0;
+                 });
+               }
                auto outcome =
                    co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
                co_return Response::json(outcome.duplicate ? 200 : 201,

@@ -21,8 +21,22 @@ std::vector<std::string_view> splitPath(std::string_view path) {
 }
 
 void Router::add(std::string method, std::string_view pattern, Access access, Handler handler) {
-  Route r{
-      .method = std::move(method), .segments = {}, .access = access, .handler = std::move(handler)};
+  Route r{.method = std::move(method),
+          .segments = {},
+          .access = access,
+          .handler = std::move(handler),
+          .streaming = {}};
+  for (auto s : splitPath(pattern)) r.segments.emplace_back(s);
+  routes_.push_back(std::move(r));
+}
+
+void Router::addStreaming(std::string method, std::string_view pattern, Access access,
+                          StreamingHandler handler) {
+  Route r{.method = std::move(method),
+          .segments = {},
+          .access = access,
+          .handler = {},
+          .streaming = std::move(handler)};
   for (auto s : splitPath(pattern)) r.segments.emplace_back(s);
   routes_.push_back(std::move(r));
 }
@@ -50,7 +64,11 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
       result.allowedMethods.push_back(route.method);
       continue;
     }
-    result.handler = &route.handler;
+    if (route.streaming) {
+      result.streaming = &route.streaming;
+    } else {
+      result.handler = &route.handler;
+    }
     result.access = route.access;
     result.params = std::move(params);
     result.allowedMethods.clear();

@@ -12,6 +12,7 @@ void addFriendRoutes(Router& router, App& app);
 void addSearchRoutes(Router& router, App& app);
 void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
+void addFileRoutes(Router& router, App& app);
 // The built web client behind every path no other route knows (api/static_files.cpp).
 void addWebRoutes(Router& router, App& app);
 
@@ -25,6 +26,7 @@ inline Router buildRouter(App& app) {
   addSearchRoutes(router, app);
   addGroupRoutes(router, app);
   addOpsRoutes(router, app);
+  addFileRoutes(router, app);
   addWebRoutes(router, app);
   return router;
 }

@@ -107,9 +107,15 @@ Target MessageService::authorize(const std::string& userId, const std::string& c
 
 namespace {
 
+constexpr std::size_t kMaxAttachments = 10;
+
+const char* kNotYourUpload = "attachments: only your own uploads can be attached";
+
 // The client-supplied parts of a send (throws ApiError 400); returns the normalized request.
 SendRequest validateSend(SendRequest request) {
-  request.body = normalizeBody(request.body);
+  const bool carriesFiles = request.type == "image" || request.type == "file";
+  // A file or image may come without a caption; every other message needs a body.
+  request.body = carriesFiles ? normalizeOptionalBody(request.body) : normalizeBody(request.body);
   if (!request.clientMsgId.empty()) validateClientMsgId(request.clientMsgId);
   if (!request.replyTo.empty() && !core::isId(request.replyTo)) {
     throw core::invalidField("replyTo", "must be a message id");
@@ -118,24 +124,66 @@ SendRequest validateSend(SendRequest request) {
     if (!request.roomId || request.roomId->empty() || request.roomId->size() > 64) {
       throw core::invalidField("metadata.roomId", "a call-invite needs a room id");
     }
-  } else if (request.type != "text") {
-    throw core::invalidField(request.typeField, "must be text or call-invite");
+  } else if (!carriesFiles && request.type != "text") {
+    throw core::invalidField(request.typeField, "must be text, image, file or call-invite");
+  }
+  auto& ids = request.attachmentIds;
+  if (!carriesFiles && !ids.empty()) {
+    throw core::invalidField("attachments", "only image and file messages carry attachments");
+  }
+  if (carriesFiles && (ids.empty() || ids.size() > kMaxAttachments)) {
+    throw core::invalidField("attachments", "must list 1 to 10 upload ids");
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!core::isId(ids[i])) throw core::invalidField("attachments", "must be upload ids");
+    if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) !=
+        ids.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw core::invalidField("attachments", "lists an upload twice");
+    }
   }
   return request;
 }
 
+// {"attachments":[file…]} (+ roomId): the metadata fixed at send time.
+std::string sendMetadata(const SendRequest& request) {
+  std::string metadata = "{\"attachments\":[";
+  for (std::size_t i = 0; i < request.attachments.size(); ++i) {
+    if (i) metadata += ',';
+    metadata += encodeFile(request.attachments[i]);
+  }
+  metadata += ']';
+  if (request.roomId) {
+    metadata += ",\"roomId\":";
+    core::appendJsonString(metadata, *request.roomId);
+  }
+  metadata += '}';
+  return metadata;
+}
+
 }  // namespace
+
+void MessageService::resolveAttachments(const std::string& userId, SendRequest& request) {
+  request.attachments.clear();
+  for (const auto& id : request.attachmentIds) {
+    if (!core::isId(id)) break;  // send() names the field
+    auto upload = store_.uploads().byId(id);
+    // Someone else's upload and no upload at all look the same: ids tell nothing.
+    if (!upload || upload->ownerId != userId) throw core::forbidden(kNotYourUpload);
+    if (request.type == "image" && !upload->mime.starts_with("image/")) {
+      throw core::invalidField("attachments", "an image message carries images only");
+    }
+    request.attachments.push_back(std::move(*upload));
+  }
+}
 
 void MessageService::send(const std::string& userId, const Target& target, SendRequest request,
                           SendDone done) {
   request = validateSend(std::move(request));
-  std::string metadata = defaultMetadataJson();
-  if (request.roomId) {
-    metadata.pop_back();
-    metadata += ",\"roomId\":";
-    core::appendJsonString(metadata, *request.roomId);
-    metadata += '}';
+  if (request.attachments.size() != request.attachmentIds.size()) {
+    throw std::logic_error("send() before resolveAttachments()");
   }
+  std::string metadata = sendMetadata(request);
+  auto attachmentIds = std::move(request.attachmentIds);
   // A group's conversation members are kept by the group store on every membership change
   // and its recipients are read at commit (below); a DM's members are recorded when its first
   // message commits.
@@ -158,6 +206,7 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
                                 .reactions = {}},
       .conversationKind = target.kind,
       .participants = participants,
+      .attachmentIds = std::move(attachmentIds),
   };
   appendAndPublish(std::move(draft), std::move(participants), request.originConnection,
                    std::move(done));
@@ -183,6 +232,7 @@ void MessageService::sendSystem(const std::string& actorId, const std::string& g
                                 .reactions = {}},
       .conversationKind = "group",
       .participants = {},
+      .attachmentIds = {},
   };
   appendAndPublish(std::move(draft), {}, 0, std::move(done));
 }

@@ -24,6 +24,10 @@ struct SendRequest {
   std::string clientMsgId;
   std::optional<std::string> roomId;  // call-invite only
   std::string replyTo;                // the id of the message this one answers, or empty
+  // Upload ids the client listed (image and file messages only), and the uploads they name,
+  // looked up on the blocking pool by MessageService::resolveAttachments before send().
+  std::vector<std::string> attachmentIds;
+  std::vector<store::Upload> attachments;
   // How the client spelled the type field, for error messages: `msgType` on the
   // WebSocket, `type` on REST.
   std::string_view typeField = "msgType";
@@ -66,6 +70,10 @@ class MessageService {
   // Blocking.
   Target authorize(const std::string& userId, const std::string& conversationId,
                    Intent intent = Intent::Write);
+
+  // Blocking: fills request.attachments from request.attachmentIds. Throws ApiError 403 when
+  // one is not an upload of `userId` (the store checks it again when the message commits).
+  void resolveAttachments(const std::string& userId, SendRequest& request);
 
   // Non-blocking: validates the request (throws ApiError 400) and hands it to the store. `done`
   // runs on the store's commit thread after the message was committed and published (or failed).

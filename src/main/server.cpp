@@ -22,6 +22,7 @@
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
 #include "core/time_format.hpp"
+#include "files/upload_sweeper.hpp"
 #include "ws/ws_session.hpp"
 
 namespace gc::server {
@@ -137,6 +138,14 @@ int run(const core::Config& config) {
 
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
+  asio::thread_pool filePool(2);
+  files::UploadService uploads(*store,
+                               {.dataDir = config.dataDir,
+                                .quotaBytes = config.uploadQuotaBytes,
+                                .clamdSocket = config.clamdSocket,
+                                .clamdTimeout = std::chrono::seconds(config.clamdTimeoutSeconds),
+                                .thumbnailEdge = 320,
+                                .maxImagePixels = 100'000'000});
   asio::io_context ioc(static_cast<int>(threads));
   api::RateLimiters limits(config);
   chat::Presence presence(
@@ -175,6 +184,8 @@ int run(const core::Config& config) {
                .search = search,
                .blocking = blocking,
                .hashing = hashing,
+               .uploads = uploads,
+               .files = filePool,
                .limits = limits};
   api::HttpServer http(
       ioc,
@@ -192,9 +203,15 @@ int run(const core::Config& config) {
                         },
                     .corsForAllowedOrigins = false},
       api::buildRouter(app));
+  asio::co_spawn(ioc,
+                 files::sweepUnattachedUploads(
+                     uploads, filePool, std::chrono::seconds(config.uploadSweepIntervalSeconds),
+                     std::chrono::seconds(config.uploadTtlSeconds)),
+                 asio::detached);
   serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();
   hashing.join();
+  filePool.join();
   hub.clear();  // sessions and their sockets go while the io_context still exists
   return 0;
 }

@@ -25,6 +25,20 @@ std::string stringField(const json::object& o, std::string_view field, const std
   return std::string(v->as_string());
 }
 
+// An optional array of strings (absent or null: empty).
+std::vector<std::string> stringArrayField(const json::object& o, std::string_view field,
+                                          const std::string& ref) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(field);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array() || v->as_array().size() > 100) invalid(field, "must be an array of ids", ref);
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string()) invalid(field, "must be an array of ids", ref);
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
 }  // namespace
 
 ClientFrame decodeClientFrame(std::string_view text) {
@@ -49,7 +63,8 @@ ClientFrame decodeClientFrame(std::string_view text) {
     const std::string ref = id && id->is_string() ? std::string(id->as_string()) : std::string();
     f.send.clientMsgId = stringField(o, "clientMsgId", ref);
     f.send.conversationId = stringField(o, "conversationId", ref);
-    f.send.body = stringField(o, "body", ref);
+    f.send.body = stringField(o, "body", ref, false);  // files and images may come without
+    f.send.attachmentIds = stringArrayField(o, "attachments", ref);
     f.send.type = stringField(o, "msgType", ref, false);
     if (f.send.type.empty()) f.send.type = "text";
     f.send.replyTo = stringField(o, "replyTo", ref, false);
