@@ -17,6 +17,9 @@ magic_t threadCookie() {
     // No decompression: a gzip is a gzip, not its contents.
     Cookie fresh(magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR), magic_close);
     if (!fresh) throw std::runtime_error("libmagic: cannot open");
+    // The type is in the first bytes; libmagic's default reads (and allocates) 7 MiB per call.
+    const std::size_t bytesMax = std::size_t{1} << 20;
+    magic_setparam(fresh.get(), MAGIC_PARAM_BYTES_MAX, &bytesMax);
     if (magic_load(fresh.get(), nullptr) != 0) {
       throw std::runtime_error(std::string("libmagic: ") + magic_error(fresh.get()));
     }
