@@ -10,6 +10,8 @@ apt_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libcrypt-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libmagic-dev libvips-dev
+  clamav-daemon clamdscan
   nodejs npm sqlite3
   chromium
   coturn

@@ -14,6 +14,7 @@
 #include "chat/search.hpp"
 #include "chat/social_graph.hpp"
 #include "core/config.hpp"
+#include "files/upload_service.hpp"
 #include "hub/hub.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +34,10 @@ struct App {
   chat::SearchService& search;
   boost::asio::thread_pool& blocking;  // store reads and writes that wait for a commit
   boost::asio::thread_pool& hashing;   // bcrypt
+  files::UploadService& uploads;
+  // Upload writes and hashing, virus scans, type detection, thumbnails: slow and blocking,
+  // and kept apart so that they never hold up the store's callers on `blocking`.
+  boost::asio::thread_pool& files;
   RateLimiters& limits;
   std::atomic<bool> draining{false};
   std::atomic<int> requestsInFlight{0};

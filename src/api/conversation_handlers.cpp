@@ -118,31 +118,39 @@ void addConversationRoutes(Router& router, App& app) {
                co_return Response::json(200, encodeMessages(messages));
              });
 
-  router.add("POST", "/api/conversations/:cid/messages", Access::Authenticated,
-             [&app](Request& req) -> awaitable<Response> {
-               auto body = parseJsonObject(req);
-               chat::SendRequest send;
-               send.conversationId = req.params.at("cid");
-               send.type = optionalString(body, "type").value_or("text");
-               send.typeField = "type";
-               // A system message's body is the server's to write (chat/call_summary.hpp).
-               send.body = send.type == "system" ? optionalString(body, "body").value_or("")
-                                                 : requireString(body, "body");
-               if (auto id = optionalString(body, "clientMsgId")) {
-                 chat::validateClientMsgId(*id);  // present means 1-64 characters, "" too
-                 send.clientMsgId = std::move(*id);
-               }
-               send.replyTo = optionalString(body, "replyTo").value_or("");
-               if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
-                 chat::readSendMetadata(meta->as_object(), send);
-               }
-               const auto target =
-                   co_await authorize(app, req.userId(), send.conversationId, chat::Intent::Write);
-               auto outcome =
-                   co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
-               co_return Response::json(outcome.duplicate ? 200 : 201,
-                                        "{\"message\":" + outcome.messageJson + "}");
-             });
+  router.add(
+      "POST", "/api/conversations/:cid/messages", Access::Authenticated,
+      [&app](Request& req) -> awaitable<Response> {
+        auto body = parseJsonObject(req);
+        chat::SendRequest send;
+        send.conversationId = req.params.at("cid");
+        send.type = optionalString(body, "type").value_or("text");
+        send.typeField = "type";
+        // A system message's body is the server's to write (chat/call_summary.hpp);
+        // files and images may come without a caption.
+        send.body = chat::bodyIsOptional(send.type) ? optionalString(body, "body").value_or("")
+                                                    : requireString(body, "body");
+        if (auto id = optionalString(body, "clientMsgId")) {
+          chat::validateClientMsgId(*id);  // present means 1-64 characters, "" too
+          send.clientMsgId = std::move(*id);
+        }
+        send.replyTo = optionalString(body, "replyTo").value_or("");
+        if (const auto* meta = body.if_contains("metadata"); meta && meta->is_object()) {
+          chat::readSendMetadata(meta->as_object(), send);
+        }
+        send.attachmentIds = optionalStringArray(body, "attachments", 100);
+        const auto target =
+            co_await authorize(app, req.userId(), send.conversationId, chat::Intent::Write);
+        if (!send.attachmentIds.empty()) {
+          co_await core::offload(app.blocking, [&] {
+            app.messages.resolveAttachments(req.userId(), send);
+            return 0;
+          });
+        }
+        auto outcome = co_await sendAndAwaitCommit(app, req.userId(), target, std::move(send));
+        co_return Response::json(outcome.duplicate ? 200 : 201,
+                                 "{\"message\":" + outcome.messageJson + "}");
+      });
 
   router.add("POST", "/api/conversations/:cid/read", Access::Authenticated,
              [&app](Request& req) -> awaitable<Response> {

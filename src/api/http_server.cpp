@@ -2,8 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -34,10 +38,9 @@ using asio::awaitable;
 
 constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
-// `head`: the answer to a HEAD request, with the length of the body it leaves out.
-http::response<http::string_body> toBeast(Response r, unsigned version, bool keepAlive,
-                                          bool head = false) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+// Status, the common headers and the handler's headers, on a response of any body type.
+template <class Body>
+void setHeaders(http::response<Body>& res, Response& r) {
   res.set(http::field::server, "gopherchat");
   if (!r.contentType.empty()) res.set(http::field::content_type, r.contentType);
   res.set(http::field::cache_control, "no-store");  // unless the handler says otherwise
@@ -49,6 +52,13 @@ http::response<http::string_body> toBeast(Response r, unsigned version, bool kee
       res.insert(name, value);
     }
   }
+}
+
+// `head`: the answer to a HEAD request, with the length of the body it leaves out.
+http::response<http::string_body> toBeast(Response r, unsigned version, bool keepAlive,
+                                          bool head = false) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  setHeaders(res, r);
   const auto length = r.body.size();
   if (!head) res.body() = std::move(r.body);
   res.keep_alive(keepAlive);
@@ -57,8 +67,103 @@ http::response<http::string_body> toBeast(Response r, unsigned version, bool kee
   return res;
 }
 
+// A response whose body is a range of a file, read and sent in chunks: a download never sits
+// whole in memory. The reads are plain pread()s on this thread (the page cache answers them;
+// what must never block a network thread, scanning and hashing, runs on the file pool).
+awaitable<void> writeFileResponse(beast::tcp_stream& stream, Response r, unsigned version,
+                                  bool keepAlive, bool head, int bodyTimeoutSeconds,
+                                  beast::error_code& ec) {
+  const FileBody file = *r.file;
+  const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // Removed between the decision and the write (the sweeper): as if it never existed.
+    stream.expires_after(std::chrono::seconds(bodyTimeoutSeconds));
+    co_await http::async_write(
+        stream, toBeast(errorResponse(404, "not_found", "no such file"), version, keepAlive),
+        asio::redirect_error(asio::use_awaitable, ec));
+    co_return;
+  }
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } closeFd{fd};
+  http::response<http::buffer_body> res{static_cast<http::status>(r.status), version};
+  setHeaders(res, r);
+  res.keep_alive(keepAlive);
+  res.content_length(file.length);
+  res.body().data = nullptr;
+  res.body().more = true;
+  http::response_serializer<http::buffer_body> serializer{res};
+  stream.expires_after(std::chrono::seconds(bodyTimeoutSeconds));
+  co_await http::async_write_header(stream, serializer,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+  if (ec || head) co_return;
+  std::vector<char> chunk(std::size_t{64} * 1024);
+  std::uint64_t offset = file.offset;
+  std::uint64_t remaining = file.length;
+  while (remaining > 0) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, chunk.size()));
+    const auto n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+    if (n <= 0) {
+      // The file shrank under us: the promised length cannot be kept, so the connection goes.
+      ec = asio::error::broken_pipe;
+      co_return;
+    }
+    res.body().data = chunk.data();
+    res.body().size = static_cast<std::size_t>(n);
+    res.body().more = true;
+    stream.expires_after(std::chrono::seconds(bodyTimeoutSeconds));
+    co_await http::async_write(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return;
+    offset += static_cast<std::uint64_t>(n);
+    remaining -= static_cast<std::uint64_t>(n);
+  }
+  res.body().data = nullptr;
+  res.body().more = false;
+  co_await http::async_write(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// The body of a streaming route, read through the parser as the handler asks for it.
+class ParserBodySource final : public BodySource {
+ public:
+  ParserBodySource(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                   http::request_parser<http::buffer_body>& parser, int timeoutSeconds)
+      : stream_(stream), buffer_(buffer), parser_(parser), timeoutSeconds_(timeoutSeconds) {}
+
+  awaitable<std::size_t> read(char* out, std::size_t capacity) override {
+    while (!parser_.is_done()) {
+      parser_.get().body().data = out;
+      parser_.get().body().size = capacity;
+      beast::error_code ec;
+      stream_.expires_after(std::chrono::seconds(timeoutSeconds_));
+      co_await http::async_read_some(stream_, buffer_, parser_,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec == http::error::body_limit) {
+        throw core::ApiError(413, "too_large", "request body too large");
+      }
+      if (ec) throw core::invalidField("body", "the request body broke off");
+      const std::size_t got = capacity - parser_.get().body().size;
+      if (got > 0) co_return got;
+    }
+    co_return 0;
+  }
+
+  std::optional<std::uint64_t> contentLength() const override {
+    const auto length = parser_.content_length();
+    return length ? std::optional<std::uint64_t>(*length) : std::nullopt;
+  }
+
+ private:
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  http::request_parser<http::buffer_body>& parser_;
+  int timeoutSeconds_;
+};
+
 // Every X-Forwarded-For field, in order, as one list.
-std::string forwardedFor(const http::request<http::string_body>& in) {
+std::string forwardedFor(const http::request_header<>& in) {
   std::string joined;
   const auto [first, last] = in.equal_range("X-Forwarded-For");
   for (auto it = first; it != last; ++it) {
@@ -68,7 +173,7 @@ std::string forwardedFor(const http::request<http::string_body>& in) {
   return joined;
 }
 
-std::optional<Request> toRequest(const http::request<http::string_body>& in) {
+std::optional<Request> toRequest(const http::request_header<>& in) {
   auto target = boost::urls::parse_origin_form(in.target());
   if (!target) return std::nullopt;
   Request req;
@@ -80,6 +185,8 @@ std::optional<Request> toRequest(const http::request<http::string_body>& in) {
   req.authorization = std::string(in[http::field::authorization]);
   req.cookie = std::string(in[http::field::cookie]);
   req.ifNoneMatch = std::string(in[http::field::if_none_match]);
+  req.range = std::string(in[http::field::range]);
+  req.ifRange = std::string(in[http::field::if_range]);
   return req;
 }
 
@@ -110,9 +217,11 @@ awaitable<void> refuseAndClose(beast::tcp_stream& stream, Response response, uns
   co_await lingeringClose(stream);
 }
 
-awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req) {
+// `body`: the body of a streaming route, still unread (nullptr for the others).
+awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req,
+                             BodySource* body = nullptr) {
   auto match = router.match(req.method, req.path);
-  if (!match.handler) {
+  if (!match.handler && !match.streaming) {
     if (match.allowedMethods.empty()) {
       if (const auto* fallback = router.fallback()) co_return co_await (*fallback)(req);
       co_return errorResponse(404, "not_found", "no such route");
@@ -134,6 +243,10 @@ awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req)
   }
   std::optional<Response> failure;
   try {
+    if (match.streaming) {
+      if (!body) throw std::logic_error("a streaming route reached without its body");
+      co_return co_await (*match.streaming)(req, *body);
+    }
     co_return co_await (*match.handler)(req);
   } catch (const core::ApiError& e) {
     failure = errorResponse(e.status(), e.code(), e.what());
@@ -142,6 +255,22 @@ awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req)
     failure = errorResponse(500, "internal", "internal error");
   }
   co_return std::move(*failure);
+}
+
+// A browser page of an allowed origin calling this service from another origin (the web
+// client, served by the chat server, calling the video service) with its cookie.
+std::string corsOriginFor(const HttpHost& host, const http::request_header<>& in) {
+  const auto& allowed = host.config.allowedOrigins;
+  if (!host.corsForAllowedOrigins || in.count(http::field::origin) != 1) return {};
+  const auto origin = in[http::field::origin];
+  return std::find(allowed.begin(), allowed.end(), origin) != allowed.end() ? std::string(origin)
+                                                                            : std::string();
+}
+
+// An upload's whole body: the file and the multipart framing around it (boundaries, part
+// headers, small extra fields).
+std::uint64_t uploadBodyLimit(const core::Config& config) {
+  return config.maxUploadBytes + kMultipartAllowance;
 }
 
 // One HTTP/1.1 connection: read a request, answer it, repeat while keep-alive holds.
@@ -156,7 +285,8 @@ awaitable<void> serveConnection(tcp::socket socket, HttpHost& host, const Router
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(kHeaderLimit);
-    parser.body_limit(config.maxBodyBytes);
+    // The largest body any route takes; each route's own limit is set once it is known.
+    parser.body_limit(std::max<std::uint64_t>(config.maxBodyBytes, uploadBodyLimit(config)));
     stream.expires_after(
         std::chrono::seconds(first ? config.headerTimeoutSeconds : config.keepAliveTimeoutSeconds));
     first = false;
@@ -228,59 +358,88 @@ awaitable<void> serveConnection(tcp::socket socket, HttpHost& host, const Router
       co_return;
     }
 
-    if (!parser.is_done()) {
-      stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));
-      co_await http::async_read(stream, buffer, parser,
-                                asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        if (ec == http::error::body_limit) {
-          co_await refuseAndClose(stream, errorResponse(413, "too_large", "request body too large"),
-                                  11);
-        }
+    const auto started = std::chrono::steady_clock::now();
+    auto req = toRequest(head);
+    // Uploads read their own body as it arrives; every other route gets it whole.
+    const bool streaming = req && head.method() == http::verb::post &&
+                           router.match(req->method, req->path).streaming != nullptr;
+    const std::string corsOrigin = corsOriginFor(host, head);
+    Response response;
+    unsigned version = head.version();
+    bool keepAlive = false;
+    bool bodyLeftUnread = false;
+    bool isHead = head.method() == http::verb::head;
+    if (streaming) {
+      http::request_parser<http::buffer_body> bodyParser(std::move(parser));
+      bodyParser.body_limit(uploadBodyLimit(config));
+      ParserBodySource source(stream, buffer, bodyParser, config.bodyTimeoutSeconds);
+      req->clientAddress =
+          clientAddress(peerAddress, forwardedFor(bodyParser.get()), config.trustedProxies);
+      host.requestsInFlight.fetch_add(1);
+      response = co_await dispatch(host, router, *req, &source);
+      // Refused before the end of its body (401, 413, 415 …): the rest is not read, so the
+      // connection cannot carry another request.
+      bodyLeftUnread = !bodyParser.is_done();
+      keepAlive = bodyParser.get().keep_alive() && !bodyLeftUnread;
+    } else {
+      if (const auto length = parser.content_length(); length && *length > config.maxBodyBytes) {
+        co_await refuseAndClose(stream, errorResponse(413, "too_large", "request body too large"),
+                                version);
         co_return;
       }
-    }
-
-    const auto started = std::chrono::steady_clock::now();
-    auto in = parser.release();
-    host.requestsInFlight.fetch_add(1);
-    Response response;
-    // A browser page of an allowed origin calling this service from another origin (the web
-    // client, served by the chat server, calling the video service) with its cookie.
-    const std::string corsOrigin =
-        host.corsForAllowedOrigins && in.count(http::field::origin) == 1 &&
-                std::find(config.allowedOrigins.begin(), config.allowedOrigins.end(),
-                          in[http::field::origin]) != config.allowedOrigins.end()
-            ? std::string(in[http::field::origin])
-            : std::string();
-    if (!corsOrigin.empty() && in.method() == http::verb::options &&
-        in.count(http::field::access_control_request_method) > 0) {
-      response = Response::noContent();  // the preflight
-      response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
-      response.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Authorization");
-      response.headers.emplace_back("Access-Control-Max-Age", "600");
-    } else if (auto req = toRequest(in)) {
-      req->body = std::move(in.body());
-      req->clientAddress = clientAddress(peerAddress, forwardedFor(in), config.trustedProxies);
-      response = co_await dispatch(host, router, *req);
-    } else {
-      response = errorResponse(400, "invalid_request", "malformed request target");
+      parser.body_limit(config.maxBodyBytes);  // a chunked body is counted as it arrives
+      if (!parser.is_done()) {
+        stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          if (ec == http::error::body_limit) {
+            co_await refuseAndClose(stream,
+                                    errorResponse(413, "too_large", "request body too large"), 11);
+          }
+          co_return;
+        }
+      }
+      auto in = parser.release();
+      host.requestsInFlight.fetch_add(1);
+      if (!corsOrigin.empty() && in.method() == http::verb::options &&
+          in.count(http::field::access_control_request_method) > 0) {
+        response = Response::noContent();  // the preflight
+        response.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
+        response.headers.emplace_back("Access-Control-Allow-Headers",
+                                      "Content-Type, Authorization");
+        response.headers.emplace_back("Access-Control-Max-Age", "600");
+      } else if (req) {
+        req->body = std::move(in.body());
+        req->clientAddress = clientAddress(peerAddress, forwardedFor(in), config.trustedProxies);
+        response = co_await dispatch(host, router, *req);
+      } else {
+        response = errorResponse(400, "invalid_request", "malformed request target");
+      }
+      keepAlive = in.keep_alive();
     }
     if (!corsOrigin.empty()) {
       response.headers.emplace_back("Access-Control-Allow-Origin", corsOrigin);
       response.headers.emplace_back("Access-Control-Allow-Credentials", "true");
       response.headers.emplace_back("Vary", "Origin");
     }
-    const bool keepAlive = in.keep_alive() && !host.draining;
-    stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));
-    co_await http::async_write(
-        stream,
-        toBeast(std::move(response), in.version(), keepAlive, in.method() == http::verb::head),
-        asio::redirect_error(asio::use_awaitable, ec));
+    keepAlive = keepAlive && !host.draining;
+    if (response.file) {
+      co_await writeFileResponse(stream, std::move(response), version, keepAlive, isHead,
+                                 config.bodyTimeoutSeconds, ec);
+    } else {
+      stream.expires_after(std::chrono::seconds(config.bodyTimeoutSeconds));
+      co_await http::async_write(stream, toBeast(std::move(response), version, keepAlive, isHead),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
     host.requestsInFlight.fetch_sub(1);
     core::metrics().httpRequests.fetch_add(1, std::memory_order_relaxed);
     core::metrics().httpLatencySeconds.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (bodyLeftUnread && !ec) {
+      co_await lingeringClose(stream);
+      co_return;
+    }
     if (ec || !keepAlive) {
       stream.socket().shutdown(tcp::socket::shutdown_send, ec);
       co_return;

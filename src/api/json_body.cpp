@@ -44,6 +44,22 @@ std::optional<std::string> optionalString(const json::object& o, std::string_vie
   return std::string(v->as_string());
 }
 
+std::vector<std::string> optionalStringArray(const json::object& o, std::string_view field,
+                                             std::size_t maxItems) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(field);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array() || v->as_array().size() > maxItems) {
+    throw core::invalidField(
+        field, "must be an array of at most " + std::to_string(maxItems) + " strings");
+  }
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string()) throw core::invalidField(field, "must be an array of strings");
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
 std::int64_t requireInt(const json::object& o, std::string_view field) {
   const auto* v = o.if_contains(field);
   if (!v) throw core::invalidField(field, "is required");

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/http_types.hpp"
 
@@ -16,6 +17,9 @@ boost::json::object parseJsonObject(std::string_view text);
 
 std::string requireString(const boost::json::object& o, std::string_view field);
 std::optional<std::string> optionalString(const boost::json::object& o, std::string_view field);
+// Absent or null: empty. At most `maxItems` strings.
+std::vector<std::string> optionalStringArray(const boost::json::object& o, std::string_view field,
+                                             std::size_t maxItems);
 std::int64_t requireInt(const boost::json::object& o, std::string_view field);
 
 // A query parameter that must be a non-negative integer when present.

@@ -26,7 +26,8 @@ void addOpsRoutes(Router& router, OpsProbes probes) {
                co_return Response{.status = 200,
                                   .body = metrics(),
                                   .contentType = "text/plain; version=0.0.4; charset=utf-8",
-                                  .headers = {}};
+                                  .headers = {},
+                                  .file = std::nullopt};
              });
 }
 

@@ -20,11 +20,36 @@ std::vector<std::string_view> splitPath(std::string_view path) {
   return out;
 }
 
+namespace {
+
+// Both kinds of route: the pattern split into segments, the route appended.
+template <class Route>
+void addRoute(std::vector<Route>& routes, Route route, std::string_view pattern) {
+  for (auto s : splitPath(pattern)) route.segments.emplace_back(s);
+  routes.push_back(std::move(route));
+}
+
+}  // namespace
+
 void Router::add(std::string method, std::string_view pattern, Access access, Handler handler) {
-  Route r{
-      .method = std::move(method), .segments = {}, .access = access, .handler = std::move(handler)};
-  for (auto s : splitPath(pattern)) r.segments.emplace_back(s);
-  routes_.push_back(std::move(r));
+  addRoute(routes_,
+           Route{.method = std::move(method),
+                 .segments = {},
+                 .access = access,
+                 .handler = std::move(handler),
+                 .streaming = {}},
+           pattern);
+}
+
+void Router::addStreaming(std::string method, std::string_view pattern, Access access,
+                          StreamingHandler handler) {
+  addRoute(routes_,
+           Route{.method = std::move(method),
+                 .segments = {},
+                 .access = access,
+                 .handler = {},
+                 .streaming = std::move(handler)},
+           pattern);
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
@@ -50,7 +75,11 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
       result.allowedMethods.push_back(route.method);
       continue;
     }
-    result.handler = &route.handler;
+    if (route.streaming) {
+      result.streaming = &route.streaming;
+    } else {
+      result.handler = &route.handler;
+    }
     result.access = route.access;
     result.params = std::move(params);
     result.allowedMethods.clear();

@@ -7,20 +7,26 @@
 #include <string_view>
 #include <vector>
 
+#include "api/body_source.hpp"
 #include "api/http_types.hpp"
 
 namespace gc::api {
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+// A route that reads its own body as it arrives (Request::body stays empty).
+using StreamingHandler = std::function<boost::asio::awaitable<Response>(Request&, BodySource&)>;
 
 enum class Access { Public, Authenticated };
 
 class Router {
  public:
   void add(std::string method, std::string_view pattern, Access access, Handler handler);
+  void addStreaming(std::string method, std::string_view pattern, Access access,
+                    StreamingHandler handler);
 
   struct Match {
     const Handler* handler = nullptr;
+    const StreamingHandler* streaming = nullptr;  // instead of handler, for streaming routes
     Access access = Access::Public;
     std::unordered_map<std::string, std::string> params;
     std::vector<std::string> allowedMethods;  // when the path matched but the method did not
@@ -38,6 +44,7 @@ class Router {
     std::vector<std::string> segments;  // ":name" captures one segment
     Access access;
     Handler handler;
+    StreamingHandler streaming;
   };
   std::vector<Route> routes_;
   Handler fallback_;

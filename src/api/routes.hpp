@@ -14,6 +14,7 @@ void addGroupRoutes(Router& router, App& app);
 void addOpsRoutes(Router& router, App& app);
 // GET /api/config: what the web client must know about this deployment (the video service).
 void addClientConfigRoutes(Router& router, App& app);
+void addFileRoutes(Router& router, App& app);
 // The built web client behind every path no other route knows (api/static_files.cpp).
 void addWebRoutes(Router& router, App& app);
 
@@ -28,6 +29,7 @@ inline Router buildRouter(App& app) {
   addGroupRoutes(router, app);
   addOpsRoutes(router, app);
   addClientConfigRoutes(router, app);
+  addFileRoutes(router, app);
   addWebRoutes(router, app);
   return router;
 }

@@ -244,7 +244,11 @@ Response serveStatic(const StaticSite& site, const Request& req) {
     if (!file) return errorResponse(404, "not_found", "no such file");
     status = 404;
   }
-  Response res{.status = status, .body = {}, .contentType = file->contentType, .headers = {}};
+  Response res{.status = status,
+               .body = {},
+               .contentType = file->contentType,
+               .headers = {},
+               .file = std::nullopt};
   const bool immutable = req.path.starts_with("/_next/static/");
   res.headers.emplace_back("Cache-Control",
                            immutable ? "public, max-age=31536000, immutable" : "no-cache");

@@ -138,6 +138,20 @@ std::string encodeFriendship(const store::Friendship& f) {
   return out;
 }
 
+std::string encodeFile(const store::Upload& u) {
+  std::string out = "{\"id\":\"" + u.id + "\",\"name\":";
+  core::appendJsonString(out, u.name);
+  out += ",\"size\":" + std::to_string(u.size) + ",\"mime\":";
+  core::appendJsonString(out, u.mime);
+  if (u.width && u.height) {
+    out += ",\"width\":" + std::to_string(*u.width) + ",\"height\":" + std::to_string(*u.height);
+  }
+  out += ",\"url\":\"/api/files/" + u.id + "\"";
+  if (u.hasThumbnail) out += ",\"thumbUrl\":\"/api/files/" + u.id + "?thumb=1\"";
+  out += '}';
+  return out;
+}
+
 std::string defaultMetadataJson() {
   return R"({"attachments":[]})";
 }

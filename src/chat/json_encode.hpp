@@ -16,6 +16,9 @@ std::string encodeUser(const store::User& u, bool withEmail, std::string_view st
 // {id, requester, recipient, status, createdAt, updatedAt}; requester and recipient are ids.
 std::string encodeFriendship(const store::Friendship& f);
 
+// The contract's file object {id, name, size, mime, width?, height?, url, thumbUrl?}.
+std::string encodeFile(const store::Upload& u);
+
 // Default metadata for a new message.
 std::string defaultMetadataJson();
 

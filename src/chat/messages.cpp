@@ -114,8 +114,13 @@ void validateRoomId(const std::optional<std::string>& roomId, std::string_view w
   }
 }
 
+constexpr std::size_t kMaxAttachments = 10;
+
+const char* kNotYourUpload = "attachments: only your own uploads can be attached";
+
 // The client-supplied parts of a send (throws ApiError 400); returns the normalized request.
 SendRequest validateSend(SendRequest request) {
+  const bool carriesFiles = request.type == "image" || request.type == "file";
   if (request.type == "system") {
     // The only system message a client may post: a call's end, whose body the server writes.
     if (request.event.empty()) {
@@ -128,7 +133,8 @@ SendRequest validateSend(SendRequest request) {
     validateRoomId(request.roomId, "a call's end needs the call's room id");
     request.body = callEndedBody(request.callReason, request.durationSeconds.value_or(0));
   } else {
-    request.body = normalizeBody(request.body);
+    // A file or image may come without a caption; every other message needs a body.
+    request.body = carriesFiles ? normalizeOptionalBody(request.body) : normalizeBody(request.body);
   }
   if (!request.clientMsgId.empty()) validateClientMsgId(request.clientMsgId);
   if (!request.replyTo.empty() && !core::isId(request.replyTo)) {
@@ -136,20 +142,39 @@ SendRequest validateSend(SendRequest request) {
   }
   if (request.type == "call-invite") {
     validateRoomId(request.roomId, "a call-invite needs a room id");
-  } else if (request.type != "text" && request.type != "system") {
-    throw core::invalidField(request.typeField, "must be text, call-invite or system");
+  } else if (!carriesFiles && request.type != "text" && request.type != "system") {
+    throw core::invalidField(request.typeField, "must be text, image, file, call-invite or system");
+  }
+  auto& ids = request.attachmentIds;
+  if (!carriesFiles && !ids.empty()) {
+    throw core::invalidField("attachments", "only image and file messages carry attachments");
+  }
+  if (carriesFiles && (ids.empty() || ids.size() > kMaxAttachments)) {
+    throw core::invalidField("attachments", "must list 1 to 10 upload ids");
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!core::isId(ids[i])) throw core::invalidField("attachments", "must be upload ids");
+    if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i), ids[i]) !=
+        ids.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw core::invalidField("attachments", "lists an upload twice");
+    }
   }
   return request;
 }
 
-// defaultMetadataJson() plus what the send carries: the room of a call-invite, the event,
+// {"attachments":[file…]} plus what the send carries: the room of a call-invite, the event,
 // reason and duration of a call's end.
 std::string sendMetadataJson(const SendRequest& request) {
-  std::string metadata = defaultMetadataJson();
-  if (!request.roomId) return metadata;
-  metadata.pop_back();
-  metadata += ",\"roomId\":";
-  core::appendJsonString(metadata, *request.roomId);
+  std::string metadata = "{\"attachments\":[";
+  for (std::size_t i = 0; i < request.attachments.size(); ++i) {
+    if (i) metadata += ',';
+    metadata += encodeFile(request.attachments[i]);
+  }
+  metadata += ']';
+  if (request.roomId) {
+    metadata += ",\"roomId\":";
+    core::appendJsonString(metadata, *request.roomId);
+  }
   if (request.type == "system") {
     metadata += ",\"event\":";
     core::appendJsonString(metadata, request.event);
@@ -163,10 +188,28 @@ std::string sendMetadataJson(const SendRequest& request) {
 
 }  // namespace
 
+void MessageService::resolveAttachments(const std::string& userId, SendRequest& request) {
+  request.attachments.clear();
+  for (const auto& id : request.attachmentIds) {
+    if (!core::isId(id)) break;  // send() names the field
+    auto upload = store_.uploads().byId(id);
+    // Someone else's upload and no upload at all look the same: ids tell nothing.
+    if (!upload || upload->ownerId != userId) throw core::forbidden(kNotYourUpload);
+    if (request.type == "image" && !upload->mime.starts_with("image/")) {
+      throw core::invalidField("attachments", "an image message carries images only");
+    }
+    request.attachments.push_back(std::move(*upload));
+  }
+}
+
 void MessageService::send(const std::string& userId, const Target& target, SendRequest request,
                           SendDone done) {
   request = validateSend(std::move(request));
+  if (request.attachments.size() != request.attachmentIds.size()) {
+    throw std::logic_error("send() before resolveAttachments()");
+  }
   std::string metadata = sendMetadataJson(request);
+  auto attachmentIds = std::move(request.attachmentIds);
   // A group's conversation members are kept by the group store on every membership change
   // and its recipients are read at commit (below); a DM's members are recorded when its first
   // message commits.
@@ -189,6 +232,7 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
                                 .reactions = {}},
       .conversationKind = target.kind,
       .participants = participants,
+      .attachmentIds = std::move(attachmentIds),
   };
   appendAndPublish(std::move(draft), std::move(participants), request.originConnection,
                    std::move(done));
@@ -214,6 +258,7 @@ void MessageService::sendSystem(const std::string& actorId, const std::string& g
                                 .reactions = {}},
       .conversationKind = "group",
       .participants = {},
+      .attachmentIds = {},
   };
   appendAndPublish(std::move(draft), {}, 0, std::move(done));
 }

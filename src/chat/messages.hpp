@@ -6,6 +6,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -16,6 +17,12 @@
 #include "store/store.hpp"
 
 namespace gc::chat {
+
+// Sends of these types may leave `body` out: a system message's body is the server's to
+// write, and files and images may come without a caption.
+inline bool bodyIsOptional(std::string_view type) {
+  return type == "system" || type == "image" || type == "file";
+}
 
 struct SendRequest {
   std::string conversationId;
@@ -29,6 +36,10 @@ struct SendRequest {
   std::string callReason;
   std::optional<std::int64_t> durationSeconds;
   std::string replyTo;  // the id of the message this one answers, or empty
+  // Upload ids the client listed (image and file messages only), and the uploads they name,
+  // looked up on the blocking pool by MessageService::resolveAttachments before send().
+  std::vector<std::string> attachmentIds;
+  std::vector<store::Upload> attachments;
   // How the client spelled the type field, for error messages: `msgType` on the
   // WebSocket, `type` on REST.
   std::string_view typeField = "msgType";
@@ -71,6 +82,10 @@ class MessageService {
   // Blocking.
   Target authorize(const std::string& userId, const std::string& conversationId,
                    Intent intent = Intent::Write);
+
+  // Blocking: fills request.attachments from request.attachmentIds. Throws ApiError 403 when
+  // one is not an upload of `userId` (the store checks it again when the message commits).
+  void resolveAttachments(const std::string& userId, SendRequest& request);
 
   // Non-blocking: validates the request (throws ApiError 400) and hands it to the store. `done`
   // runs on the store's commit thread after the message was committed and published (or failed).

@@ -51,6 +51,12 @@ std::string normalizeBody(std::string_view body) {
   return std::string(trimmed);
 }
 
+std::string normalizeOptionalBody(std::string_view body) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  if (body.find_first_not_of(kSpace) == std::string_view::npos) return {};
+  return normalizeBody(body);
+}
+
 void validateClientMsgId(std::string_view id) {
   bool ok = !id.empty() && id.size() <= 64;
   for (char c : id) ok = ok && static_cast<unsigned char>(c) > 0x20 && c != 0x7f;

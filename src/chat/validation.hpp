@@ -10,6 +10,8 @@ void validateEmail(std::string_view email);
 void validatePassword(std::string_view password);
 // Trims surrounding whitespace and checks 1..4000 code points; returns the trimmed body.
 std::string normalizeBody(std::string_view body);
+// The same, but an empty body (a file or image without a caption) is allowed.
+std::string normalizeOptionalBody(std::string_view body);
 void validateClientMsgId(std::string_view clientMsgId);
 // A reaction: one emoji (a grapheme of up to 16 code points, 64 bytes), no spaces or controls.
 void validateEmoji(std::string_view emoji);

@@ -27,6 +27,12 @@ struct Config {
   std::string logFormat = "text";
   std::string logLevel = "info";
   std::size_t maxBodyBytes = 1 << 20;
+  // Uploads (docs/operations.md "Uploads").
+  std::uint64_t maxUploadBytes = std::uint64_t{25} << 20;  // one file
+  std::int64_t uploadQuotaBytes = std::int64_t{1} << 30;   // one user's files together
+  int uploadTtlSeconds = 24 * 3600;  // how long an upload no message carries is kept
+  int uploadSweepIntervalSeconds = 600;
+  int clamdTimeoutSeconds = 30;
   std::size_t wsFrameLimit = std::size_t{64} * 1024;
   std::size_t wsQueueBytes = 4 << 20;
   int wsIdleTimeoutSeconds = 60;

@@ -133,8 +133,33 @@ std::variant<Command, int> parse(int argc, char** argv) {
             return {};
           },
           "ORIGIN"));
-  app.add_option("--clamd-socket", c.clamdSocket, "clamd socket for upload scanning")
+  app.add_option("--clamd-socket", c.clamdSocket,
+                 "clamd unix socket: every upload is scanned, and refused while clamd is down "
+                 "(unset: no scanning)")
       ->envname("GC_CLAMD_SOCKET");
+  app.add_option("--clamd-timeout", c.clamdTimeoutSeconds,
+                 "seconds clamd may take to take or answer a scan before uploads fail with 503")
+      ->envname("GC_CLAMD_TIMEOUT")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  app.add_option("--max-upload-bytes", c.maxUploadBytes, "largest uploaded file")
+      ->envname("GC_MAX_UPLOAD_BYTES")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--upload-quota-bytes", c.uploadQuotaBytes, "bytes of uploads one user may keep")
+      ->envname("GC_UPLOAD_QUOTA_BYTES")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 50))
+      ->capture_default_str();
+  app.add_option("--upload-ttl", c.uploadTtlSeconds,
+                 "seconds an upload that no message carries is kept")
+      ->envname("GC_UPLOAD_TTL")
+      ->check(CLI::Range(1, 365 * 24 * 3600))
+      ->capture_default_str();
+  app.add_option("--upload-sweep-interval", c.uploadSweepIntervalSeconds,
+                 "seconds between sweeps for expired unattached uploads")
+      ->envname("GC_UPLOAD_SWEEP_INTERVAL")
+      ->check(CLI::Range(1, 24 * 3600))
+      ->capture_default_str();
   app.add_option("--bcrypt-cost", c.bcryptCost, "bcrypt cost for new hashes")
       ->envname("GC_BCRYPT_COST")
       ->check(CLI::Range(4, 16))

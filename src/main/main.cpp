@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/logging.hpp"
+#include "files/image_preview.hpp"
 #include "main/admin.hpp"
 #include "main/cli.hpp"
 #include "main/server.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
       gc::admin::createFriendships(cmd.config, *cmd.createFriendships);
       return 0;
     }
+    gc::files::initImageLibrary(argv[0]);
     return gc::server::run(cmd.config);
   } catch (const std::exception& e) {
     spdlog::critical("fatal: {}", e.what());

@@ -23,6 +23,7 @@
 #include "core/offload.hpp"
 #include "core/thread_name.hpp"
 #include "core/time_format.hpp"
+#include "files/upload_sweeper.hpp"
 #include "ws/ws_session.hpp"
 
 namespace gc::server {
@@ -143,6 +144,14 @@ int run(const core::Config& config) {
 
   asio::thread_pool blocking(4);
   asio::thread_pool hashing(threads);
+  asio::thread_pool filePool(2);
+  files::UploadService uploads(*store,
+                               {.dataDir = config.dataDir,
+                                .quotaBytes = config.uploadQuotaBytes,
+                                .clamdSocket = config.clamdSocket,
+                                .clamdTimeout = std::chrono::seconds(config.clamdTimeoutSeconds),
+                                .thumbnailEdge = 320,
+                                .maxImagePixels = 100'000'000});
   asio::io_context ioc(static_cast<int>(threads));
   api::RateLimiters limits(config);
   chat::Presence presence(
@@ -181,6 +190,8 @@ int run(const core::Config& config) {
                .search = search,
                .blocking = blocking,
                .hashing = hashing,
+               .uploads = uploads,
+               .files = filePool,
                .limits = limits};
   api::HttpServer http(
       ioc,
@@ -198,9 +209,15 @@ int run(const core::Config& config) {
                         },
                     .corsForAllowedOrigins = false},
       api::buildRouter(app));
+  asio::co_spawn(ioc,
+                 files::sweepUnattachedUploads(
+                     uploads, filePool, std::chrono::seconds(config.uploadSweepIntervalSeconds),
+                     std::chrono::seconds(config.uploadTtlSeconds)),
+                 asio::detached);
   serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();
   hashing.join();
+  filePool.join();
   hub.clear();  // sessions and their sockets go while the io_context still exists
   return 0;
 }

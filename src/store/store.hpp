@@ -175,6 +175,26 @@ class GroupStore {
   virtual void remove(std::string_view groupId) = 0;
 };
 
+// Uploaded files and the messages that carry them. Who may attach an upload (its owner) is
+// checked by MessageStore::append in the message's transaction.
+class UploadStore {
+ public:
+  virtual ~UploadStore() = default;
+  // Records a stored upload unless the owner's uploads would then exceed `quotaBytes`
+  // (decided in the write transaction, so concurrent uploads cannot overshoot together):
+  // throws core::ApiError 413 too_large.
+  virtual void create(const Upload& upload, std::int64_t quotaBytes) = 0;
+  virtual std::optional<Upload> byId(std::string_view id) = 0;
+  // True for the uploader, and for a participant of a conversation where a message that is
+  // not deleted carries the upload.
+  virtual bool canRead(std::string_view uploadId, std::string_view userId) = 0;
+  // Sum of the sizes of the owner's uploads.
+  virtual std::int64_t bytesUsed(std::string_view ownerId) = 0;
+  // Deletes (at most `limit`) uploads created before `cutoffMs` that no message carries, in
+  // one transaction with the check; returns them so their bytes can be removed.
+  virtual std::vector<Upload> removeUnattached(std::int64_t cutoffMs, int limit) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -186,6 +206,7 @@ class Store {
   virtual FriendshipStore& friendships() = 0;
   virtual SearchStore& search() = 0;
   virtual GroupStore& groups() = 0;
+  virtual UploadStore& uploads() = 0;
   // True when the database answers a trivial query.
   virtual bool ready() = 0;
   // Commits everything queued, then stops accepting writes. Idempotent.

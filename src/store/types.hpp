@@ -59,6 +59,9 @@ struct NewMessage {
   Message message;
   std::string conversationKind;           // "dm" | "group"
   std::vector<std::string> participants;  // recorded as members when the conversation starts
+  // Uploads the message carries (their file objects are in message.metadataJson). The append
+  // checks, in its transaction, that each is the sender's own, and records the attachment.
+  std::vector<std::string> attachmentIds;
 };
 
 struct AppendResult {
@@ -142,6 +145,21 @@ struct Group {
   std::int64_t createdAtMs = 0;
   std::int64_t updatedAtMs = 0;
   std::vector<GroupMember> members;  // oldest first (joinedAt, then user id)
+};
+
+// One stored upload. The bytes live in the data dir under the id; `name` is the user's file
+// name, sanitised, kept only here.
+struct Upload {
+  std::string id;
+  std::string ownerId;
+  std::string name;
+  std::int64_t size = 0;
+  std::string mime;           // decided from the content
+  std::string sha256;         // lowercase hex of the bytes
+  std::optional<int> width;   // images only
+  std::optional<int> height;  // images only
+  bool hasThumbnail = false;
+  std::int64_t createdAtMs = 0;
 };
 
 struct PageQuery {

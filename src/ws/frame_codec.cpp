@@ -27,6 +27,20 @@ std::string stringField(const json::object& o, std::string_view field, const std
   return std::string(v->as_string());
 }
 
+// An optional array of strings (absent or null: empty).
+std::vector<std::string> stringArrayField(const json::object& o, std::string_view field,
+                                          const std::string& ref) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(field);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array() || v->as_array().size() > 100) invalid(field, "must be an array of ids", ref);
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string()) invalid(field, "must be an array of ids", ref);
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
 }  // namespace
 
 ClientFrame decodeClientFrame(std::string_view text) {
@@ -51,10 +65,12 @@ ClientFrame decodeClientFrame(std::string_view text) {
     const std::string ref = id && id->is_string() ? std::string(id->as_string()) : std::string();
     f.send.clientMsgId = stringField(o, "clientMsgId", ref);
     f.send.conversationId = stringField(o, "conversationId", ref);
+    f.send.attachmentIds = stringArrayField(o, "attachments", ref);
     f.send.type = stringField(o, "msgType", ref, false);
     if (f.send.type.empty()) f.send.type = "text";
-    // A system message's body is the server's to write (chat/call_summary.hpp).
-    f.send.body = stringField(o, "body", ref, f.send.type != "system");
+    // A system message's body is the server's to write (chat/call_summary.hpp); files and
+    // images may come without a caption.
+    f.send.body = stringField(o, "body", ref, !chat::bodyIsOptional(f.send.type));
     f.send.replyTo = stringField(o, "replyTo", ref, false);
     if (const auto* meta = o.if_contains("metadata"); meta && !meta->is_null()) {
       if (!meta->is_object()) invalid("metadata", "must be an object", ref);

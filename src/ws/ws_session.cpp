@@ -89,18 +89,19 @@ class Session final : public SocketSession {
       reject(e.code(), e.what(), request.clientMsgId);
       return;
     }
-    if (target) {
+    if (target && request.attachmentIds.empty()) {
       submit(*target, std::move(request));
       return;
     }
-    // The cache could not decide: look up on the blocking pool, and stop reading meanwhile
-    // so this connection's sends stay in order.
+    // The cache could not decide, or the attachments need looking up: on the blocking pool,
+    // and stop reading meanwhile so this connection's sends stay in order.
     pauseReading();
     asio::post(app_.blocking, [self = selfAs<Session>(), request = std::move(request)]() mutable {
       std::optional<chat::Target> t;
       std::optional<core::ApiError> error;
       try {
         t = self->app_.messages.authorize(self->userId(), request.conversationId);
+        self->app_.messages.resolveAttachments(self->userId(), request);
       } catch (const core::ApiError& e) {
         error = e;
       } catch (const std::exception& e) {

@@ -65,8 +65,10 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
     m.metadataJson = "{}";
     m.clientMsgId = clientMsgId;
     m.createdAtMs = core::nowMs();
-    return NewMessage{
-        .message = std::move(m), .conversationKind = "dm", .participants = {from, to}};
+    return NewMessage{.message = std::move(m),
+                      .conversationKind = "dm",
+                      .participants = {from, to},
+                      .attachmentIds = {}};
   }
 
   AppendResult appendSync(NewMessage m) {
@@ -842,6 +844,103 @@ TEST_P(StoreSuite, KeepsLastSeen) {
   EXPECT_EQ(store_->users().byId(alice.id)->lastSeenMs, 123456);
   EXPECT_EQ(store_->users().byId(bob.id)->lastSeenMs, 777);
   EXPECT_EQ(store_->users().byId(carol.id)->lastSeenMs, 777);
+}
+
+Upload upload(const std::string& owner, std::int64_t size, std::int64_t createdAtMs) {
+  return Upload{.id = core::newId(),
+                .ownerId = owner,
+                .name = "photo.png",
+                .size = size,
+                .mime = "image/png",
+                .sha256 = std::string(64, 'a'),
+                .width = 640,
+                .height = 480,
+                .hasThumbnail = true,
+                .createdAtMs = createdAtMs};
+}
+
+TEST_P(StoreSuite, KeepsUploadsAndCountsThemAgainstTheQuota) {
+  auto& uploads = store_->uploads();
+  const auto first = upload("a", 600, core::nowMs());
+  uploads.create(first, 1000);
+  const auto found = uploads.byId(first.id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "photo.png");
+  EXPECT_EQ(found->size, 600);
+  EXPECT_EQ(found->width, 640);
+  EXPECT_EQ(found->height, 480);
+  EXPECT_TRUE(found->hasThumbnail);
+  EXPECT_EQ(found->sha256, std::string(64, 'a'));
+  // 600 + 400 fits exactly; one byte more does not, and is not stored.
+  uploads.create(upload("a", 400, core::nowMs()), 1000);
+  const auto over = upload("a", 1, core::nowMs());
+  try {
+    uploads.create(over, 1000);
+    FAIL() << "an upload over the quota was stored";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.status(), 413);
+    EXPECT_EQ(e.code(), "too_large");
+  }
+  EXPECT_FALSE(uploads.byId(over.id));
+  EXPECT_EQ(uploads.bytesUsed("a"), 1000);
+  EXPECT_EQ(uploads.bytesUsed("b"), 0);
+  uploads.create(upload("b", 1000, core::nowMs()), 1000);  // quotas are per user
+}
+
+TEST_P(StoreSuite, OnlyOwnUploadsCanBeAttachedAndAttachingGrantsTheParticipants) {
+  auto& uploads = store_->uploads();
+  const auto mine = upload("a", 10, core::nowMs());
+  const auto theirs = upload("c", 10, core::nowMs());
+  uploads.create(mine, 1000);
+  uploads.create(theirs, 1000);
+  EXPECT_TRUE(uploads.canRead(mine.id, "a"));
+  EXPECT_FALSE(uploads.canRead(mine.id, "b"));
+
+  auto stolen = draft("dm_a_b", "a", "b", "look");
+  stolen.attachmentIds = {mine.id, theirs.id};
+  try {
+    appendSync(std::move(stolen));
+    FAIL() << "another user's upload was attached";
+  } catch (const core::ApiError& e) {
+    EXPECT_EQ(e.status(), 403);
+  }
+  EXPECT_TRUE(store_->messages().page("dm_a_b", PageQuery{}).empty());
+  EXPECT_FALSE(uploads.canRead(mine.id, "b"));
+  EXPECT_FALSE(uploads.canRead(theirs.id, "b"));
+
+  auto sent = draft("dm_a_b", "a", "b", "look");
+  sent.attachmentIds = {mine.id};
+  const auto m = appendSync(std::move(sent)).message;
+  EXPECT_TRUE(uploads.canRead(mine.id, "b"));
+  EXPECT_FALSE(uploads.canRead(mine.id, "c"));
+  EXPECT_FALSE(uploads.canRead(theirs.id, "b"));
+
+  // Deleting the message takes the file back from the other participant, not the uploader.
+  store_->messages().change(changeOf(MessageChange::Kind::Delete, m, "a"));
+  EXPECT_FALSE(uploads.canRead(mine.id, "b"));
+  EXPECT_TRUE(uploads.canRead(mine.id, "a"));
+}
+
+TEST_P(StoreSuite, RemovesOnlyOldUploadsThatNoMessageCarries) {
+  auto& uploads = store_->uploads();
+  const auto now = core::nowMs();
+  const auto oldLoose = upload("a", 10, now - 100'000);
+  const auto oldSent = upload("a", 10, now - 100'000);
+  const auto newLoose = upload("a", 10, now);
+  for (const auto& u : {oldLoose, oldSent, newLoose}) uploads.create(u, 1000);
+  auto sent = draft("dm_a_b", "a", "b", "look");
+  sent.attachmentIds = {oldSent.id};
+  appendSync(std::move(sent));
+
+  const auto removed = uploads.removeUnattached(now - 50'000, 100);
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].id, oldLoose.id);
+  EXPECT_FALSE(uploads.byId(oldLoose.id));
+  EXPECT_TRUE(uploads.byId(oldSent.id));
+  EXPECT_TRUE(uploads.byId(newLoose.id));
+  EXPECT_TRUE(uploads.removeUnattached(now - 50'000, 100).empty());
+  reopen();
+  EXPECT_EQ(store_->uploads().bytesUsed("a"), 20);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::ValuesIn(backends()),

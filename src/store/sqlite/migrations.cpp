@@ -6,7 +6,7 @@ namespace gc::store::sqlite {
 namespace {
 
 // Append only: a released migration is never edited, a change is a new step.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // 1: accounts, conversations, messages, read markers, revoked tokens.
     R"sql(
 CREATE TABLE users (
@@ -145,6 +145,31 @@ CREATE TABLE search_changes (
   id            INTEGER PRIMARY KEY,
   message_rowid INTEGER NOT NULL
 );
+)sql",
+    // 6: uploads (the bytes are files in the data dir, named by id) and the messages that
+    // carry them. An upload no message carries is swept after a while (unattached_since).
+    R"sql(
+CREATE TABLE uploads (
+  id            TEXT PRIMARY KEY,
+  owner_id      TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  size          INTEGER NOT NULL,
+  mime          TEXT NOT NULL,
+  sha256        TEXT NOT NULL,
+  width         INTEGER,
+  height        INTEGER,
+  has_thumbnail INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX uploads_owner ON uploads (owner_id);
+CREATE INDEX uploads_created ON uploads (created_at);
+
+CREATE TABLE upload_attachments (
+  upload_id       TEXT NOT NULL,
+  message_id      TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  PRIMARY KEY (upload_id, message_id)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -50,6 +50,7 @@ AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& dra
   const Message& m = draft.message;
   // Checked before anything is written: a rejection leaves the batch untouched.
   auto replyTo = m.replyToId.empty() ? std::nullopt : resolveReply(db, m);
+  checkAttachments(db, draft);
   Counter& counter = counterFor(db, draft);
   const std::int64_t seq = counter.lastSeq + 1;
 
@@ -86,6 +87,7 @@ AppendResult SqliteMessageStore::applyAppend(SqliteDb& db, const NewMessage& dra
     return AppendResult{.message = std::move(*first), .duplicate = true};
   }
 
+  recordAttachments(db, draft);
   counter.lastSeq = seq;
   counter.lastActivityMs = std::max(counter.lastActivityMs, m.createdAtMs);
   counter.dirty = true;

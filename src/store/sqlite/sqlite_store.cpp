@@ -86,7 +86,8 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
       tokens_(*writer_, *readers_),
       friendships_(*writer_, *readers_),
       groups_(*writer_, *readers_),
-      search_(*readers_) {
+      search_(*readers_),
+      uploads_(*writer_, *readers_) {
   if (!indexer_) {
     writer_->start();
     spdlog::info("store: sqlite {} (read-only)", path);

@@ -179,6 +179,26 @@ class SqliteGroupStore final : public GroupStore {
   ReaderPool& readers_;
 };
 
+class SqliteUploadStore final : public UploadStore {
+ public:
+  SqliteUploadStore(SqliteWriter& writer, ReaderPool& readers)
+      : writer_(writer), readers_(readers) {}
+  void create(const Upload& upload, std::int64_t quotaBytes) override;
+  std::optional<Upload> byId(std::string_view id) override;
+  bool canRead(std::string_view uploadId, std::string_view userId) override;
+  std::int64_t bytesUsed(std::string_view ownerId) override;
+  std::vector<Upload> removeUnattached(std::int64_t cutoffMs, int limit) override;
+
+ private:
+  SqliteWriter& writer_;
+  ReaderPool& readers_;
+};
+
+// Inside a message's append (sqlite_uploads.cpp): the check throws core::ApiError 403 unless
+// every attachment is the sender's own upload; the record links them to the message.
+void checkAttachments(SqliteDb& db, const NewMessage& draft);
+void recordAttachments(SqliteDb& db, const NewMessage& draft);
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, const StoreOptions& options);
@@ -192,6 +212,7 @@ class SqliteStore final : public Store {
   FriendshipStore& friendships() override { return friendships_; }
   SearchStore& search() override { return search_; }
   GroupStore& groups() override { return groups_; }
+  UploadStore& uploads() override { return uploads_; }
   bool ready() override;
   void drain() override;
 
@@ -210,6 +231,7 @@ class SqliteStore final : public Store {
   SqliteFriendshipStore friendships_;
   SqliteGroupStore groups_;
   SqliteSearchStore search_;
+  SqliteUploadStore uploads_;
 };
 
 // Columns of a message row, in the order readMessage expects, and the join that brings the

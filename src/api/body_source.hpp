@@ -1,0 +1,26 @@
+#pragma once
+// A request body read as it arrives, for the routes that stream it (uploads) instead of
+// receiving it whole. The HTTP server implements it over its parser; handlers see no Beast.
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace gc::api {
+
+// An upload's body is its file and the multipart framing around it (boundaries, part
+// headers): it may exceed the file size limit by this much.
+inline constexpr std::uint64_t kMultipartAllowance = std::uint64_t{64} * 1024;
+
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Up to `capacity` bytes of the body into `out`; 0 once the body is complete. Throws
+  // core::ApiError: 413 past the server's body limit (a chunked body, or one whose
+  // Content-Length lied), 400 when the body broke off.
+  virtual boost::asio::awaitable<std::size_t> read(char* out, std::size_t capacity) = 0;
+  // The declared Content-Length; nullopt for a chunked body.
+  virtual std::optional<std::uint64_t> contentLength() const = 0;
+};
+
+}  // namespace gc::api
