@@ -346,6 +346,11 @@ describe('attachments', () => {
       ws.send({ type: 'send', clientMsgId: 'own-1', conversationId: cid, body: 'mine', msgType: 'file', attachments: [mine.id] });
       const ack = await ws.next((f) => f.type === 'ack' && f.clientMsgId === 'own-1');
       assert.deepEqual(ack.message.metadata.attachments, [mine]);
+      // A file needs no caption: the frame may leave `body` out altogether.
+      ws.send({ type: 'send', clientMsgId: 'own-2', conversationId: cid, msgType: 'file', attachments: [mine.id] });
+      const bare = await ws.next((f) => (f.type === 'ack' && f.clientMsgId === 'own-2') || (f.type === 'error' && f.ref === 'own-2'));
+      assert.equal(bare.type, 'ack', JSON.stringify(bare));
+      assert.equal(bare.message.body, '');
     } finally {
       ws.close();
     }
