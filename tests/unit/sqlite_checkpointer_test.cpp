@@ -70,8 +70,11 @@ TEST_F(SqliteCheckpointerTest, CopiesTheWalInTheBackgroundOnceEnoughHasAccumulat
 TEST_F(SqliteCheckpointerTest, PastTheHardLimitTheWalStartsAgainFromItsBeginning) {
   SqliteCheckpointer checkpointer(path_, 10, 40);
   checkpointer.watch(*writer_);
+  // ~60 frames, past the hard limit, before the thread starts: its first run is the RESTART.
+  // (Started first, a busy machine could let it restart mid-way, and the WAL would then
+  // rightly hold the frames committed after that restart.)
+  commitPages(30);
   checkpointer.start();
-  commitPages(30);  // ~60 frames: past the hard limit
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (checkpointer.restarts() == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
