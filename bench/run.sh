@@ -9,6 +9,10 @@
 #                           VIDEO_RATE/s in total; relay latency p50/p99 (bench/video.mjs, Node)
 #   bench/run.sh presence   USERS users online with FRIENDS each; CHURN a second go offline
 #                           and come back: server CPU per presence transition
+#   bench/run.sh uploads    UPLOAD_MIB files uploaded one after another, then UPLOAD_PARALLEL at
+#                           once: MiB/s and the server's peak RSS (bench/uploads.mjs, Node)
+#   bench/run.sh uploads-scan   the same with every upload scanned by a local clamd
+#                           (scripts/clamd.sh); name both for a side-by-side run
 #
 # Environment (defaults in brackets):
 #   BUILD_DIR [build]  CONNS [19000]  SOURCES [127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4]
@@ -20,6 +24,7 @@
 #   USERS [400, or MEMBERS when fanout runs and needs more]
 #   BENCH_OUT [unset] (append each scenario's JSON result line to this file)
 #   ROOMS [100]  VIDEO_RATE [1000] (video: relays/s offered over all rooms)
+#   UPLOAD_MIB [25]  UPLOAD_SEQUENTIAL [6]  UPLOAD_PARALLEL [10]
 #   presence: USERS [19000 when presence runs] users, one WebSocket each (spread over
 #   SOURCES); FRIENDS [50] per user, provisioned with `admin create-friendships` (0: none, a
 #   baseline of the connection churn alone); CHURN [200] users/s that close their socket and
@@ -61,6 +66,9 @@ FRIENDS="${FRIENDS:-50}"
 CHURN="${CHURN:-200}"
 OFFLINE_MS="${OFFLINE_MS:-100}"
 SETTLE="${SETTLE:-2}"
+UPLOAD_MIB="${UPLOAD_MIB:-25}"
+UPLOAD_SEQUENTIAL="${UPLOAD_SEQUENTIAL:-6}"
+UPLOAD_PARALLEL="${UPLOAD_PARALLEL:-10}"
 PREFIX=bench
 PASSWORD=benchpass123
 LIMIT_ARGS=(--rate-limit-login 1000000 --rate-limit-login-failures 1000000
@@ -72,8 +80,8 @@ STOP_TIMEOUT=20   # seconds to wait for a SIGTERM drain
 scenarios=("$@")
 [[ ${#scenarios[@]} -eq 0 ]] && scenarios=(conns dm fanout)
 for s in "${scenarios[@]}"; do
-  case "$s" in conns | dm | fanout | video | presence) ;; *)
-    echo "usage: $0 [conns] [dm] [fanout] [video] [presence]" >&2
+  case "$s" in conns | dm | fanout | video | presence | uploads | uploads-scan) ;; *)
+    echo "usage: $0 [conns] [dm] [fanout] [video] [presence] [uploads] [uploads-scan]" >&2
     exit 2
     ;;
   esac
@@ -119,6 +127,7 @@ DB_URL="sqlite://$DATA_DIR/chat.db"
 SERVER_PID=""
 SERVER_LOG=""
 VIDEO_PID=""
+CLAMD_DIR=""
 
 stop_server() {
   [[ -n "$SERVER_PID" ]] || return 0
@@ -163,6 +172,7 @@ stop_video() {
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   stop_video >/dev/null 2>&1 || true
+  [[ -z "$CLAMD_DIR" ]] || "$ROOT/scripts/clamd.sh" stop "$CLAMD_DIR" || true
   stop_server >/dev/null 2>&1 || true
   if [[ "${KEEP_DATA:-0}" == 1 ]]; then
     echo "run.sh: kept $DATA_DIR" >&2
@@ -201,6 +211,17 @@ start_server() {
   SERVER_LOG="$DATA_DIR/server-$name.log"
   # Every churn a real offline + online pair (see the header).
   [[ "$name" == presence ]] && extra=(--presence-grace-ms 0)
+  # Every file of an upload run is kept (no quota in the way); the limit fits the file.
+  if [[ "$name" == uploads* ]]; then
+    extra=(--upload-quota-bytes $((1 << 40)) --max-upload-bytes $((UPLOAD_MIB << 20)))
+  fi
+  if [[ "$name" == uploads-scan ]]; then
+    if [[ -z "$CLAMD_DIR" ]]; then
+      eval "$("$ROOT/scripts/clamd.sh" start)"
+      CLAMD_DIR="$GC_CLAMD_DIR"
+    fi
+    extra+=(--clamd-socket "$CLAMD_DIR/clamd.sock")
+  fi
   "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" "${LIMIT_ARGS[@]}" \
     "${extra[@]}" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
@@ -247,8 +268,15 @@ run_scenario() {
       start_video || return 1
       args=(node "$ROOT/bench/video.mjs" --chat "http://127.0.0.1:$PORT"
         --video "http://127.0.0.1:$VIDEO_PORT" --users "$PREFIX" --password "$PASSWORD"
-        --rooms "$ROOMS" --rate "$VIDEO_RATE" --duration "$DURATION" --warmup "$WARMUP" --json)
+        --rooms "$ROOMS" --rate "$VIDEO_RATE" --duration "$DURATION" --warmup "$WARMUP"
+        --video-pid "$VIDEO_PID" --json)
       limit=$((${DURATION%.*} + ${WARMUP%.*} + 300))
+      ;;
+    uploads | uploads-scan)
+      args=(node "$ROOT/bench/uploads.mjs" --url "http://127.0.0.1:$PORT" --users "$PREFIX"
+        --password "$PASSWORD" --server-pid "$SERVER_PID" --size-mib "$UPLOAD_MIB"
+        --sequential "$UPLOAD_SEQUENTIAL" --parallel "$UPLOAD_PARALLEL" --label "$name" --json)
+      limit=600
       ;;
     presence)
       args=(presence "${args[@]}" --user-count "$USERS" --friends "$FRIENDS" --churn "$CHURN"
@@ -258,7 +286,7 @@ run_scenario() {
       ;;
   esac
   local runner=("$LOADGEN")
-  [[ $name == video ]] && runner=()
+  [[ $name == video || $name == uploads* ]] && runner=()
   echo "run.sh: ${runner[*]} ${args[*]}"
   timeout --signal=INT --kill-after=10 "$limit" "${runner[@]}" "${args[@]}" | tee "$out" || rc=$?
   if ((rc == 124)); then echo "run.sh: $name: loadgen timed out after ${limit}s" >&2; fi

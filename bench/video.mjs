@@ -2,10 +2,14 @@
 // peer sends offers to the other at a fixed total RATE (open loop, spread evenly over rooms);
 // reports the relay latency seen by the receiving client (send → receive, both stamps on
 // this process's clock) as p50/p99/max, the relays/s achieved, and the service's own
-// gc_video_relay_latency_seconds histogram over the run. Called by `bench/run.sh video`.
+// gc_video_relay_latency_seconds histogram over the run. With --video-pid, also what holding
+// the rooms costs the service: its resident memory before the first room and with every
+// peer joined (rooms held by one process: `ROOMS=9400`, 18,800 peer sockets, within the
+// 20,000 open files a process may have here). Called by `bench/run.sh video`.
 //
 //   node bench/video.mjs --chat URL --video URL --users PREFIX --password W --rooms N
-//        --rate R --duration S --warmup S [--json]
+//        --rate R --duration S --warmup S [--video-pid PID] [--json]
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +24,8 @@ for (let i = 2; i < process.argv.length; i++) {
   else opts[key] = process.argv[++i];
 }
 for (const k of ['rooms', 'rate', 'duration', 'warmup']) opts[k] = Number(opts[k]);
+const rssKiB = () =>
+  opts['video-pid'] ? Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${opts['video-pid']}/status`, 'utf8'))[1]) : NaN;
 
 async function post(base, path, body, token) {
   const res = await fetch(base + path, {
@@ -75,13 +81,21 @@ for (let i = 0; i < 2 * opts.rooms; i += 8) {
   }
   for (const r of await Promise.all(batch)) tokens.push(r.token);
 }
+const rssIdle = rssKiB();
+const setupStarted = process.hrtime.bigint();
 const pairs = [];
-for (let r = 0; r < opts.rooms; r++) {
+const makeRoom = async (r) => {
   const { roomId } = await post(opts.video, '/api/rooms/create', {}, tokens[2 * r]);
   const sender = await open(tokens[2 * r], roomId);
   const receiver = await open(tokens[2 * r + 1], roomId);
   pairs.push({ sender, receiver, to: JSON.parse(Buffer.from(tokens[2 * r + 1].split('.')[1], 'base64url')).sub });
+};
+// Sixteen rooms at a time: thousands of rooms set up in seconds, without a connect storm.
+for (let r = 0; r < opts.rooms; r += 16) {
+  await Promise.all(Array.from({ length: Math.min(16, opts.rooms - r) }, (_, i) => makeRoom(r + i)));
 }
+const setupSeconds = Number(process.hrtime.bigint() - setupStarted) / 1e9;
+const rssHolding = rssKiB();
 
 let measuring = false;
 const latencies = [];
@@ -146,6 +160,10 @@ const result = {
     p50: bucketQuantile(before, after, 0.5),
     p99: bucketQuantile(before, after, 0.99),
   },
+  roomsHeld: pairs.length,
+  setupSeconds: Math.round(setupSeconds * 10) / 10,
+  videoRssMiB: { idle: Math.round(rssIdle / 102.4) / 10, holding: Math.round(rssHolding / 102.4) / 10 },
+  rssPerPeerKiB: Math.round(((rssHolding - rssIdle) / (2 * pairs.length)) * 10) / 10,
 };
 console.log(opts.json ? JSON.stringify(result) : result);
 process.exit(0);

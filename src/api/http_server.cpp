@@ -129,7 +129,16 @@ class ParserBodySource final : public BodySource {
  public:
   ParserBodySource(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                    http::request_parser<http::buffer_body>& parser, int timeoutSeconds)
-      : stream_(stream), buffer_(buffer), parser_(parser), timeoutSeconds_(timeoutSeconds) {}
+      : stream_(stream), buffer_(buffer), parser_(parser), timeoutSeconds_(timeoutSeconds) {
+    // Beast reads max(512, free capacity) bytes at a time, and the buffer holds no more than
+    // the request head: without room made here a 25 MiB upload took 51,000 reads of 512
+    // bytes (10 MiB/s on loopback).
+    buffer_.reserve(kReadRoom);
+  }
+  ParserBodySource(const ParserBodySource&) = delete;
+  ParserBodySource& operator=(const ParserBodySource&) = delete;
+  // A keep-alive connection goes back to holding no more than its next request needs.
+  ~ParserBodySource() override { buffer_.shrink_to_fit(); }
 
   awaitable<std::size_t> read(char* out, std::size_t capacity) override {
     while (!parser_.is_done()) {
@@ -156,6 +165,8 @@ class ParserBodySource final : public BodySource {
   }
 
  private:
+  static constexpr std::size_t kReadRoom = std::size_t{64} * 1024;
+
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;

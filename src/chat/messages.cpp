@@ -18,12 +18,13 @@ namespace {
 std::optional<Target> directTarget(const std::string& userId, const ConversationRef& ref,
                                    const std::string& conversationId) {
   if (userId != ref.first && userId != ref.second) return std::nullopt;
-  Target t{.conversationId = conversationId,
-           .kind = "dm",
-           .to = userId == ref.first ? ref.second : ref.first,
-           .participants = {ref.first}};
-  if (ref.second != ref.first) t.participants.push_back(ref.second);
-  return t;
+  std::vector<std::string> participants{ref.first};
+  if (ref.second != ref.first) participants.push_back(ref.second);
+  return Target{
+      .conversationId = conversationId,
+      .kind = "dm",
+      .to = userId == ref.first ? ref.second : ref.first,
+      .participants = std::make_shared<const std::vector<std::string>>(std::move(participants))};
 }
 
 ConversationRef parseOrNotFound(const std::string& conversationId) {
@@ -77,7 +78,7 @@ std::optional<Target> MessageService::groupTarget(const std::string& userId,
   return Target{.conversationId = "grp_" + groupId,
                 .kind = "group",
                 .to = groupId,
-                .participants = entry->memberIds};
+                .participants = sharedMemberIds(entry)};
 }
 
 std::optional<Target> MessageService::authorizeCached(const std::string& userId,
@@ -213,7 +214,7 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
   // A group's conversation members are kept by the group store on every membership change
   // and its recipients are read at commit (below); a DM's members are recorded when its first
   // message commits.
-  auto participants = target.kind == "group" ? std::vector<std::string>{} : target.participants;
+  auto participants = target.kind == "group" ? std::vector<std::string>{} : *target.participants;
   store::NewMessage draft{
       .message = store::Message{.id = core::newId(),
                                 .conversationId = target.conversationId,
@@ -349,9 +350,10 @@ store::Message MessageService::applyChange(const Target& target,
   std::string frame = R"({"type":"message-updated","message":)";
   frame += encodeMessage(message);
   frame += '}';
-  broker::Delivery delivery{.userIds = target.participants,
+  broker::Delivery delivery{.userIds = {},
                             .frame = std::make_shared<std::string>(std::move(frame)),
-                            .exceptConnection = 0};
+                            .exceptConnection = 0,
+                            .sharedUserIds = target.participants};
   if (target.kind == "group") withholdFromBlockers(delivery, message);
   broker_.publish(delivery);
   return message;
@@ -416,28 +418,35 @@ std::int64_t MessageService::markRead(const std::string& userId, const Target& t
   const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
   // Across a DM block the receipt stays with the reader's own devices; in a group it does
   // not reach the members who blocked the reader (they see nothing the reader does there).
-  std::vector<std::string> recipients = target.participants;
+  broker::Delivery delivery{
+      .userIds = {}, .frame = nullptr, .exceptConnection = originConnection, .sharedUserIds = {}};
+  const auto blockers =
+      target.kind == "group" ? graph_.blockersOf(userId) : std::vector<std::string>{};
   if (target.kind == "dm" && target.to != userId && graph_.blockedEitherWay(userId, target.to)) {
-    recipients = {userId};
-  } else if (target.kind == "group") {
-    std::erase_if(recipients,
-                  [&](const std::string& member) { return graph_.hasBlocked(member, userId); });
+    delivery.userIds = {userId};
+  } else if (!blockers.empty()) {
+    for (const auto& member : *target.participants) {
+      if (std::find(blockers.begin(), blockers.end(), member) == blockers.end()) {
+        delivery.userIds.push_back(member);
+      }
+    }
+  } else {
+    delivery.sharedUserIds = target.participants;  // the common case: not copied
   }
   std::string frame = R"({"type":"read","conversationId":)";
   core::appendJsonString(frame, target.conversationId);
   frame += ",\"userId\":";
   core::appendJsonString(frame, userId);
   frame += ",\"seq\":" + std::to_string(marker) + "}";
-  broker_.publish(broker::Delivery{.userIds = std::move(recipients),
-                                   .frame = std::make_shared<std::string>(std::move(frame)),
-                                   .exceptConnection = originConnection});
+  delivery.frame = std::make_shared<std::string>(std::move(frame));
+  broker_.publish(delivery);
   return marker;
 }
 
 std::vector<store::ReadMarker> MessageService::othersReadMarkers(const std::string& viewerId,
                                                                  const Target& target) {
   std::vector<std::string> others;
-  for (const auto& participant : target.participants) {
+  for (const auto& participant : *target.participants) {
     if (participant == viewerId) continue;
     const bool hidden = target.kind == "dm" ? graph_.blockedEitherWay(viewerId, participant)
                                             : graph_.hasBlocked(viewerId, participant);

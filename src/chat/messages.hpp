@@ -3,6 +3,7 @@
 // validate → authorize → store (group commit) → on commit publish to every participant.
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -53,7 +54,9 @@ struct Target {
   std::string conversationId;
   std::string kind;  // "dm" | "group"
   std::string to;    // DM: the other user (self for notes-to-self); group: the group id
-  std::vector<std::string> participants;
+  // Never null. A group's is the membership cache's own list, shared rather than copied: a
+  // send to 1,000 members would otherwise copy 1,000 ids before it is even validated.
+  std::shared_ptr<const std::vector<std::string>> participants;
 };
 
 // What the caller means to do with an authorized conversation. A block between the two

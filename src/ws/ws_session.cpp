@@ -167,7 +167,7 @@ class Session final : public SocketSession {
 
   void relayTyping(const chat::Target& target, std::string_view state) {
     std::vector<std::string> others;
-    for (const auto& p : target.participants) {
+    for (const auto& p : *target.participants) {
       if (p != userId()) others.push_back(p);
     }
     app_.broker.publish(

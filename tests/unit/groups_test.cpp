@@ -133,7 +133,7 @@ TEST_F(GroupServiceTest, ASendAuthorizedBeforeAKickIsNotDeliveredToTheKickedMemb
   const auto cid = "grp_" + g.id;
   const auto earlier = messages_->authorizeCached(alice, cid);  // bob was still a member
   ASSERT_TRUE(earlier);
-  EXPECT_EQ(earlier->participants, (Users{alice, bob}));
+  EXPECT_EQ(*earlier->participants, (Users{alice, bob}));
   groups_->removeMember(alice, g.id, bob);
   takePublished();
 

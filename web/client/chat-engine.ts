@@ -5,7 +5,7 @@
 // original clientMsgId. The store dedupes by seq and clientMsgId, so a message that arrives
 // twice (a live frame and a resync page, or an ack for a retried send) appears once.
 import { api } from '@/lib/api';
-import type { Message, ReplyRef, ServerFrame } from '@/lib/types';
+import type { ConversationSummary, Message, ReplyRef, ServerFrame } from '@/lib/types';
 import type { ChatStore, Gap, OutboxEntry } from '@/stores/chat-store';
 import { applyMessageUpdate } from '@/stores/message-updates';
 import { loadOutbox, saveOutbox } from '@/stores/outbox-storage';
@@ -130,8 +130,12 @@ export class ChatEngine {
 
   // --- reading
 
-  async refreshConversations(): Promise<void> {
-    const { conversations } = await api.conversations();
+  /**
+   * Fetches the conversation list into the store. `prefetched`: the same request already on
+   * its way (lib/early-requests.ts); when it failed (asked before sign-in), it is asked again.
+   */
+  async refreshConversations(prefetched?: Promise<{ conversations: ConversationSummary[] }> | null): Promise<void> {
+    const { conversations } = await (prefetched?.catch(() => api.conversations()) ?? api.conversations());
     this.store.getState().setConversations(conversations);
   }
 

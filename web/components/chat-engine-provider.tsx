@@ -2,6 +2,7 @@
 // Starts the ChatEngine for the session's store and stops it on unmount (sign-out).
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { ChatEngine } from '@/client/chat-engine';
+import { takePrefetchedConversations } from '@/lib/early-requests';
 import { useChatStoreApi } from './chat-store-provider';
 
 const EngineContext = createContext<ChatEngine | null>(null);
@@ -24,7 +25,7 @@ export function ChatEngineProvider({
   );
   useEffect(() => {
     engine.start();
-    engine.refreshConversations().catch(() => {});
+    engine.refreshConversations(takePrefetchedConversations()).catch(() => {});
     const wake = () => {
       engine.reconnectNow();
       engine.markReadIfSeen();

@@ -3,6 +3,7 @@
 // keeps it). 'loading' until the first answer.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
+import { prefetchConversations } from '@/lib/early-requests';
 import type { User } from '@/lib/types';
 
 type Session =
@@ -24,6 +25,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ status: 'loading' });
   useEffect(() => {
     let live = true;
+    prefetchConversations();
     api
       .me()
       .then(({ user }) => live && setSession({ status: 'signed-in', user }))

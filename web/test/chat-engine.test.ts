@@ -159,6 +159,27 @@ describe('ChatEngine', () => {
   });
 });
 
+describe('ChatEngine: the first conversation list', () => {
+  it('takes a list already asked for without asking again', async () => {
+    const { store, engine } = makeEngine();
+    const prefetched = Promise.resolve({
+      conversations: [{ id: CID, kind: 'dm' as const, peer: BOB, lastMessage: msg(3), lastSeq: 3, readSeq: 0, unread: 3 }],
+    });
+    await engine.refreshConversations(prefetched);
+    expect(requests.filter((r) => r === '/api/conversations')).toEqual([]);
+    expect(store.getState().conversations[CID]).toMatchObject({ lastSeq: 3, unread: 3 });
+  });
+
+  it('asks again when the early request failed (it was made before sign-in)', async () => {
+    const { store, engine } = makeEngine();
+    const refused = Promise.reject(new Error('401'));
+    refused.catch(() => {});
+    await engine.refreshConversations(refused);
+    expect(requests.filter((r) => r === '/api/conversations')).toHaveLength(1);
+    expect(store.getState().conversations[CID]?.lastSeq).toBe(3);
+  });
+});
+
 describe('ChatEngine: message features', () => {
   it('applies message-updated frames in place and sends replyTo with a reply', async () => {
     const { store, engine } = makeEngine();
