@@ -37,6 +37,8 @@ function useLocalPreview(file: File): string | null {
 const UploadChip = memo(function UploadChip({ item }: { item: UploadItem }) {
   const queue = useUploadQueue();
   const preview = useLocalPreview(item.source);
+  // A file that claims to be an image but is not (the server will say so) shows its icon.
+  const [broken, setBroken] = useState(false);
   const name = item.source.name || 'file';
   const percent = Math.round(uploadProgress(item) * 100);
   const failed = item.status === 'failed';
@@ -52,8 +54,8 @@ const UploadChip = memo(function UploadChip({ item }: { item: UploadItem }) {
           : 'border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900'
       }`}
     >
-      {preview ? (
-        <img src={preview} alt="" className="h-10 w-10 shrink-0 rounded-md object-cover" />
+      {preview && !broken ? (
+        <img src={preview} alt="" onError={() => setBroken(true)} className="h-10 w-10 shrink-0 rounded-md object-cover" />
       ) : (
         <FileKindIcon mime={item.file?.mime ?? item.source.type} />
       )}
