@@ -3,6 +3,9 @@
 // browser would), watch their tray entries, and slow the page's uploads through the DevTools
 // protocol so that a transfer lasts long enough to be seen (or cancelled).
 
+// Files cross into the page as base64 (evaluate arguments are JSON).
+const inPage = (files) => files.map((f) => ({ name: f.name, mimeType: f.mimeType, base64: f.buffer.toString('base64') }));
+
 /** Files for setInputFiles: [{name, mimeType, buffer}]. */
 export async function chooseFiles(chat, files) {
   await chat.byTest('file-input').setInputFiles(files);
@@ -20,13 +23,26 @@ export async function dropFiles(chat, files, whileOver = async () => {}) {
       dt.items.add(new File([bytes], f.name, { type: f.mimeType }));
     }
     return dt;
-  }, files.map((f) => ({ name: f.name, mimeType: f.mimeType, base64: f.buffer.toString('base64') })));
+  }, inPage(files));
   const target = chat.byTest('message-scroller');
   await target.dispatchEvent('dragenter', { dataTransfer });
   await target.dispatchEvent('dragover', { dataTransfer });
   await whileOver();
   await target.dispatchEvent('drop', { dataTransfer });
   await dataTransfer.dispose();
+}
+
+/** Pastes `files` into the composer, as a screenshot from the clipboard would arrive. */
+export async function pasteFiles(chat, files) {
+  await chat.byTest('composer').evaluate((box, list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.mimeType }));
+    }
+    box.focus();
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, inPage(files));
 }
 
 /** The tray entry of the file named `name`. */

@@ -1,7 +1,7 @@
 // End to end: files in the chat, in Chromium against the real server (a small upload limit,
 // and a real clamd with a one-signature database, as tests/integration/uploads.test.mjs runs
-// it). Alice uploads an image with the file picker (its progress seen on a throttled link)
-// and one by dropping it on the conversation, and a text file; Bob sees "Photo" in his list,
+// it). Alice uploads an image with the file picker (its progress seen on a throttled link),
+// one by dropping it on the conversation, one by pasting (then removes it), and a text file; Bob sees "Photo" in his list,
 // the previews load at their reserved size, the lightbox opens and closes by keyboard and by
 // a click beside the image, and both downloads give back the bytes sent. Then each refusal
 // shows its own sentence in the tray: too large (naming the limit), type not allowed, virus
@@ -15,7 +15,7 @@ import { startServer, repoRoot } from '../../tests/integration/lib/server.mjs';
 import { dmId, postMessage, register, waitFor } from '../../tests/integration/lib/client.mjs';
 import { eicar, makePng } from '../../tests/integration/lib/files.mjs';
 import { launchChromium, openSignedIn } from './pages.mjs';
-import { chooseFiles, dropFiles, throttleUploads, uploadItem } from './upload-pages.mjs';
+import { chooseFiles, dropFiles, pasteFiles, throttleUploads, uploadItem } from './upload-pages.mjs';
 
 const webRoot = process.env.GC_WEB_ROOT ?? join(repoRoot, 'web', 'out');
 const clamdScript = join(repoRoot, 'scripts', 'clamd.sh');
@@ -110,7 +110,7 @@ describe('uploads in the chat', { concurrency: false }, () => {
     await bobUi.conversationItem('alice').getByTestId('conversation-preview').filter({ hasText: /^Photo$/ }).waitFor(WAIT);
   });
 
-  it('alice drops an image on the conversation: the drop zone shows, the upload goes, the message follows', T, async () => {
+  it('alice drops an image on the conversation (the drop zone shows, the message follows), pastes one, sends a file', T, async () => {
     await dropFiles(aliceUi, [DROPPED], async () => {
       await aliceUi.byTest('drop-overlay').waitFor(WAIT);
       await aliceUi.shot('uploads-drop-zone');
@@ -122,6 +122,14 @@ describe('uploads in the chat', { concurrency: false }, () => {
     const preview = aliceUi.page.getByRole('button', { name: `Open image ${DROPPED.name}` });
     await preview.waitFor(WAIT);
     await aliceUi.byTest('message').filter({ has: preview }).and(aliceUi.page.locator('[data-status="sent"]')).waitFor(WAIT);
+
+    // A pasted screenshot uploads too; ✕ on a finished file takes it back out of the tray.
+    const pasted = { name: 'screenshot.png', mimeType: 'image/png', buffer: makePng(120, 80) };
+    await pasteFiles(aliceUi, [pasted]);
+    const pastedItem = uploadItem(aliceUi, pasted.name);
+    await pastedItem.and(aliceUi.page.locator('[data-status="done"]')).waitFor(WAIT);
+    await pastedItem.getByRole('button', { name: `Remove ${pasted.name}` }).click();
+    await pastedItem.waitFor({ state: 'detached', ...WAIT });
 
     await chooseFiles(aliceUi, [NOTES]);
     await uploadItem(aliceUi, NOTES.name).and(aliceUi.page.locator('[data-status="done"]')).waitFor(WAIT);
