@@ -5,12 +5,22 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+
+#include "core/error.hpp"
 
 namespace gc::api {
 
 // An upload's body is its file and the multipart framing around it (boundaries, part
 // headers): it may exceed the file size limit by this much.
 inline constexpr std::uint64_t kMultipartAllowance = std::uint64_t{64} * 1024;
+
+// The 413 of an upload, whether its declared length or its bytes gave it away: it names the
+// limit, so that the client can tell the person what would fit.
+inline core::ApiError uploadTooLarge(std::uint64_t limit) {
+  return core::ApiError(413, "too_large",
+                        "file: larger than the limit of " + std::to_string(limit) + " bytes");
+}
 
 class BodySource {
  public:

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "api/body_source.hpp"
 #include "api/routes.hpp"
 #include "chat/json_encode.hpp"
 #include "core/error.hpp"
@@ -20,11 +21,6 @@ using boost::asio::awaitable;
 // Bytes gathered before a write is handed to the file pool: few hand-overs, little memory.
 constexpr std::size_t kWriteBatch = std::size_t{256} * 1024;
 constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
-
-core::ApiError tooLarge(std::uint64_t limit) {
-  return core::ApiError(413, "too_large",
-                        "file: larger than the limit of " + std::to_string(limit) + " bytes");
-}
 
 // What the multipart reader found so far, and the bytes of the file part not yet written.
 struct ReceivedFile {
@@ -44,7 +40,7 @@ awaitable<Response> receiveUpload(App& app, Request& req, BodySource& body) {
   const std::uint64_t limit = app.config.maxUploadBytes;
   // A declared length that cannot fit is refused before a byte of the body is read.
   if (const auto length = body.contentLength(); length && *length > limit + kMultipartAllowance) {
-    throw tooLarge(limit);
+    throw uploadTooLarge(limit);
   }
 
   ReceivedFile file;
@@ -96,7 +92,7 @@ awaitable<Response> receiveUpload(App& app, Request& req, BodySource& body) {
       throw core::invalidField("body", e.what());
     }
     // Counted as it arrives: a chunked body or a lying Content-Length stops here.
-    if (file.bytes > limit) throw tooLarge(limit);
+    if (file.bytes > limit) throw uploadTooLarge(limit);
     if (file.unwritten.size() >= kWriteBatch) co_await flush();
   }
   if (!reader.done()) throw core::invalidField("body", "the multipart body ends early");

@@ -305,7 +305,10 @@ awaitable<void> serveConnection(tcp::socket socket, HttpHost& host, const Router
                                      asio::redirect_error(asio::use_awaitable, ec));
     std::optional<Response> early;
     if (ec == http::error::body_limit) {
-      early = errorResponse(413, "too_large", "request body too large");
+      // Only an upload may be this large: name its limit (the request line is parsed by now).
+      early = parser.get().target().starts_with("/api/uploads")
+                  ? errorResponse(413, "too_large", uploadTooLarge(config.maxUploadBytes).what())
+                  : errorResponse(413, "too_large", "request body too large");
     } else if (ec == http::error::header_limit) {
       early = errorResponse(431, "invalid_request", "request headers too large");
     } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||

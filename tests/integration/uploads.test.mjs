@@ -121,6 +121,8 @@ describe('uploading', () => {
     });
     assert.match(answer, /^HTTP\/1\.1 413/);
     assert.match(answer, /"too_large"/);
+    // The limit is named, so that a client can say what would fit.
+    assert.match(answer, new RegExp(`limit of ${LIMIT} bytes`));
   });
 
   it('refuses a chunked body that grows past the limit mid-stream (413)', T, async () => {

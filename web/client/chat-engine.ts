@@ -5,6 +5,7 @@
 // original clientMsgId. The store dedupes by seq and clientMsgId, so a message that arrives
 // twice (a live frame and a resync page, or an ack for a retried send) appears once.
 import { api } from '@/lib/api';
+import { attachmentMessageType, planAttachmentMessages, type FileInfo } from '@/lib/attachments';
 import type { ConversationSummary, Message, ReplyRef, ServerFrame } from '@/lib/types';
 import type { ChatStore, Gap, OutboxEntry } from '@/stores/chat-store';
 import { applyMessageUpdate } from '@/stores/message-updates';
@@ -97,9 +98,19 @@ export class ChatEngine {
 
   // --- sending
 
-  send(conversationId: string, body: string, replyTo?: ReplyRef): void {
-    const entry = this.store.getState().enqueue(conversationId, body, undefined, replyTo);
+  send(conversationId: string, body: string, replyTo?: ReplyRef, attachments?: FileInfo[]): void {
+    const entry = this.store.getState().enqueue(conversationId, body, undefined, replyTo, attachments);
     this.transmit(entry);
+  }
+
+  /**
+   * Uploaded files with an optional caption: images in `image` messages, other files in `file`
+   * messages (lib/attachments.ts); the caption and the quoted reply go with the first.
+   */
+  sendFiles(conversationId: string, caption: string, files: FileInfo[], replyTo?: ReplyRef): void {
+    planAttachmentMessages(caption, files).forEach((m, i) =>
+      this.send(conversationId, m.body, i === 0 ? replyTo : undefined, m.files),
+    );
   }
 
   retry(clientMsgId: string): void {
@@ -113,7 +124,8 @@ export class ChatEngine {
       clientMsgId: entry.clientMsgId,
       conversationId: entry.conversationId,
       body: entry.body,
-      msgType: 'text',
+      msgType: entry.attachments?.length ? attachmentMessageType(entry.attachments) : 'text',
+      ...(entry.attachments?.length ? { attachments: entry.attachments.map((f) => f.id) } : {}),
       ...(entry.replyTo ? { replyTo: entry.replyTo.id } : {}),
     });
     if (!sent) return; // stays pending; the next open sends it

@@ -1,5 +1,6 @@
 // Typed reads of a message's `metadata` (the wire keeps it an open object): edited, deleted,
 // reactions and the reply it quotes. Everything here is pure.
+import { messageSummary } from './attachments';
 import type { Message, Reaction, ReplyRef } from './types';
 
 export function isDeleted(m: Message): boolean {
@@ -35,7 +36,7 @@ export function previewOf(body: string): string {
 
 /** A quote for a message we hold: what a pending reply shows until the server answers. */
 export function replyRefFor(m: Message): ReplyRef {
-  return { id: m.id, from: m.from, seq: m.seq, preview: previewOf(m.body), deleted: isDeleted(m) };
+  return { id: m.id, from: m.from, seq: m.seq, preview: previewOf(messageSummary(m)), deleted: isDeleted(m) };
 }
 
 /**
@@ -46,7 +47,7 @@ export function replyRefFor(m: Message): ReplyRef {
 export function resolveReply(ref: ReplyRef, original: Message | undefined): ReplyRef {
   if (!original || original.id !== ref.id) return ref;
   if (isDeleted(original)) return { ...ref, preview: '', deleted: true };
-  return { ...ref, preview: previewOf(original.body), deleted: false };
+  return { ...ref, preview: previewOf(messageSummary(original)), deleted: false };
 }
 
 /** The reactions after `user` toggles `emoji`: what the server will answer, for optimism. */

@@ -9,6 +9,7 @@
 // - `unread` counts only other people's messages above `readSeq`.
 import { createStore } from 'zustand/vanilla';
 import { dmPeerId } from '@/lib/conversation-id';
+import type { FileInfo } from '@/lib/attachments';
 import type { ConversationSummary, Message, ReadMarker, ReplyRef, User } from '@/lib/types';
 
 export type SendStatus = 'pending' | 'failed';
@@ -23,6 +24,8 @@ export interface OutboxEntry {
   error?: string;
   /** The message it answers, as the composer quoted it (the server sends its own copy). */
   replyTo?: ReplyRef;
+  /** Uploaded files it carries (an `image` or `file` message; `body` is then the caption). */
+  attachments?: FileInfo[];
 }
 
 export interface Conversation {
@@ -100,7 +103,7 @@ export interface ChatState {
    */
   setPeerReads(cid: string, reads: ReadMarker[]): void;
 
-  enqueue(cid: string, body: string, now?: Date, replyTo?: ReplyRef): OutboxEntry;
+  enqueue(cid: string, body: string, now?: Date, replyTo?: ReplyRef, attachments?: FileInfo[]): OutboxEntry;
   fail(clientMsgId: string, error: string): void;
   /** Back to pending with the same clientMsgId (the server dedupes a repeat). */
   retry(clientMsgId: string): OutboxEntry | undefined;
@@ -323,7 +326,7 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
         return { peerRead: { ...s.peerRead, [cid]: markers } };
       }),
 
-    enqueue: (cid, body, now = new Date(), replyTo) => {
+    enqueue: (cid, body, now = new Date(), replyTo, attachments) => {
       const entry: OutboxEntry = {
         clientMsgId: newClientMsgId(now),
         conversationId: cid,
@@ -332,6 +335,7 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
         status: 'pending',
         attempts: 1,
         ...(replyTo ? { replyTo } : {}),
+        ...(attachments?.length ? { attachments } : {}),
       };
       set((s) => {
         const c = s.conversations[cid];

@@ -12,7 +12,8 @@ function isEntry(v: unknown): v is OutboxEntry {
     typeof e.conversationId === 'string' &&
     typeof e.body === 'string' &&
     typeof e.createdAt === 'string' &&
-    (e.status === 'pending' || e.status === 'failed')
+    (e.status === 'pending' || e.status === 'failed') &&
+    (e.attachments === undefined || Array.isArray(e.attachments))
   );
 }
 

@@ -244,4 +244,33 @@ describe('ChatEngine: message features', () => {
     expect(tl.messages.at(-1)!.seq).toBe(200);
     engine.stop();
   });
+
+  it('sends uploaded files as image and file messages with their ids, the caption on the first, and resends them by clientMsgId', async () => {
+    const { store, engine } = makeEngine();
+    await openWith(engine);
+    const photo = { id: 'f'.repeat(24), name: 'cat.png', size: 10, mime: 'image/png', width: 4, height: 3, url: '/api/files/f', thumbUrl: '/api/files/f?thumb=1' };
+    const doc = { id: 'd'.repeat(24), name: 'q3.pdf', size: 20, mime: 'application/pdf', url: '/api/files/d' };
+    engine.sendFiles(CID, 'for you', [doc, photo]);
+
+    const sends = FakeSocket.all[0]!.sent.filter((f) => f.type === 'send');
+    expect(sends).toEqual([
+      expect.objectContaining({ body: 'for you', msgType: 'image', attachments: [photo.id] }),
+      expect.objectContaining({ body: '', msgType: 'file', attachments: [doc.id] }),
+    ]);
+    // Pending rows show the files meanwhile; they survive a reload with the outbox.
+    expect(store.getState().outbox.map((e) => e.attachments)).toEqual([[photo], [doc]]);
+    expect(JSON.parse(storage.get(`gopherchat.outbox.${ME.id}`)!)[1].attachments).toEqual([doc]);
+
+    // The connection drops before the acks: the reconnect resends both, same ids.
+    FakeSocket.all[0]!.drop();
+    await vi.advanceTimersByTimeAsync(15_000);
+    FakeSocket.all[1]!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+    const resent = FakeSocket.all[1]!.sent.filter((f) => f.type === 'send');
+    expect(resent.map((f) => [f.clientMsgId, f.msgType, f.attachments])).toEqual(
+      sends.map((f) => [f.clientMsgId, f.msgType, f.attachments]),
+    );
+    engine.stop();
+  });
 });

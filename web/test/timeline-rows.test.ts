@@ -2,6 +2,7 @@
 // author again.
 import { describe, expect, it } from 'vitest';
 import { buildRows, type ItemRow } from '@/components/chat/timeline-rows';
+import type { FileInfo } from '@/lib/attachments';
 import type { Message } from '@/lib/types';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
@@ -17,6 +18,22 @@ describe('timeline rows of a group', () => {
       [1, 'system', true],
       [2, 'text', true],
       [3, 'text', false],
+    ]);
+  });
+});
+
+describe('timeline rows with files', () => {
+  const photo: FileInfo = { id: 'f1', name: 'cat.png', size: 9, mime: 'image/png', width: 2, height: 1, url: '/api/files/f1' };
+  it('carry the attachments of sent messages and of pending sends alike', () => {
+    const sent = { ...msg(1, 'alice', 'image'), body: '', metadata: { attachments: [photo] } };
+    const pending = {
+      clientMsgId: 'c-1', conversationId: 'grp_g', body: 'caption', createdAt: at(5), status: 'pending' as const,
+      attempts: 1, attachments: [photo],
+    };
+    const rows = buildRows([sent], [pending], 'me').filter((r): r is ItemRow => r.kind === 'message');
+    expect(rows.map((r) => [r.status, r.body, r.attachments])).toEqual([
+      ['sent', '', [photo]],
+      ['pending', 'caption', [photo]],
     ]);
   });
 });

@@ -15,6 +15,7 @@ import { DocumentTitle } from './document-title';
 import { MotionProvider } from '@/components/ui/motion';
 import { SocialProvider } from '@/components/social-provider';
 import { MessageFeaturesProvider } from '@/components/message-features-provider';
+import { UploadProvider } from '@/components/upload-provider';
 import { MessageNotifier } from './message-notifier';
 import { SearchLauncher } from './search-launcher';
 import { CallProvider } from '@/components/call-provider';
@@ -43,12 +44,14 @@ function SignedIn({ me, onSessionEnded }: { me: User; onSessionEnded: () => void
       <ChatEngineProvider onSessionEnded={onSessionEnded}>
         <SocialProvider>
           <MessageFeaturesProvider>
-            <MotionProvider>
-              <CallProvider>
-                <Shell />
-                <CallLayer />
-              </CallProvider>
-            </MotionProvider>
+            <UploadProvider>
+              <MotionProvider>
+                <CallProvider>
+                  <Shell />
+                  <CallLayer />
+                </CallProvider>
+              </MotionProvider>
+            </UploadProvider>
           </MessageFeaturesProvider>
         </SocialProvider>
       </ChatEngineProvider>

@@ -8,6 +8,7 @@ import { usePresence } from '@/hooks/use-presence';
 import { useTypingLabel } from './typing-indicator';
 import { useSocial } from '@/components/social-provider';
 import { groupIdOf } from '@/lib/social-types';
+import { attachmentMessageType, messageSummary } from '@/lib/attachments';
 
 export const ConversationItem = memo(function ConversationItem({
   conversation: c,
@@ -31,9 +32,13 @@ export const ConversationItem = memo(function ConversationItem({
       ? 'You were removed from this group'
       : 'This group is gone'
     : pending
-    ? `You: ${pending.body}`
+    ? `You: ${
+        pending.attachments?.length
+          ? messageSummary({ body: pending.body, type: attachmentMessageType(pending.attachments), metadata: { attachments: pending.attachments } })
+          : pending.body
+      }`
     : last
-      ? `${last.from === me && last.type !== 'system' ? 'You: ' : ''}${last.metadata?.deleted === true ? 'Message deleted' : last.body}`
+      ? `${last.from === me && last.type !== 'system' ? 'You: ' : ''}${messageSummary(last)}`
       : 'No messages yet';
   const stamp = pending?.createdAt ?? last?.createdAt;
   const unread = c.unread > 0 && !active;

@@ -1,9 +1,10 @@
 'use client';
-import { useCallback, useRef } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useChat, useChatStoreApi } from '@/components/chat-store-provider';
 import { useEngine } from '@/components/chat-engine-provider';
 import { useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
 import { useSocialEngine } from '@/components/social-provider';
+import { useUploadQueue } from '@/components/upload-provider';
 import { conversationTitle } from '@/stores/chat-store';
 import { Avatar } from '@/components/ui/avatar';
 import { BackIcon, SearchIcon } from '@/components/ui/icons';
@@ -13,6 +14,7 @@ import { usePresence } from '@/hooks/use-presence';
 import { useReadAtBottom } from '@/hooks/use-read-at-bottom';
 import { MessageList } from './message-list';
 import { Composer } from './composer';
+import { FileDropZone } from './file-drop-zone';
 import { ComposerGate } from './composer-gate';
 import { ReplyBar } from './reply-bar';
 import { NotificationMenu } from './notification-menu';
@@ -35,6 +37,9 @@ export function ConversationView({
   const chat = useChatStoreApi();
   const ui = useMessageUiApi();
   const social = useSocialEngine();
+  const uploads = useUploadQueue();
+  // Whether the composer is on screen (ComposerGate may stand in its place): drops need it.
+  const [composerShown, setComposerShown] = useState(false);
   const conversation = useChat((s) => s.conversations[id]);
   const me = useChat((s) => s.me);
   const replyingTo = useMessageUi((s) => s.replyingTo[id]);
@@ -45,13 +50,16 @@ export function ConversationView({
   useReadAtBottom(section, id);
 
   const send = useCallback(
-    (body: string) => {
+    (body: string, withFiles: boolean) => {
       social.typing.stop();
       const original = ui.getState().replyingTo[id];
-      engine.send(id, body, original ? replyRefFor(original) : undefined);
+      const reply = original ? replyRefFor(original) : undefined;
+      const files = withFiles ? uploads.takeReady(id) : [];
+      if (files.length > 0) engine.sendFiles(id, body, files, reply);
+      else if (body) engine.send(id, body, reply);
       ui.getState().cancelReply(id);
     },
-    [engine, social, ui, id],
+    [engine, social, ui, uploads, id],
   );
   // ↑ in an empty composer: edit my newest message that can still be edited.
   const editLast = useCallback(() => {
@@ -91,12 +99,14 @@ export function ConversationView({
           </p>
         </div>
       ) : (
-        <>
+        <FileDropZone enabled={composerShown} label={`Send to ${title}`} onFiles={(files) => uploads.add(id, files)}>
           <MessageList id={id} />
           <TypingIndicator cid={id} />
           <ComposerGate cid={id} onDismissed={onBack}>
             <TypingReporter cid={id}>
               <Composer
+                cid={id}
+                onShownChange={setComposerShown}
                 onSend={send}
                 header={<ReplyBar conversationId={id} />}
                 focusToken={replyingTo ?? (editsEnded || undefined)}
@@ -105,7 +115,7 @@ export function ConversationView({
               />
             </TypingReporter>
           </ComposerGate>
-        </>
+        </FileDropZone>
       )}
     </section>
   );

@@ -18,6 +18,7 @@ import { ArrowDownIcon } from '@/components/ui/icons';
 import { useVirtualRows } from '@/hooks/use-virtual-rows';
 import { useUserNames } from '@/hooks/use-user-names';
 import { replyOf } from '@/lib/message-meta';
+import { isImageFile, previewBox } from '@/lib/attachments';
 import { groupIdOf } from '@/lib/social-types';
 import { isGroupAdmin } from '@/stores/social-store';
 import type { Message } from '@/lib/types';
@@ -47,6 +48,10 @@ function estimateHeight(item: Item | undefined): number {
   let h = item.head ? 62 : 26;
   if (item.message && replyOf(item.message)) h += 46;
   if (item.message?.metadata?.reactions && (item.message.metadata.reactions as unknown[]).length) h += 30;
+  // Image boxes are known from their recorded size; file cards are one line each.
+  const files = item.attachments ?? [];
+  const imageHeight = Math.max(0, ...files.filter(isImageFile).map((f) => previewBox(f).height));
+  if (files.length) h += imageHeight + 8 + files.filter((f) => !isImageFile(f)).length * 70;
   return h + Math.floor(item.body.length / 90) * 24;
 }
 

@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 import { playChime } from '@/client/chime';
 import { messagesToNotify } from '@/client/notification-rules';
+import { messageSummary } from '@/lib/attachments';
 import { useChatStoreApi } from '@/components/chat-store-provider';
 import { useNotificationPrefsApi } from '@/components/message-features-provider';
 import { useSocialStoreApi } from '@/components/social-provider';
@@ -45,7 +46,7 @@ export function MessageNotifier() {
         const author = social.getState().users[m.from]?.username ?? c.peer?.username ?? 'New message';
         const title = c.kind === 'group' ? `${author} in ${conversationTitle(c, s.me?.id)}` : author;
         try {
-          const n = new Notification(title, { body: m.body.slice(0, 200), tag: m.conversationId });
+          const n = new Notification(title, { body: messageSummary(m).slice(0, 200), tag: m.conversationId });
           n.onclick = () => {
             window.focus();
             router.push(`/?c=${encodeURIComponent(m.conversationId)}`);

@@ -7,7 +7,9 @@ import { useMessageActions, useMessageUi, useMessageUiApi } from '@/components/m
 import { isDeleted, isEdited, reactionsOf, replyOf, resolveReply } from '@/lib/message-meta';
 import type { Message } from '@/lib/types';
 import { timeLabel } from '@/lib/time';
+import { messageSummary } from '@/lib/attachments';
 import { MessageBody } from './message-body';
+import { MessageAttachments } from './message-attachments';
 import { MessageToolbar } from './message-toolbar';
 import { ReactionChips } from './reaction-chips';
 import { ReplyQuote } from './reply-quote';
@@ -86,6 +88,9 @@ export const MessageRow = memo(function MessageRow({
   const canDelete = mine || canModerate;
   // My sent messages say how far they got; the row's description reads it out.
   const receiptShown = mine && !!me && !!message && !deleted && row.status === 'sent';
+  const files = row.attachments ?? [];
+  // A file sent without a caption has an empty body: the row still has something to say.
+  const spoken = row.body || (message ? messageSummary(message) : '');
   const react = (emoji: string) => message && void actions.toggleReaction(message, emoji).catch(() => {});
 
   function onKeyDown(e: KeyboardEvent<HTMLLIElement>) {
@@ -118,7 +123,7 @@ export const MessageRow = memo(function MessageRow({
       data-deleted={deleted || undefined}
       data-highlighted={highlighted || undefined}
       tabIndex={actionable ? 0 : undefined}
-      aria-label={actionable ? `${name}: ${row.body}` : undefined}
+      aria-label={actionable ? `${name}: ${spoken}` : undefined}
       aria-describedby={receiptShown ? receiptId(message.id) : undefined}
       onKeyDown={onKeyDown}
       onMouseOver={() => setHovered(true)}
@@ -191,13 +196,16 @@ export const MessageRow = memo(function MessageRow({
         ) : (
           <div>
             {/* Inline, so that "(edited)" follows the last line of text. */}
-            <MessageBody
-              body={row.body}
-              className={`${message && isEdited(message) ? 'inline' : ''} ${
-                row.status === 'pending' ? 'text-zinc-500 dark:text-zinc-400' : ''
-              }`}
-            />
+            {(row.body || files.length === 0) && (
+              <MessageBody
+                body={row.body}
+                className={`${message && isEdited(message) ? 'inline' : ''} ${
+                  row.status === 'pending' ? 'text-zinc-500 dark:text-zinc-400' : ''
+                }`}
+              />
+            )}
             {message && isEdited(message) && <EditedLabel message={message} />}
+            {files.length > 0 && <MessageAttachments files={files} />}
           </div>
         )}
         {message && !deleted && <ReactionChips reactions={reactionsOf(message)} me={me} onToggle={react} />}

@@ -1,5 +1,6 @@
 // Turns a conversation's messages (confirmed, then the outbox's) into rows: day separators,
 // and messages grouped by sender (a new group after a pause of 5 minutes).
+import { attachmentsOf, type FileInfo } from '@/lib/attachments';
 import { dayKey } from '@/lib/time';
 import type { Message, ReplyRef } from '@/lib/types';
 import type { OutboxEntry } from '@/stores/chat-store';
@@ -22,6 +23,8 @@ export interface ItemRow {
   head: boolean;
   /** `system` rows (group joins, kicks, renames) are centred notes, not messages. */
   type?: string;
+  /** The files it carries (sent or pending); `body` is then their caption, maybe empty. */
+  attachments?: FileInfo[];
 }
 export type Row = { kind: 'day'; key: string; at: string } | ItemRow;
 
@@ -40,6 +43,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       status: 'sent' as const,
       type: m.type,
       message: m,
+      attachments: attachmentsOf(m),
     })),
     ...outbox.map((e) => ({
       kind: 'message' as const,
@@ -51,6 +55,7 @@ export function buildRows(messages: Message[], outbox: OutboxEntry[], me: string
       clientMsgId: e.clientMsgId,
       error: e.error,
       replyTo: e.replyTo,
+      attachments: e.attachments,
     })),
   ];
   const rows: Row[] = [];
