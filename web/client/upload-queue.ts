@@ -3,7 +3,7 @@
 // and ends done (its file object waits to be sent), failed (with a sentence saying why) or
 // cancelled (gone). A failed file can be retried or dismissed.
 import type { FileInfo } from '@/lib/attachments';
-import { describeUploadFailure, limitFromMessage, type UploadFailure } from '@/lib/upload-errors';
+import { describeUploadFailure, isRetryable, limitFromMessage, type UploadFailure } from '@/lib/upload-errors';
 import type { UploadItem, UploadStore } from '@/stores/upload-store';
 import { startUpload, type StartUpload, type UploadHandle } from './upload-request';
 
@@ -54,7 +54,7 @@ export class UploadQueue {
   retry(id: string): void {
     const it = this.find(id);
     if (it?.status !== 'failed') return;
-    this.store.getState().update(id, { status: 'queued', sent: 0, error: undefined });
+    this.store.getState().update(id, { status: 'queued', sent: 0, error: undefined, retryable: undefined });
     this.pump();
   }
 
@@ -97,7 +97,11 @@ export class UploadQueue {
         const failure = asFailure(reason);
         if (failure.code === 'aborted') return; // cancelled: already out of the tray
         if (failure.status === 413) this.limit = limitFromMessage(failure.message) ?? this.limit;
-        this.settle(it.id, handle, { status: 'failed', error: describeUploadFailure(failure, it.source.size, this.limit) });
+        this.settle(it.id, handle, {
+          status: 'failed',
+          error: describeUploadFailure(failure, it.source.size, this.limit),
+          retryable: isRetryable(failure),
+        });
       },
     );
   }

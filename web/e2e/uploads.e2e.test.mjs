@@ -219,12 +219,16 @@ describe('uploads in the chat', { concurrency: false }, () => {
     // It only claimed to be an image: its entry shows the file icon, not a broken picture.
     await uploadItem(aliceUi, fake.name).getByTestId('file-kind-icon').waitFor(WAIT);
     assert.match(await errorOf(virus), /^Virus found: the scan rejected this file/);
-    // Refused from its length before a byte was read: still a 413 (not a broken connection),
-    // and the limit learned from the first refusal is named.
+    // Refused from its length before a byte was read: still a 413 (not a broken connection)
+    // that names the limit.
     await chooseFiles(aliceUi, [farOver]);
     assert.equal(await errorOf(farOver), 'Too large: this file is 2 MB, and files can be at most 512 KB.');
     await aliceUi.shot('uploads-errors');
     assert.equal(await aliceUi.byTest('send').isDisabled(), true, 'nothing to send: every file failed');
+    // Sending the same file again would be refused the same way: no Retry, only Dismiss.
+    for (const f of [justOver, fake, virus, farOver]) {
+      assert.equal(await uploadItem(aliceUi, f.name).getByTestId('upload-retry').count(), 0, f.name);
+    }
 
     for (const f of [justOver, fake, virus, farOver]) {
       await uploadItem(aliceUi, f.name).getByTestId('upload-dismiss').click();

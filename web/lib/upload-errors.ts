@@ -46,3 +46,13 @@ export function describeUploadFailure(f: UploadFailure, fileSize: number, knownL
       return f.message ? `Upload refused: ${f.message}` : `Upload refused (HTTP ${f.status}).`;
   }
 }
+
+/**
+ * Whether sending the same file again can succeed: a lost connection, a busy or unavailable
+ * server, a rate limit or a full quota (after deleting files) may pass; a file too large, of
+ * a type not allowed or holding a virus is refused the same way every time.
+ */
+export function isRetryable(f: UploadFailure): boolean {
+  if (f.status === 413) return QUOTA_RE.test(f.message);
+  return f.status === 0 || f.status === 408 || f.status === 429 || f.status >= 500;
+}

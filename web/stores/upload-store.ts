@@ -17,6 +17,8 @@ export interface UploadItem {
   sent: number;
   file?: FileInfo;
   error?: string;
+  /** A failed file that may pass if sent again (lib/upload-errors.ts, isRetryable). */
+  retryable?: boolean;
 }
 
 export interface UploadState {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeUploadFailure, limitFromMessage } from '@/lib/upload-errors';
+import { describeUploadFailure, isRetryable, limitFromMessage } from '@/lib/upload-errors';
 
 const MB = 1024 * 1024;
 
@@ -42,5 +42,17 @@ describe('describeUploadFailure', () => {
   it('reads the limit out of the server’s sentence', () => {
     expect(limitFromMessage('file: larger than the limit of 1024 bytes')).toBe(1024);
     expect(limitFromMessage('request body too large')).toBeNull();
+  });
+});
+
+describe('isRetryable', () => {
+  const f = (status: number, message = '') => ({ status, code: 'x', message });
+  it('offers a retry when the same file may pass later', () => {
+    for (const status of [0, 408, 429, 500, 503]) expect(isRetryable(f(status))).toBe(true);
+    expect(isRetryable(f(413, 'file: your upload quota is used up'))).toBe(true);
+  });
+  it('not when the file itself is refused (size, type, virus, a bad request)', () => {
+    expect(isRetryable(f(413, 'file: larger than the limit of 26214400 bytes'))).toBe(false);
+    for (const status of [400, 401, 403, 415, 422]) expect(isRetryable(f(status))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 'use client';
 // The files chosen for the next message, above the composer's text box: each with its preview
 // (images) or icon, name, size and progress bar while it uploads; ✕ cancels the transfer or
-// removes the file; a failed one says why, with Retry and Dismiss.
+// removes the file; a failed one says why, with Dismiss, and Retry when sending it again may pass.
 import { memo, useEffect, useMemo, useState } from 'react';
 import { useUploadQueue, useUploadState } from '@/components/upload-provider';
 import { CloseIcon, RetryIcon } from '@/components/ui/icons';
@@ -91,14 +91,16 @@ const UploadChip = memo(function UploadChip({ item }: { item: UploadItem }) {
         )}
         {failed && (
           <div className="mt-1 flex gap-1">
-            <button
-              type="button"
-              onClick={() => queue.retry(item.id)}
-              data-testid="upload-retry"
-              className="inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 text-[11px] font-medium text-red-700 hover:bg-red-100 dark:text-red-300 dark:hover:bg-red-900/40"
-            >
-              <RetryIcon width={11} height={11} /> Retry
-            </button>
+            {item.retryable && (
+              <button
+                type="button"
+                onClick={() => queue.retry(item.id)}
+                data-testid="upload-retry"
+                className="inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 text-[11px] font-medium text-red-700 hover:bg-red-100 dark:text-red-300 dark:hover:bg-red-900/40"
+              >
+                <RetryIcon width={11} height={11} /> Retry
+              </button>
+            )}
             <button
               type="button"
               onClick={() => queue.cancel(item.id)}
