@@ -5,10 +5,15 @@
 // its own back (setRemoteDescription does the rollback) and answers. The two sides agree on who
 // is polite from the user ids alone, so nobody has to coordinate.
 //
-// A connection that fails (a network change: new address, Wi-Fi to cellular) gets an ICE
-// restart (restartIce → negotiationneeded → an offer with fresh credentials), so the call
-// survives without hanging up.
+// A connection that fails (a network change: new address, Wi-Fi to cellular, a TURN relay
+// that went away) gets an ICE restart (restartIce → negotiationneeded → an offer with fresh
+// credentials), so the call survives without hanging up. One that stays 'disconnected' for
+// DISCONNECTED_RESTART_MS is restarted too: Chromium may take half a minute more to call
+// it 'failed', and a path that is gone does not come back by itself.
 import type { OutgoingSignal, SignalCandidate } from '@/lib/call-types';
+
+/** How long a connection may stay 'disconnected' (a brief loss often heals) before ICE restarts. */
+export const DISCONNECTED_RESTART_MS = 4_000;
 
 export interface PeerLinkOptions {
   peerId: string;
@@ -34,6 +39,7 @@ export class PeerLink {
   private queue: Promise<void> = Promise.resolve();
   /** ICE restarts so far (a connection that fails again and again is restarted each time). */
   iceRestarts = 0;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: PeerLinkOptions) {
     this.peerId = opts.peerId;
@@ -78,7 +84,15 @@ export class PeerLink {
     pc.onconnectionstatechange = () => {
       if (this.closed) return;
       const state = pc.connectionState;
-      if (state === 'failed') this.restartIce();
+      if (state === 'disconnected') {
+        this.disconnectedTimer ??= setTimeout(() => {
+          this.disconnectedTimer = null;
+          if (pc.connectionState === 'disconnected') this.restartIce();
+        }, DISCONNECTED_RESTART_MS);
+      } else {
+        this.clearDisconnectedTimer();
+        if (state === 'failed') this.restartIce();
+      }
       this.opts.onStateChange(state);
     };
   }
@@ -144,11 +158,17 @@ export class PeerLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearDisconnectedTimer();
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
     this.pc.onconnectionstatechange = null;
     this.pc.close();
+  }
+
+  private clearDisconnectedTimer(): void {
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+    this.disconnectedTimer = null;
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {

@@ -87,7 +87,7 @@ export function calls(chat) {
     tile(userId) {
       return t('call-tile').and(page.locator(`[data-user-id="${userId}"]`));
     },
-    /** Per recorded connection: states, descriptions applied, inbound video, the pair in use. */
+    /** Per recorded connection: states, descriptions applied, ICE ufrag, inbound video, the pair in use. */
     stats() {
       return page.evaluate(async () => {
         const out = [];
@@ -96,6 +96,8 @@ export function calls(chat) {
             connection: pc.connectionState,
             signaling: pc.signalingState,
             remoteDescriptions: pc.__remoteDescriptions,
+            // Changes with every ICE restart (fresh credentials).
+            ufrag: /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1] ?? null,
             iceServers: pc.__config.iceServers ?? [],
             policy: pc.getConfiguration().iceTransportPolicy,
             video: [],

@@ -1,9 +1,10 @@
 // PeerLink's perfect negotiation against two fake peer connections wired to each other:
 // glare (both offer at once) settles with the polite side answering and the impolite side's
-// offer winning; a failed connection restarts ICE; the video sender's track is swapped
+// offer winning; a failed connection restarts ICE, and so does one that stays disconnected;
+// the video sender's track is swapped
 // without a new offer.
-import { describe, expect, it } from 'vitest';
-import { PeerLink } from '@/client/peer-link';
+import { describe, expect, it, vi } from 'vitest';
+import { DISCONNECTED_RESTART_MS, PeerLink } from '@/client/peer-link';
 import type { OutgoingSignal } from '@/lib/call-types';
 import { FakePeerConnection, FakeStream, FakeTrack } from './fake-peer-connection';
 
@@ -114,6 +115,37 @@ describe('PeerLink', () => {
     await deliver();
     expect(fake(a).signalingState).toBe('stable');
     expect(fake(b).signalingState).toBe('stable');
+  });
+
+  it('a connection that stays disconnected restarts ICE; one that comes back does not', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { a, b, deliver, fake } = pair();
+      const mic = new FakeTrack('audio');
+      a.addTracks(stream(mic), tracks(mic));
+      await deliver();
+      fake(b).setConnectionState('connected');
+      fake(b).setConnectionState('disconnected'); // a brief loss…
+      vi.advanceTimersByTime(DISCONNECTED_RESTART_MS - 1);
+      fake(b).setConnectionState('connected'); // …that healed by itself
+      vi.advanceTimersByTime(DISCONNECTED_RESTART_MS);
+      expect(b.iceRestarts).toBe(0);
+
+      fake(b).setConnectionState('disconnected'); // the path is gone
+      vi.advanceTimersByTime(DISCONNECTED_RESTART_MS - 1);
+      expect(b.iceRestarts).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(b.iceRestarts).toBe(1);
+      expect(fake(b).restarts).toBe(1);
+
+      // Closed while disconnected: no restart of a connection that is gone.
+      fake(a).setConnectionState('disconnected');
+      a.close();
+      vi.advanceTimersByTime(DISCONNECTED_RESTART_MS);
+      expect(a.iceRestarts).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('replaceVideo swaps the outgoing video on its sender without negotiating', async () => {
