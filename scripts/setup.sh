@@ -15,6 +15,7 @@ apt_packages=(
   nodejs npm sqlite3
   chromium
   coturn
+  libhiredis-dev redis-server
 )
 
 missing=()

@@ -1,0 +1,216 @@
+// RedisClient against a real redis-server that each test starts on a free loopback port (and
+// may kill): commands and replies, binary-safe values, pub/sub across two connections, a
+// killed subscriber, a dead server and a refused connect.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "broker/redis_client.hpp"
+
+namespace gc::broker {
+namespace {
+
+using namespace std::chrono_literals;
+using Type = RedisReply::Type;
+
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A redis-server of the test's own, in the foreground as a child process.
+class RedisServer {
+ public:
+  RedisServer() : port_(freePort()) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      // Its start-up warnings (memory overcommit) are not the test's output.
+      const int devNull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devNull, STDOUT_FILENO);
+      ::dup2(devNull, STDERR_FILENO);
+      const std::string port = std::to_string(port_);
+      ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+               "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+      ::_exit(127);
+    }
+  }
+  ~RedisServer() { kill(); }
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  // True once it answers PING (at most 10 s).
+  bool ready() const {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (redisContext* c = redisConnect("127.0.0.1", port_)) {
+        auto* reply = c->err ? nullptr : static_cast<redisReply*>(redisCommand(c, "PING"));
+        const bool pong = reply && reply->type == REDIS_REPLY_STATUS;
+        if (reply) freeReplyObject(reply);
+        redisFree(c);
+        if (pong) return true;
+      }
+      std::this_thread::sleep_for(20ms);  // polling a condition: the server is starting
+    }
+    return false;
+  }
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_.ready()) << "redis-server did not start (scripts/setup.sh installs it)";
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+
+  std::shared_ptr<RedisClient> client(std::promise<std::string>* lost = nullptr) {
+    return RedisClient::connect(io_.get_executor(), "127.0.0.1", redis_.port(),
+                                [lost](const std::string& why) {
+                                  if (lost) lost->set_value(why);
+                                });
+  }
+
+  // The reply to one command, waited for at most 10 s.
+  RedisReply run(RedisClient& c, std::vector<std::string> args) {
+    std::promise<RedisReply> reply;
+    auto got = reply.get_future();
+    c.command(std::move(args), [&reply](const RedisReply& r) { reply.set_value(r); });
+    EXPECT_EQ(got.wait_for(10s), std::future_status::ready);
+    return got.get();
+  }
+
+  RedisServer redis_;
+  boost::asio::io_context io_{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      io_.get_executor()};
+  std::thread thread_;
+};
+
+TEST_F(RedisClientTest, CommandsGetTheirRepliesInOrderAndValuesAreBinarySafe) {
+  auto c = client();
+  const std::string value("line one\r\nline two\0after a nul", 30);
+  EXPECT_EQ(run(*c, {"SET", "k", value}).text, "OK");
+  const auto got = run(*c, {"GET", "k"});
+  EXPECT_EQ(got.type, Type::String);
+  EXPECT_EQ(got.text, value);
+  EXPECT_EQ(run(*c, {"GET", "missing"}).type, Type::Nil);
+  EXPECT_EQ(run(*c, {"INCR", "n"}).integer, 1);
+  EXPECT_EQ(run(*c, {"INCR", "n"}).integer, 2);
+  const auto list = run(*c, {"MGET", "k", "missing"});
+  ASSERT_EQ(list.type, Type::Array);
+  ASSERT_EQ(list.elements.size(), 2u);
+  EXPECT_EQ(list.elements[1].type, Type::Nil);
+  const auto bad = run(*c, {"NOSUCHCOMMAND"});
+  EXPECT_TRUE(bad.isError());
+  EXPECT_NE(bad.text.find("unknown command"), std::string::npos);
+  c->close();
+}
+
+TEST_F(RedisClientTest, ASubscriberGetsWhatAnotherConnectionPublishes) {
+  auto subscriber = client();
+  auto publisher = client();
+  std::promise<void> subscribed;
+  std::promise<RedisReply> message;
+  int seen = 0;
+  subscriber->command({"SUBSCRIBE", "conv:1"}, [&](const RedisReply& r) {
+    ASSERT_EQ(r.type, Type::Array);
+    if (++seen == 1) {
+      EXPECT_EQ(r.elements[0].text, "subscribe");
+      subscribed.set_value();
+    } else if (seen == 2) {
+      message.set_value(r);
+    }
+  });
+  ASSERT_EQ(subscribed.get_future().wait_for(10s), std::future_status::ready);
+  const std::string payload("{\"type\":\"message\"}\0binary", 25);
+  EXPECT_EQ(run(*publisher, {"PUBLISH", "conv:1", payload}).integer, 1);  // one subscriber
+  auto got = message.get_future();
+  ASSERT_EQ(got.wait_for(10s), std::future_status::ready);
+  const auto m = got.get();
+  ASSERT_EQ(m.elements.size(), 3u);
+  EXPECT_EQ(m.elements[0].text, "message");
+  EXPECT_EQ(m.elements[1].text, "conv:1");
+  EXPECT_EQ(m.elements[2].text, payload);
+  // A subscribed connection takes no plain commands: refused with an error, not dropped.
+  EXPECT_TRUE(run(*subscriber, {"GET", "k"}).isError());
+  EXPECT_EQ(run(*publisher, {"PUBLISH", "conv:1", "again"}).integer, 1);
+}
+
+TEST_F(RedisClientTest, AKilledSubscriberIsReportedLost) {
+  std::promise<std::string> lost;
+  auto subscriber = client(&lost);
+  std::promise<void> subscribed;
+  bool first = true;
+  subscriber->command({"SUBSCRIBE", "conv:2"}, [&](const RedisReply&) {
+    if (std::exchange(first, false)) subscribed.set_value();
+  });
+  ASSERT_EQ(subscribed.get_future().wait_for(10s), std::future_status::ready);
+  auto admin = client();
+  EXPECT_EQ(run(*admin, {"CLIENT", "KILL", "TYPE", "pubsub"}).integer, 1);
+  auto why = lost.get_future();
+  ASSERT_EQ(why.wait_for(10s), std::future_status::ready);
+  EXPECT_NE(why.get().find("redis:"), std::string::npos);
+  // Nothing reaches it any more, and it takes no commands.
+  EXPECT_EQ(run(*admin, {"PUBLISH", "conv:2", "x"}).integer, 0);
+  EXPECT_TRUE(run(*subscriber, {"PING"}).isError());
+}
+
+TEST_F(RedisClientTest, ADeadServerFailsWaitingCommandsAndReportsTheLoss) {
+  std::promise<std::string> lost;
+  auto c = client(&lost);
+  EXPECT_EQ(run(*c, {"PING"}).text, "PONG");
+  redis_.kill();
+  auto why = lost.get_future();
+  // The loss shows at the latest when the next command finds the connection gone.
+  const auto reply = run(*c, {"PING"});
+  EXPECT_TRUE(reply.isError());
+  ASSERT_EQ(why.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(run(*c, {"PING"}).isError());
+}
+
+TEST_F(RedisClientTest, ARefusedConnectIsReportedAndCommandsFail) {
+  std::promise<std::string> lost;
+  auto c = RedisClient::connect(io_.get_executor(), "127.0.0.1", freePort(),
+                                [&lost](const std::string& why) { lost.set_value(why); });
+  const auto reply = run(*c, {"PING"});
+  EXPECT_TRUE(reply.isError());
+  auto why = lost.get_future();
+  ASSERT_EQ(why.wait_for(10s), std::future_status::ready);
+  EXPECT_NE(why.get().find("redis:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gc::broker
