@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -14,13 +15,22 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
+#include "postgres_test_database.hpp"
 #include "store/store.hpp"
 
 namespace gc::store {
 namespace {
 
+// The cluster scripts/postgres.sh started for this run (scripts/test.sh sets it).
+const char* postgresServerUrl() {
+  const char* url = std::getenv("GC_TEST_POSTGRES_URL");
+  return url && *url ? url : nullptr;
+}
+
 std::vector<std::string> backends() {
-  return {"sqlite"};
+  std::vector<std::string> out = {"sqlite"};
+  if (postgresServerUrl()) out.push_back("postgres");
+  return out;
 }
 
 class StoreSuite : public ::testing::TestWithParam<std::string> {
@@ -28,14 +38,19 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("gc-store-" + core::newId());
     std::filesystem::create_directories(dir_);
+    if (GetParam() == "postgres") postgres_.emplace(postgresServerUrl());
     store_ = open();
   }
   void TearDown() override {
     store_.reset();
+    postgres_.reset();
     std::filesystem::remove_all(dir_);
   }
+  // The same database again after reopen(): what survives is what was committed.
   std::unique_ptr<Store> open() {
-    return openStore("sqlite://" + (dir_ / "chat.db").string(),
+    const std::string url =
+        postgres_ ? postgres_->url() : "sqlite://" + (dir_ / "chat.db").string();
+    return openStore(url,
                      {.synchronous = "full", .pageSize = 1024, .readers = 2, .readOnly = false});
   }
   void reopen() {
@@ -84,6 +99,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
   }
 
   std::filesystem::path dir_;
+  std::optional<PostgresTestDatabase> postgres_;
   std::unique_ptr<Store> store_;
 };
 
