@@ -1,0 +1,141 @@
+// Several servers on one PostgreSQL database, as the scale-out deployment runs them: two
+// stores (each with its own writer and pool) append to the same conversation at once.
+// Runs when GC_TEST_POSTGRES_URL names a cluster (scripts/test.sh always sets it).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/ids.hpp"
+#include "core/time_format.hpp"
+#include "postgres_test_database.hpp"
+#include "store/store.hpp"
+
+namespace gc::store {
+namespace {
+
+std::vector<std::string> clusters() {
+  const char* url = std::getenv("GC_TEST_POSTGRES_URL");
+  if (!url || !*url) return {};
+  return {url};
+}
+
+class SharedDatabase : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    database_.emplace(GetParam());
+    for (auto& s : servers_) {
+      s = openStore(database_->url(),
+                    {.synchronous = "full", .pageSize = 4096, .readers = 2, .readOnly = false});
+    }
+  }
+  void TearDown() override {
+    for (auto& s : servers_) s.reset();
+    database_.reset();
+  }
+
+  static NewMessage draft(const std::string& from, const std::string& to,
+                          const std::string& clientMsgId = "") {
+    Message m;
+    m.id = core::newId();
+    m.conversationId = "dm_shared";
+    m.from = from;
+    m.to = to;
+    m.body = "hello";
+    m.type = "text";
+    m.metadataJson = "{}";
+    m.clientMsgId = clientMsgId;
+    m.createdAtMs = core::nowMs();
+    return NewMessage{.message = std::move(m),
+                      .conversationKind = "dm",
+                      .participants = {from, to},
+                      .attachmentIds = {}};
+  }
+
+  std::optional<PostgresTestDatabase> database_;
+  std::array<std::unique_ptr<Store>, 2> servers_;
+};
+
+TEST_P(SharedDatabase, ConcurrentSendsThroughTwoServersGetOneToNWithoutGaps) {
+  constexpr int kThreads = 4, kEach = 150, kTotal = kThreads * kEach;
+  std::mutex mutex;
+  std::vector<std::int64_t> seqs;
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto& server = *servers_[static_cast<std::size_t>(t % 2)];
+      for (int i = 0; i < kEach; ++i) {
+        server.messages().append(draft(t % 2 ? "a" : "b", t % 2 ? "b" : "a"),
+                                 [&](AppendResult r, std::exception_ptr e) {
+                                   {
+                                     std::lock_guard lock(mutex);
+                                     seqs.push_back(e ? -1 : r.message.seq);
+                                   }
+                                   if (++done == kTotal) all.set_value();
+                                 });
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  all.get_future().wait();
+  std::sort(seqs.begin(), seqs.end());
+  for (int i = 0; i < kTotal; ++i) ASSERT_EQ(seqs[static_cast<std::size_t>(i)], i + 1);
+  for (auto& s : servers_) EXPECT_EQ(s->conversations().lastSeq("dm_shared"), kTotal);
+}
+
+TEST_P(SharedDatabase, ARetryOnTheOtherServerReturnsTheFirstMessage) {
+  const auto sendVia = [](Store& server, NewMessage m) {
+    std::promise<AppendResult> p;
+    server.messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
+      if (e) {
+        p.set_exception(e);
+      } else {
+        p.set_value(std::move(r));
+      }
+    });
+    return p.get_future().get();
+  };
+  const auto first = sendVia(*servers_[0], draft("a", "b", "c-1"));
+  const auto retry = sendVia(*servers_[1], draft("a", "b", "c-1"));
+  EXPECT_FALSE(first.duplicate);
+  EXPECT_TRUE(retry.duplicate);
+  EXPECT_EQ(retry.message.id, first.message.id);
+  EXPECT_EQ(retry.message.seq, first.message.seq);
+}
+
+TEST_P(SharedDatabase, RetriesRacingOnBothServersStoreOnce) {
+  constexpr int kEach = 40;
+  std::mutex mutex;
+  std::set<std::string> ids;
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  for (int i = 0; i < kEach; ++i) {
+    for (auto& server : servers_) {
+      server->messages().append(draft("a", "b", "same"), [&](AppendResult r, std::exception_ptr e) {
+        {
+          std::lock_guard lock(mutex);
+          ids.insert(e ? "error" : r.message.id);
+        }
+        if (++done == 2 * kEach) all.set_value();
+      });
+    }
+  }
+  all.get_future().wait();
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ids.count("error"), 0u);
+  EXPECT_EQ(servers_[0]->conversations().lastSeq("dm_shared"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, SharedDatabase, ::testing::ValuesIn(clusters()),
+                         [](const auto&) { return std::string("postgres"); });
+// Without a cluster there is nothing to run these against (scripts/test.sh always has one).
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SharedDatabase);
+
+}  // namespace
+}  // namespace gc::store
