@@ -1,23 +1,10 @@
 // Message search on PostgreSQL: every term an ILIKE substring pattern, served by the trigram
 // index (pg_trgm) for terms of 3+ characters.
+#include "store/like_pattern.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace gc::store::postgres {
-namespace {
-
-// A LIKE pattern matching `term` anywhere; backslash is PostgreSQL's default LIKE escape.
-std::string likePattern(std::string_view term) {
-  std::string out = "%";
-  for (char c : term) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
-  return out;
-}
-
-}  // namespace
 
 std::vector<Message> PgSearchStore::search(const SearchQuery& q) {
   std::vector<std::string> patterns;
