@@ -1,5 +1,6 @@
 // Several servers on one PostgreSQL database, as the scale-out deployment runs them: two
-// stores (each with its own writer and pool) append to the same conversation at once.
+// stores (each with its own writer and pool) append to the same conversation at once; and a
+// database that drops the servers' sessions (as a restart does).
 // Runs when GC_TEST_POSTGRES_URL names a cluster (scripts/test.sh always sets it).
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
 #include "postgres_test_database.hpp"
+#include "store/postgres/pg_connection.hpp"
 #include "store/store.hpp"
 
 namespace gc::store {
@@ -56,6 +58,18 @@ class SharedDatabase : public ::testing::TestWithParam<std::string> {
                       .attachmentIds = {}};
   }
 
+  static AppendResult sendVia(Store& server, NewMessage m) {
+    std::promise<AppendResult> p;
+    server.messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
+      if (e) {
+        p.set_exception(e);
+      } else {
+        p.set_value(std::move(r));
+      }
+    });
+    return p.get_future().get();
+  }
+
   std::optional<PostgresTestDatabase> database_;
   std::array<std::unique_ptr<Store>, 2> servers_;
 };
@@ -90,17 +104,6 @@ TEST_P(SharedDatabase, ConcurrentSendsThroughTwoServersGetOneToNWithoutGaps) {
 }
 
 TEST_P(SharedDatabase, ARetryOnTheOtherServerReturnsTheFirstMessage) {
-  const auto sendVia = [](Store& server, NewMessage m) {
-    std::promise<AppendResult> p;
-    server.messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
-      if (e) {
-        p.set_exception(e);
-      } else {
-        p.set_value(std::move(r));
-      }
-    });
-    return p.get_future().get();
-  };
   const auto first = sendVia(*servers_[0], draft("a", "b", "c-1"));
   const auto retry = sendVia(*servers_[1], draft("a", "b", "c-1"));
   EXPECT_FALSE(first.duplicate);
@@ -130,6 +133,23 @@ TEST_P(SharedDatabase, RetriesRacingOnBothServersStoreOnce) {
   EXPECT_EQ(ids.size(), 1u);
   EXPECT_EQ(ids.count("error"), 0u);
   EXPECT_EQ(servers_[0]->conversations().lastSeq("dm_shared"), 1);
+}
+
+TEST_P(SharedDatabase, SessionsTheDatabaseDroppedAreOpenedAgainOnTheirNextUse) {
+  auto& server = *servers_[0];
+  EXPECT_EQ(sendVia(server, draft("a", "b")).message.seq, 1);
+  EXPECT_EQ(server.conversations().lastSeq("dm_shared"), 1);
+  // What a database restart does to the servers' idle connections, for this database only
+  // (the cluster is shared with the other tests): every session ends, waited for.
+  postgres::PgConnection admin(database_->url(), false);
+  const auto ended = admin.query(
+      "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+      " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_GE(ended.rows(), 2);  // at least the writer's and one pooled connection
+  EXPECT_EQ(sendVia(server, draft("a", "b")).message.seq, 2);
+  EXPECT_EQ(server.conversations().lastSeq("dm_shared"), 2);
+  EXPECT_EQ(servers_[1]->conversations().lastSeq("dm_shared"), 2);
+  EXPECT_TRUE(server.ready());
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, SharedDatabase, ::testing::ValuesIn(clusters()),

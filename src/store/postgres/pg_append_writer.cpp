@@ -161,8 +161,7 @@ void PgAppendWriter::commit(Batch& batch) {
 }
 
 void PgAppendWriter::transaction(Batch& batch) {
-  if (conn_->broken()) conn_->reconnect();
-  conn_->exec("BEGIN");
+  conn_->begin();
   try {
     writeBatch(batch);
     conn_->exec("COMMIT");

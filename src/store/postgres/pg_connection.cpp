@@ -91,11 +91,13 @@ void PgConnection::connect() {
   prepared_.clear();
   conn_ = PQconnectdb(url_.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
-    // libpq's message names the host and the reason, never the password.
+    // libpq's message names the host and the reason (never the password): for the log, not
+    // for clients, who learn only that the database is out of reach.
     const std::string why = PQerrorMessage(conn_);
     PQfinish(conn_);
     conn_ = nullptr;
-    throw core::unavailable("database unreachable: " + why.substr(0, why.find('\n')));
+    spdlog::warn("postgres: cannot connect: {}", why.substr(0, why.find('\n')));
+    throw core::unavailable("database unavailable");
   }
   PQsetNoticeProcessor(conn_, &logNotice, nullptr);
   if (readOnly_) exec("SET default_transaction_read_only = on");
@@ -105,13 +107,28 @@ bool PgConnection::broken() const {
   return conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK;
 }
 
-void PgConnection::reconnect() {
-  connect();
+void PgConnection::reconnectIfDropped() {
+  // A closed socket turns the status bad once its end is read: the first read may only take
+  // the server's farewell message, the next finds the end.
+  for (int read = 0; read < 2 && conn_ != nullptr && PQconsumeInput(conn_) != 0; ++read) {
+  }
+  if (broken()) connect();
 }
 
 void PgConnection::exec(const char* sql) {
   if (broken()) throw core::unavailable("database connection lost");
   check(PQexec(conn_, sql), sql);
+}
+
+void PgConnection::begin() {
+  reconnectIfDropped();
+  try {
+    exec("BEGIN");
+  } catch (const core::ApiError&) {
+    if (!broken()) throw;
+    connect();
+    exec("BEGIN");
+  }
 }
 
 PgResult PgConnection::execPrepared(const char* sql, const PgParams& params) {

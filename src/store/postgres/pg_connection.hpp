@@ -121,9 +121,16 @@ class PgConnection {
     (params.add(args), ...);
     return execPrepared(sql, params);
   }
-  // True when the connection was lost; reconnect() before using it again.
+  // BEGIN. A connection the server dropped while it sat idle (a database restart) is only
+  // found out when used: then this reconnects once and begins again, which loses nothing, as
+  // no statement of the transaction was sent yet.
+  void begin();
+  // True when the connection was lost.
   bool broken() const;
-  void reconnect();
+  // Before a use: reads (without blocking) what the server sent while the connection sat
+  // idle; a server that restarted or ended this session has closed it, and then this
+  // connects again. Throws core::unavailable while the database is out of reach.
+  void reconnectIfDropped();
 
  private:
   void connect();

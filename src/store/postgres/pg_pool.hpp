@@ -23,7 +23,7 @@ class PgPool {
       std::unique_ptr<PgConnection>& conn;
       ~Release() { pool->release(std::move(conn)); }
     } release{this, conn};
-    if (conn->broken()) conn->reconnect();  // the server restarted since it was last used
+    conn->reconnectIfDropped();  // the server may have restarted since it was last used
     return use(*conn);
   }
 
@@ -34,7 +34,7 @@ class PgPool {
   auto transaction(F body) -> decltype(body(std::declval<PgConnection&>())) {
     return with([&body](PgConnection& conn) {
       for (int attempt = 1;; ++attempt) {
-        conn.exec("BEGIN");
+        conn.begin();
         try {
           if constexpr (std::is_void_v<decltype(body(conn))>) {
             body(conn);
