@@ -125,6 +125,8 @@ class PgConnection {
   // found out when used: then this reconnects once and begins again, which loses nothing, as
   // no statement of the transaction was sent yet.
   void begin();
+  // The same with parameters gathered beforehand (when their number is known only at run time).
+  PgResult query(const char* sql, const PgParams& params) { return execPrepared(sql, params); }
   // True when the connection was lost.
   bool broken() const;
   // Before a use: reads (without blocking) what the server sent while the connection sat

@@ -1,5 +1,7 @@
 // Message search on PostgreSQL: every term an ILIKE substring pattern, served by the trigram
 // index (pg_trgm) for terms of 3+ characters.
+#include <stdexcept>
+
 #include "store/like_pattern.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/postgres/pg_store.hpp"
@@ -16,10 +18,20 @@ std::vector<Message> PgSearchStore::search(const SearchQuery& q) {
       wholeQuery += t;
     }
   }
+  if (patterns.size() > sql::kMaxSearchTerms) {
+    throw std::invalid_argument("search: more terms than the service allows");
+  }
+  PgParams params;
+  params.add(q.userId);
+  params.add(q.conversationId);
+  params.add(q.newestFirst);
+  params.add(wholeQuery);
+  params.add(std::int64_t{q.limit});
+  params.add(std::int64_t{q.offset});
+  for (const auto& p : patterns) params.add(p);
   return pool_.with([&](PgConnection& conn) {
-    auto out = readMessages(conn.query(sql::kSearch, q.userId, q.conversationId, pgArray(patterns),
-                                       q.newestFirst, wholeQuery, std::int64_t{q.limit},
-                                       std::int64_t{q.offset}));
+    const auto rows = conn.query(sql::search(patterns.size()), params);
+    auto out = readMessages(rows);
     // Reactions: one small range query per hit, as hits come from many conversations.
     for (auto& m : out) attachReactions(conn, m);
     return out;

@@ -9,6 +9,8 @@
 //   - search by pg_trgm (a GIN trigram index under ILIKE) instead of an FTS5 side file.
 // Statements are prepared once per connection, keyed by the address of these literals.
 #include <array>
+#include <cstddef>
+#include <string>
 
 namespace gc::store::postgres::sql {
 
@@ -472,15 +474,27 @@ inline constexpr const char* kRemoveUnattached =
     " ORDER BY u.created_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING " GC_PG_UPLOAD_COLUMNS;
 
 // --- search ---
-// Every term (long or short) is one ILIKE pattern in $3; the trigram index serves those of
-// 3+ characters. Ranked by trigram similarity to the whole query, or newest first ($4).
-inline constexpr const char* kSearch =
-    "SELECT " GC_PG_MESSAGE_COLUMNS GC_PG_MESSAGE_FROM
-    " WHERE m.conversation_id IN (SELECT conversation_id FROM conversation_members"
-    " WHERE user_id = $1) AND ($2::text IS NULL OR m.conversation_id = $2)"
-    " AND m.deleted_at IS NULL AND m.type <> 'system' AND NOT" GC_PG_HIDDEN_FROM("$1")
-    " AND m.body ILIKE ALL ($3::text[])"
-    " ORDER BY CASE WHEN $4::boolean THEN 0 ELSE similarity(m.body, $5) END DESC,"
-    " m.created_at DESC, m.id DESC LIMIT $6 OFFSET $7";
+// At most this many terms in one query (the search service allows 8).
+inline constexpr std::size_t kMaxSearchTerms = 8;
+// The search statement for `terms` ILIKE patterns, bound from $7 on: one condition per term,
+// so that the planner may use the trigram index for each (an ILIKE ALL over an array could
+// not). Ranked by trigram similarity to the whole query ($4), or newest first ($3).
+inline const char* search(std::size_t terms) {
+  static const std::array<std::string, kMaxSearchTerms + 1> texts = [] {
+    std::array<std::string, kMaxSearchTerms + 1> out;
+    for (std::size_t n = 0; n <= kMaxSearchTerms; ++n) {
+      std::string& q = out[n];
+      q = "SELECT " GC_PG_MESSAGE_COLUMNS GC_PG_MESSAGE_FROM
+          " WHERE m.conversation_id IN (SELECT conversation_id FROM conversation_members"
+          " WHERE user_id = $1) AND ($2::text IS NULL OR m.conversation_id = $2)"
+          " AND m.deleted_at IS NULL AND m.type <> 'system' AND NOT" GC_PG_HIDDEN_FROM("$1");
+      for (std::size_t t = 0; t < n; ++t) q += " AND m.body ILIKE $" + std::to_string(7 + t);
+      q += " ORDER BY CASE WHEN $3::boolean THEN 0 ELSE similarity(m.body, $4::text) END DESC,"
+           " m.created_at DESC, m.id DESC LIMIT $5 OFFSET $6";
+    }
+    return out;
+  }();
+  return texts.at(terms).c_str();
+}
 
 }  // namespace gc::store::postgres::sql
