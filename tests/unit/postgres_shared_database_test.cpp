@@ -5,17 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <future>
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include "core/ids.hpp"
-#include "core/time_format.hpp"
 #include "postgres_test_database.hpp"
 #include "store/postgres/pg_connection.hpp"
 #include "store/store.hpp"
+#include "store_test_messages.hpp"
 
 namespace gc::store {
 namespace {
@@ -42,32 +42,11 @@ class SharedDatabase : public ::testing::TestWithParam<std::string> {
 
   static NewMessage draft(const std::string& from, const std::string& to,
                           const std::string& clientMsgId = "") {
-    Message m;
-    m.id = core::newId();
-    m.conversationId = "dm_shared";
-    m.from = from;
-    m.to = to;
-    m.body = "hello";
-    m.type = "text";
-    m.metadataJson = "{}";
-    m.clientMsgId = clientMsgId;
-    m.createdAtMs = core::nowMs();
-    return NewMessage{.message = std::move(m),
-                      .conversationKind = "dm",
-                      .participants = {from, to},
-                      .attachmentIds = {}};
+    return dmDraft("dm_shared", from, to, "hello", clientMsgId);
   }
 
   static AppendResult sendVia(Store& server, NewMessage m) {
-    std::promise<AppendResult> p;
-    server.messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
-      if (e) {
-        p.set_exception(e);
-      } else {
-        p.set_value(std::move(r));
-      }
-    });
-    return p.get_future().get();
+    return appendAndWait(server, std::move(m));
   }
 
   std::optional<PostgresTestDatabase> database_;

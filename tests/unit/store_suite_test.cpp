@@ -17,6 +17,7 @@
 #include "core/time_format.hpp"
 #include "postgres_test_database.hpp"
 #include "store/store.hpp"
+#include "store_test_messages.hpp"
 
 namespace gc::store {
 namespace {
@@ -70,33 +71,10 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
 
   NewMessage draft(const std::string& cid, const std::string& from, const std::string& to,
                    const std::string& body, const std::string& clientMsgId = "") {
-    Message m;
-    m.id = core::newId();
-    m.conversationId = cid;
-    m.from = from;
-    m.to = to;
-    m.body = body;
-    m.type = "text";
-    m.metadataJson = "{}";
-    m.clientMsgId = clientMsgId;
-    m.createdAtMs = core::nowMs();
-    return NewMessage{.message = std::move(m),
-                      .conversationKind = "dm",
-                      .participants = {from, to},
-                      .attachmentIds = {}};
+    return dmDraft(cid, from, to, body, clientMsgId);
   }
 
-  AppendResult appendSync(NewMessage m) {
-    std::promise<AppendResult> p;
-    store_->messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
-      if (e) {
-        p.set_exception(e);
-      } else {
-        p.set_value(std::move(r));
-      }
-    });
-    return p.get_future().get();
-  }
+  AppendResult appendSync(NewMessage m) { return appendAndWait(*store_, std::move(m)); }
 
   std::filesystem::path dir_;
   std::optional<PostgresTestDatabase> postgres_;
