@@ -11,6 +11,7 @@ apt_packages=(
   libssl-dev libsqlite3-dev libcrypt-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmagic-dev libvips-dev
+  libpq-dev postgresql
   clamav-daemon clamdscan
   nodejs npm sqlite3
   chromium

@@ -7,8 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 
-echo "== unit tests"
+echo "== unit tests (the store suite on SQLite and on a throwaway PostgreSQL cluster)"
+# An assignment, not eval "$(...)": a cluster that cannot start stops the run here, loudly.
+postgres_env=$(scripts/postgres.sh start)
+eval "$postgres_env"
+trap 'scripts/postgres.sh stop "$GC_POSTGRES_DIR"' EXIT
 ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 120 -j2
+scripts/postgres.sh stop "$GC_POSTGRES_DIR"
+trap - EXIT
+unset GC_TEST_POSTGRES_URL
 
 echo "== integration tests"
 GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" GC_VIDEO_BIN="$PWD/$BUILD_DIR/bin/gopherchat-video" \

@@ -32,7 +32,8 @@ void addSharedOptions(CLI::App& app, core::Config& c, SharedRates& rates) {
   app.add_option("--data-dir", c.dataDir, "directory for the database and generated secrets")
       ->envname("GC_DATA_DIR")
       ->capture_default_str();
-  app.add_option("--db", c.dbUrl, "database URL: sqlite://PATH (default <data-dir>/chat.db)")
+  app.add_option("--db", c.dbUrl,
+                 "database URL: sqlite://PATH (default <data-dir>/chat.db) or postgres://...")
       ->envname("GC_DB_URL");
   app.add_option("--redis", c.redisUrl, "redis://HOST:PORT for scale-out (unset: in-process)")
       ->envname("GC_REDIS_URL");

@@ -1,6 +1,6 @@
 #pragma once
 // The Store: one interface of per-entity sub-stores, implemented once per backend
-// (sqlite/ now, postgres/ later) and tested by one suite for every backend.
+// (sqlite/, postgres/) and tested by one suite for every backend.
 //
 // Calls are blocking and must never run on a network thread: callers run them on the
 // blocking pool. The exception is MessageStore::append, which is asynchronous so that
@@ -222,7 +222,7 @@ struct StoreOptions {
   bool readOnly = false;
 };
 
-// Chooses the backend from the URL: sqlite://PATH (postgres:// arrives later).
+// Chooses the backend from the URL: sqlite://PATH, or postgres:// / postgresql:// (libpq).
 std::unique_ptr<Store> openStore(const std::string& url, const StoreOptions& options);
 
 }  // namespace gc::store

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <future>
@@ -14,13 +15,23 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
+#include "postgres_test_database.hpp"
 #include "store/store.hpp"
+#include "store_test_messages.hpp"
 
 namespace gc::store {
 namespace {
 
+// The cluster scripts/postgres.sh started for this run (scripts/test.sh sets it).
+const char* postgresServerUrl() {
+  const char* url = std::getenv("GC_TEST_POSTGRES_URL");
+  return url && *url ? url : nullptr;
+}
+
 std::vector<std::string> backends() {
-  return {"sqlite"};
+  std::vector<std::string> out = {"sqlite"};
+  if (postgresServerUrl()) out.push_back("postgres");
+  return out;
 }
 
 class StoreSuite : public ::testing::TestWithParam<std::string> {
@@ -28,14 +39,19 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("gc-store-" + core::newId());
     std::filesystem::create_directories(dir_);
+    if (GetParam() == "postgres") postgres_.emplace(postgresServerUrl());
     store_ = open();
   }
   void TearDown() override {
     store_.reset();
+    postgres_.reset();
     std::filesystem::remove_all(dir_);
   }
+  // The same database again after reopen(): what survives is what was committed.
   std::unique_ptr<Store> open() {
-    return openStore("sqlite://" + (dir_ / "chat.db").string(),
+    const std::string url =
+        postgres_ ? postgres_->url() : "sqlite://" + (dir_ / "chat.db").string();
+    return openStore(url,
                      {.synchronous = "full", .pageSize = 1024, .readers = 2, .readOnly = false});
   }
   void reopen() {
@@ -55,35 +71,13 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
 
   NewMessage draft(const std::string& cid, const std::string& from, const std::string& to,
                    const std::string& body, const std::string& clientMsgId = "") {
-    Message m;
-    m.id = core::newId();
-    m.conversationId = cid;
-    m.from = from;
-    m.to = to;
-    m.body = body;
-    m.type = "text";
-    m.metadataJson = "{}";
-    m.clientMsgId = clientMsgId;
-    m.createdAtMs = core::nowMs();
-    return NewMessage{.message = std::move(m),
-                      .conversationKind = "dm",
-                      .participants = {from, to},
-                      .attachmentIds = {}};
+    return dmDraft(cid, from, to, body, clientMsgId);
   }
 
-  AppendResult appendSync(NewMessage m) {
-    std::promise<AppendResult> p;
-    store_->messages().append(std::move(m), [&p](AppendResult r, std::exception_ptr e) {
-      if (e) {
-        p.set_exception(e);
-      } else {
-        p.set_value(std::move(r));
-      }
-    });
-    return p.get_future().get();
-  }
+  AppendResult appendSync(NewMessage m) { return appendAndWait(*store_, std::move(m)); }
 
   std::filesystem::path dir_;
+  std::optional<PostgresTestDatabase> postgres_;
   std::unique_ptr<Store> store_;
 };
 

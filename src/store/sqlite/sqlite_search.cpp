@@ -1,5 +1,6 @@
 // Queries over the search index (sqlite_search_indexer.hpp), run on the reader connections,
 // which attach the index file as `search`.
+#include "store/like_pattern.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace gc::store::sqlite {
@@ -21,16 +22,6 @@ std::string ftsQuery(const std::vector<std::string>& terms) {
     }
     out += '"';
   }
-  return out;
-}
-
-std::string likePattern(std::string_view term) {
-  std::string out = "%";
-  for (char c : term) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '%';
   return out;
 }
 

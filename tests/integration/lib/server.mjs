@@ -17,8 +17,10 @@
 //
 // Rate limits are relaxed for every server (RELAXED_LIMITS below); pass flags to test them.
 // Env: GC_SERVER_BIN / GC_VIDEO_BIN override the binaries, GC_TEST_VERBOSE=1 echoes the
-// server's output, GC_KEEP_DATA=1 keeps the temp data dirs.
-import { spawn, execFile } from 'node:child_process';
+// server's output, GC_KEEP_DATA=1 keeps the temp data dirs. GC_IT_POSTGRES_URL (a cluster, e.g.
+// from scripts/postgres.sh) runs every server on PostgreSQL instead of SQLite: a fresh database
+// per data dir, created with psql, which the video service started on that data dir shares.
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +78,26 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+// Data dir → the PostgreSQL database of the servers started on it (GC_IT_POSTGRES_URL only).
+const databaseOfDataDir = new Map();
+
+function postgresUrlFor(dataDir) {
+  const cluster = process.env.GC_IT_POSTGRES_URL;
+  if (!cluster) return null;
+  if (!databaseOfDataDir.has(dataDir)) {
+    const name = `gc_it_${randomBytes(8).toString('hex')}`;
+    const withDatabase = (db) => {
+      const url = new URL(cluster);
+      url.pathname = `/${db}`;
+      return url.toString();
+    };
+    // The name is ours (hex), never outside input: an identifier cannot be a bound parameter.
+    execFileSync('psql', [withDatabase('postgres'), '-qc', `CREATE DATABASE ${name}`]);
+    databaseOfDataDir.set(dataDir, withDatabase(name));
+  }
+  return databaseOfDataDir.get(dataDir);
+}
+
 export function makeTempDir(prefix = 'gc-it-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -126,9 +148,11 @@ class ServerProcess {
       throw new Error(`binary not found: ${this.bin} (build it, or set GC_SERVER_BIN / GC_VIDEO_BIN)`);
     }
     this.starts += 1;
+    const dbUrl = postgresUrlFor(this.dataDir);
     const args = [
       '--listen', `127.0.0.1:${this.fixedPort}`,
       '--data-dir', this.dataDir,
+      ...(dbUrl ? ['--db', dbUrl] : []),
       ...(this.video ? [] : ['--bcrypt-cost', '4']),
       '--jwt-secret', this.jwtSecret,
       ...this.extraArgs,
