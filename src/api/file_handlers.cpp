@@ -1,4 +1,5 @@
 // POST /api/uploads (multipart/form-data, streamed to disk), GET /api/files/:id.
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,27 +83,40 @@ awaitable<Response> receiveUpload(App& app, Request& req, BodySource& body) {
     }
   } removeOnPool{app, sink};
 
-  std::vector<char> chunk(kReadChunk);
-  for (;;) {
-    const auto n = co_await body.read(chunk.data(), chunk.size());
-    if (n == 0) break;
-    try {
-      reader.feed(std::string_view(chunk.data(), n));
-    } catch (const files::MultipartError& e) {
-      throw core::invalidField("body", e.what());
+  std::optional<store::Upload> upload;
+  std::exception_ptr refused;
+  try {
+    std::vector<char> chunk(kReadChunk);
+    for (;;) {
+      const auto n = co_await body.read(chunk.data(), chunk.size());
+      if (n == 0) break;
+      try {
+        reader.feed(std::string_view(chunk.data(), n));
+      } catch (const files::MultipartError& e) {
+        throw core::invalidField("body", e.what());
+      }
+      // Counted as it arrives: a chunked body or a lying Content-Length stops here.
+      if (file.bytes > limit) throw uploadTooLarge(limit);
+      if (file.unwritten.size() >= kWriteBatch) co_await flush();
     }
-    // Counted as it arrives: a chunked body or a lying Content-Length stops here.
-    if (file.bytes > limit) throw uploadTooLarge(limit);
-    if (file.unwritten.size() >= kWriteBatch) co_await flush();
+    if (!reader.done()) throw core::invalidField("body", "the multipart body ends early");
+    if (!file.seen) throw core::invalidField("file", "is required");
+    co_await flush();
+    upload = co_await core::offload(app.files, [&app, &sink, &file, &req] {
+      return app.uploads.accept(*sink, req.userId(), file.rawName);
+    });
+  } catch (...) {
+    refused = std::current_exception();
   }
-  if (!reader.done()) throw core::invalidField("body", "the multipart body ends early");
-  if (!file.seen) throw core::invalidField("file", "is required");
-  co_await flush();
-
-  const auto upload = co_await core::offload(app.files, [&app, &sink, &file, &req] {
-    return app.uploads.accept(*sink, req.userId(), file.rawName);
-  });
-  co_return Response::json(201, "{\"file\":" + chat::encodeFile(upload) + "}");
+  if (refused) {
+    // Nothing of a refused upload outlives its answer: the bytes go before the error does.
+    co_await core::offload(app.files, [&sink] {
+      sink.reset();
+      return 0;
+    });
+    std::rethrow_exception(refused);
+  }
+  co_return Response::json(201, "{\"file\":" + chat::encodeFile(*upload) + "}");
 }
 
 bool etagMatches(std::string_view header, std::string_view etag) {
