@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "store/friendship_rules.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/postgres/pg_store.hpp"
 
@@ -67,18 +68,8 @@ FriendRequestResult PgFriendshipStore::request(std::string_view requester,
                                                std::int64_t nowMs) {
   return pool_.transaction([&](PgConnection& conn) {
     lockPair(conn, requester, recipient);
-    if (blockedEitherWay(conn, requester, recipient)) {
-      throw core::blocked("a block between you and this user forbids a friend request");
-    }
     auto existing = between(conn, requester, recipient);
-    if (existing && existing->status == "accepted") {
-      throw core::conflict("already_friends", "userId: you are friends already");
-    }
-    if (existing && existing->status == "pending") {
-      if (existing->requester == requester) {
-        throw core::conflict("already_requested", "userId: you asked this user already");
-      }
-      // The other side asked first: this request answers theirs.
+    if (requestAnswersTheirs(existing, requester, blockedEitherWay(conn, requester, recipient))) {
       existing->status = "accepted";
       existing->updatedAtMs = nowMs;
       conn.query(sql::kSetFriendshipStatus, existing->id, existing->status, nowMs);
@@ -101,19 +92,10 @@ Friendship PgFriendshipStore::respond(std::string_view id, std::string_view acto
                                       std::string_view status, std::int64_t nowMs) {
   return pool_.transaction([&](PgConnection& conn) {
     auto f = readOne(conn.query(sql::kFriendshipById, id));
-    // Someone else's request does not exist for an outsider.
-    if (!f || (f->requester != actor && f->recipient != actor)) {
-      throw core::notFound("friend request not found");
-    }
+    checkParticipant(f, actor);
     lockPair(conn, f->requester, f->recipient);
     f = readOne(conn.query(sql::kFriendshipById, id));  // as it is now that the pair is ours
-    if (!f) throw core::notFound("friend request not found");
-    if (f->recipient != actor) {
-      throw core::forbidden("only the recipient can answer a friend request");
-    }
-    if (f->status != "pending") {
-      throw core::conflict("not_pending", "this friend request was answered already");
-    }
+    checkCanRespond(f, actor);
     f->status = std::string(status);
     f->updatedAtMs = nowMs;
     conn.query(sql::kSetFriendshipStatus, f->id, f->status, nowMs);

@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "store/friendship_rules.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace gc::store::sqlite {
@@ -85,18 +86,8 @@ FriendRequestResult SqliteFriendshipStore::request(std::string_view requester,
   return writer_.run([requester = std::string(requester), recipient = std::string(recipient),
                       newId = std::string(newId), nowMs](SqliteDb& db) {
     // Decided inside the writer's transaction: two crossing requests cannot both insert.
-    if (blockedEitherWay(db, requester, recipient)) {
-      throw core::blocked("a block between you and this user forbids a friend request");
-    }
     auto existing = between(db, requester, recipient);
-    if (existing && existing->status == "accepted") {
-      throw core::conflict("already_friends", "userId: you are friends already");
-    }
-    if (existing && existing->status == "pending") {
-      if (existing->requester == requester) {
-        throw core::conflict("already_requested", "userId: you asked this user already");
-      }
-      // The other side asked first: this request answers theirs.
+    if (requestAnswersTheirs(existing, requester, blockedEitherWay(db, requester, recipient))) {
       existing->status = "accepted";
       existing->updatedAtMs = nowMs;
       setStatus(db, *existing);
@@ -122,16 +113,7 @@ Friendship SqliteFriendshipStore::respond(std::string_view id, std::string_view 
     auto f = db.prepare("SELECT " GC_FRIENDSHIP_COLUMNS " FROM friendships WHERE id = ?1")
                  .bind(1, id)
                  .one(readFriendship);
-    // Someone else's request does not exist for an outsider.
-    if (!f || (f->requester != actor && f->recipient != actor)) {
-      throw core::notFound("friend request not found");
-    }
-    if (f->recipient != actor) {
-      throw core::forbidden("only the recipient can answer a friend request");
-    }
-    if (f->status != "pending") {
-      throw core::conflict("not_pending", "this friend request was answered already");
-    }
+    checkCanRespond(f, actor);
     f->status = status;
     f->updatedAtMs = nowMs;
     setStatus(db, *f);
