@@ -24,6 +24,49 @@ function recordPeerConnections({ relayOnly }) {
       return stream;
     };
   }
+  // What the call went through on this page, for the message of a failed wait: media
+  // requests, the room socket's life and the frames it carried, refused REST calls.
+  window.__callLog = [];
+  const note = (what) => window.__callLog.push(`${Math.round(performance.now())} ${what}`);
+  const media = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (...args) => {
+    note('getUserMedia asked');
+    try {
+      const stream = await media(...args);
+      note(`getUserMedia gave ${stream.getTracks().length} tracks`);
+      return stream;
+    } catch (e) {
+      note(`getUserMedia failed: ${e.name}`);
+      throw e;
+    }
+  };
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(url, ...rest) {
+      super(url, ...rest);
+      const path = new URL(url).pathname;
+      if (path === '/ws') return; // the chat socket: not the call's
+      note(`room socket ${path}`);
+      this.addEventListener('open', () => note('room socket open'));
+      this.addEventListener('close', (e) => note(`room socket closed ${e.code}`));
+      this.addEventListener('message', (e) => {
+        try {
+          const f = JSON.parse(e.data);
+          if (f.type === 'ice-candidate') return; // dozens a call: the rest tells the story
+          note(`room got ${f.type}${f.code ? ` ${f.code}` : ''}${f.peers ? ` peers=${f.peers.length}` : ''}`);
+        } catch {
+          note('room got a non-JSON frame');
+        }
+      });
+    }
+  };
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const res = await nativeFetch(input, init);
+    const url = typeof input === 'string' ? input : input.url;
+    if (!res.ok && /\/api\/(config|rooms)/.test(url)) note(`${url.replace(/^https?:\/\/[^/]+/, '')} answered ${res.status}`);
+    return res;
+  };
   window.RTCPeerConnection = class extends Native {
     constructor(config = {}) {
       super(relayOnly ? { ...config, iceTransportPolicy: 'relay' } : config);
@@ -57,9 +100,22 @@ export async function signedInCaller(browser, server, who, { viewport = { width:
   return { chat, user };
 }
 
+// Every page a test drove a call on: a failed wait reports what each of them went through.
+const callPages = new Set();
+
+async function callLogs() {
+  const out = {};
+  for (const chat of callPages) {
+    const name = await chat.page.locator('[data-testid="me-username"]').first().textContent().catch(() => '?');
+    out[name] = await chat.page.evaluate(() => window.__callLog?.slice(-30) ?? []).catch((e) => [`unreadable: ${e.message}`]);
+  }
+  return out;
+}
+
 /** @param {import('./pages.mjs').ChatPage} chat */
 export function calls(chat) {
   const { page } = chat;
+  callPages.add(chat);
   const t = (id) => chat.byTest(id);
   return {
     async start() {
@@ -155,7 +211,8 @@ export function calls(chat) {
           notice: document.querySelector('[data-testid="call-notice"]')?.textContent ?? null,
         }));
         throw new Error(
-          `${e.message}; last stats: ${JSON.stringify(last)}; call: ${JSON.stringify(view)}; page errors: ${JSON.stringify(chat.errors.slice(-5))}`,
+          `${e.message}; last stats: ${JSON.stringify(last)}; call: ${JSON.stringify(view)}; page errors: ${JSON.stringify(chat.errors.slice(-5))}; ` +
+            `call logs: ${JSON.stringify(await callLogs())}`,
         );
       }
     },
