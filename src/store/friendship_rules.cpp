@@ -19,6 +19,16 @@ bool requestAnswersTheirs(const std::optional<Friendship>& existing, std::string
   return false;
 }
 
+Friendship pendingRequest(std::string_view id, std::string_view requester,
+                          std::string_view recipient, std::int64_t nowMs) {
+  return Friendship{.id = std::string(id),
+                    .requester = std::string(requester),
+                    .recipient = std::string(recipient),
+                    .status = "pending",
+                    .createdAtMs = nowMs,
+                    .updatedAtMs = nowMs};
+}
+
 void checkParticipant(const std::optional<Friendship>& request, std::string_view actor) {
   if (!request || (request->requester != actor && request->recipient != actor)) {
     throw core::notFound("friend request not found");

@@ -15,6 +15,10 @@ namespace gc::store {
 bool requestAnswersTheirs(const std::optional<Friendship>& existing, std::string_view requester,
                           bool blocked);
 
+// The new request that `requestAnswersTheirs` false calls for: pending, asked and updated now.
+Friendship pendingRequest(std::string_view id, std::string_view requester,
+                          std::string_view recipient, std::int64_t nowMs);
+
 // A request is only visible to its two users: not_found for anyone else, as for no request.
 void checkParticipant(const std::optional<Friendship>& request, std::string_view actor);
 

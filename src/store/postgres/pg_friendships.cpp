@@ -77,12 +77,7 @@ FriendRequestResult PgFriendshipStore::request(std::string_view requester,
     }
     // None, or a rejected one: a new request replaces it.
     if (existing) deletePair(conn, requester, recipient);
-    Friendship f{.id = std::string(newId),
-                 .requester = std::string(requester),
-                 .recipient = std::string(recipient),
-                 .status = "pending",
-                 .createdAtMs = nowMs,
-                 .updatedAtMs = nowMs};
+    auto f = pendingRequest(newId, requester, recipient, nowMs);
     insertUnlessPaired(conn, f);
     return FriendRequestResult{.friendship = std::move(f), .accepted = false};
   });

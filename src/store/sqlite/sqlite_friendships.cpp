@@ -95,12 +95,7 @@ FriendRequestResult SqliteFriendshipStore::request(std::string_view requester,
     }
     // None, or a rejected one: a new request replaces it.
     if (existing) deletePair(db, requester, recipient);
-    Friendship f{.id = newId,
-                 .requester = requester,
-                 .recipient = recipient,
-                 .status = "pending",
-                 .createdAtMs = nowMs,
-                 .updatedAtMs = nowMs};
+    auto f = pendingRequest(newId, requester, recipient, nowMs);
     insertUnlessPaired(db, f);
     return FriendRequestResult{.friendship = std::move(f), .accepted = false};
   });
