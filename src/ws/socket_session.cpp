@@ -70,10 +70,15 @@ void SocketSession::start(std::string_view key, bool answerSubprotocol, std::str
     shutdownSocket();
     return;
   }
-  push(std::make_shared<const std::string>(upgradeResponse(key, answerSubprotocol)), {});
+  // The 101 is queued, not written, until onOpen() has run: once the client reads it, it may
+  // act at once (a friend connects, a message is sent) and this connection must already be
+  // attached to the hub and presence to hear of it. Frames onOpen() queues follow the 101 in
+  // the same write.
+  push(std::make_shared<const std::string>(upgradeResponse(key, answerSubprotocol)), {}, false);
   opened_ = true;
   core::metrics().wsConnections.fetch_add(1, std::memory_order_relaxed);
   onOpen();
+  flush();
   std::string pipelined(early);
   consume(std::span(pipelined.data(), pipelined.size()));
   waitReadable();

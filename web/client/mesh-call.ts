@@ -3,9 +3,12 @@
 // of 4), and our own media. Created and torn down by hooks/use-webrtc.ts; writes what the
 // views show into the call store.
 //
-// Who offers: nobody decides. Every link adds our tracks as soon as it exists, which fires
-// negotiationneeded on both sides; perfect negotiation (client/peer-link.ts) settles the
-// glare. The polite side of a pair is the one with the smaller user id.
+// Who offers: the newcomer. The welcome's peers get links that offer at once; a peer that
+// joins after us gets a link that waits for its offer and answers with our tracks, so a call
+// does not start with both sides offering (a glare Chromium does not always survive: see
+// client/peer-link.ts). Later renegotiations (camera on in a voice call, ICE restarts) may
+// come from either side; perfect negotiation settles them. The polite side of a pair is the
+// one with the smaller user id.
 //
 // Outgoing video is one sender per link, created with the camera track. Camera off puts null
 // on it, screen sharing puts the screen track on it (RTCRtpSender.replaceTrack): neither
@@ -147,7 +150,7 @@ export class MeshCall {
       case 'welcome':
         this.selfId = frame.selfId;
         if (frame.iceServers.length) this.iceServers = frame.iceServers;
-        for (const peer of frame.peers) this.link(peer);
+        for (const peer of frame.peers) this.link(peer, { answerFirst: false });
         this.sendMediaState();
         return;
       case 'peer-joined':
@@ -180,7 +183,8 @@ export class MeshCall {
     }
   }
 
-  private link(peerId: string): PeerLink {
+  /** The link to `peerId`, made on first mention; one we did not make from the welcome answers first. */
+  private link(peerId: string, { answerFirst = true } = {}): PeerLink {
     const known = this.links.get(peerId);
     if (known) return known;
     const store = this.opts.store;
@@ -202,6 +206,7 @@ export class MeshCall {
       },
       createPeerConnection: this.opts.createPeerConnection,
       createStream: this.opts.createStream ? () => this.stream() : undefined,
+      answerFirst,
     });
     this.links.set(peerId, link);
     store.getState().upsertPeer(peerId, {});

@@ -73,10 +73,42 @@ function recordPeerConnections({ relayOnly }) {
       this.__remoteDescriptions = 0;
       this.__config = config;
       window.__pcs.push(this);
+      // The connection's own story: states, candidates gathered and added.
+      const pc = `pc${window.__pcs.length}`;
+      let gathered = 0;
+      this.addEventListener('signalingstatechange', () => note(`${pc} signaling ${this.signalingState}`));
+      this.addEventListener('iceconnectionstatechange', () => note(`${pc} ice ${this.iceConnectionState}`));
+      this.addEventListener('connectionstatechange', () => note(`${pc} connection ${this.connectionState}`));
+      this.addEventListener('icecandidate', (e) => {
+        if (e.candidate) gathered += 1;
+        else note(`${pc} gathered ${gathered} candidates`);
+      });
+      this.__note = (what) => note(`${pc} ${what}`);
+    }
+    setLocalDescription(...args) {
+      return super.setLocalDescription(...args).then(
+        () => this.__note(`set local ${this.localDescription?.type}`),
+        (e) => {
+          this.__note(`set local failed: ${e.name}`);
+          throw e;
+        },
+      );
     }
     setRemoteDescription(...args) {
       this.__remoteDescriptions += 1;
-      return super.setRemoteDescription(...args);
+      return super.setRemoteDescription(...args).then(
+        () => this.__note(`set remote ${args[0]?.type}`),
+        (e) => {
+          this.__note(`set remote ${args[0]?.type} failed: ${e.name}`);
+          throw e;
+        },
+      );
+    }
+    addIceCandidate(...args) {
+      return super.addIceCandidate(...args).catch((e) => {
+        this.__note(`candidate refused: ${e.name}`);
+        throw e;
+      });
     }
   };
 }

@@ -49,6 +49,8 @@ export class FakePeerConnection {
   localDescription: { type: RTCSdpType; sdp: string } | null = null;
   remoteDescription: { type: RTCSdpType; sdp: string } | null = null;
   senders: FakeSender[] = [];
+  /** Transceivers by kind and direction, as addTrack and addTransceiver made them. */
+  transceivers: { kind: string; direction: RTCRtpTransceiverDirection }[] = [];
   candidates: unknown[] = [];
   restarts = 0;
   rollbacks = 0;
@@ -67,8 +69,18 @@ export class FakePeerConnection {
   addTrack(track: FakeTrack) {
     const sender = new FakeSender(track);
     this.senders.push(sender);
+    this.transceivers.push({ kind: track.kind, direction: 'sendrecv' });
     this.negotiationNeeded();
     return sender;
+  }
+
+  addTransceiver(kind: string, init: { direction: RTCRtpTransceiverDirection }) {
+    this.transceivers.push({ kind, direction: init.direction });
+    this.negotiationNeeded();
+  }
+
+  getTransceivers() {
+    return this.transceivers;
   }
 
   getSenders() {

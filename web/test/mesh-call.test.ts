@@ -1,5 +1,5 @@
 // MeshCall against a fake room socket, fake media and fake peer connections: a link per peer
-// from the welcome and from peer-joined, media-state broadcast on every change, a screen
+// from the welcome (offering) and from peer-joined (answering first), media-state broadcast on every change, a screen
 // share put on every link's existing video sender (no new offer), peer-left closing its link,
 // the last one ending the call, and hang-up releasing every capture.
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,21 @@ describe('MeshCall', () => {
     expect(Object.keys(store.getState().peers).sort()).toEqual([ANN, CY]);
     await settle();
     expect(sent.filter((f) => f.type === 'offer').map((f) => (f as { to: string }).to).sort()).toEqual([ANN, CY]);
+  });
+
+  it('a peer that joins after us offers: our link waits and answers with our tracks', async () => {
+    const { call, frame } = makeCall();
+    await call.start();
+    frame({ type: 'welcome', selfId: ME, peers: [], iceServers: [] });
+    frame({ type: 'peer-joined', userId: CY });
+    await settle();
+    expect(pcs()).toHaveLength(1);
+    expect(sent.filter((f) => f.type === 'offer')).toEqual([]); // no glare with the newcomer's offer
+    frame({ type: 'offer', from: CY, sdp: 'v=0 offer from cy' });
+    await settle();
+    expect(pcs()[0]!.log).toEqual(['remote offer', 'local answer']);
+    expect(pcs()[0]!.senders.map((s) => s.track?.kind)).toEqual(['audio', 'video']);
+    expect(sent.filter((f) => f.type === 'answer').map((f) => (f as { to: string }).to)).toEqual([CY]);
   });
 
   it('a screen share goes on every existing video sender; stopping it brings the camera back', async () => {

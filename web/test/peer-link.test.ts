@@ -1,18 +1,22 @@
 // PeerLink's perfect negotiation against two fake peer connections wired to each other:
 // glare (both offer at once) settles with the polite side answering and the impolite side's
-// offer winning; a failed connection restarts ICE, and so does one that stays disconnected;
-// the video sender's track is swapped
-// without a new offer.
+// offer winning; a link that answers first holds its tracks for its answer and never offers
+// first; a failed connection restarts ICE (the polite side later, and only if still down),
+// and so does one that stays disconnected; the video sender's track is swapped without a new
+// offer.
 import { describe, expect, it, vi } from 'vitest';
-import { DISCONNECTED_RESTART_MS, PeerLink } from '@/client/peer-link';
+import { DISCONNECTED_RESTART_MS, PeerLink, POLITE_RESTART_DELAY_MS } from '@/client/peer-link';
 import type { OutgoingSignal } from '@/lib/call-types';
 import { FakePeerConnection, FakeStream, FakeTrack } from './fake-peer-connection';
 
 const A = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 
-/** Two links, A → B and B → A, whose signals are held until `deliver` runs them. */
-function pair() {
+/**
+ * Two links, A → B and B → A, whose signals are held until `deliver` runs them; the links
+ * named in `answerFirst` wait for the other's offer.
+ */
+function pair({ answerFirst = [] as string[] } = {}) {
   const outbox: { from: string; frame: OutgoingSignal }[] = [];
   const states: Record<string, RTCPeerConnectionState[]> = { [A]: [], [B]: [] };
   const make = (self: string, peer: string) =>
@@ -25,6 +29,7 @@ function pair() {
       onStateChange: (s) => states[self]!.push(s),
       createPeerConnection: (c) => new FakePeerConnection(c) as unknown as RTCPeerConnection,
       createStream: () => new FakeStream() as unknown as MediaStream,
+      answerFirst: answerFirst.includes(self),
     });
   const a = make(A, B);
   const b = make(B, A);
@@ -89,6 +94,38 @@ describe('PeerLink', () => {
     expect(fake(b).signalingState).toBe('stable');
   });
 
+  it('a link that answers first holds its tracks: only the newcomer offers, the answer sends both ways', async () => {
+    const { a, b, deliver, fake, outbox } = pair({ answerFirst: [A] });
+    const [ma, ca, mb] = [new FakeTrack('audio'), new FakeTrack('video'), new FakeTrack('audio')];
+    a.addTracks(stream(ma, ca), tracks(ma, ca)); // a was in the room; b just joined
+    await settle();
+    expect(outbox).toEqual([]); // a does not offer: no glare
+    expect(a.awaitingOffer()).toBe(true);
+    // The camera changes while waiting: the answer carries the current video, no offer.
+    const screen = new FakeTrack('video', 'screen');
+    expect(await a.replaceVideo(tracks(screen)[0]!)).toBe(true);
+    b.addTracks(stream(mb), tracks(mb));
+    await deliver();
+    expect(a.awaitingOffer()).toBe(false);
+    expect(fake(b).log).toEqual(['local offer', 'remote answer']);
+    expect(fake(a).log).toEqual(['remote offer', 'local answer']);
+    expect(fake(a).rollbacks + fake(b).rollbacks).toBe(0);
+    expect(fake(a).senders.map((s) => s.track?.id)).toEqual([ma.id, 'screen']);
+    expect(fake(a).signalingState).toBe('stable');
+    expect(fake(b).signalingState).toBe('stable');
+  });
+
+  it('with no microphone and no camera a link still offers, to receive audio and video', async () => {
+    const { a, b, deliver, fake } = pair();
+    b.addTracks(stream(), []);
+    await deliver();
+    expect(fake(b).transceivers).toEqual([
+      { kind: 'audio', direction: 'recvonly' },
+      { kind: 'video', direction: 'recvonly' },
+    ]);
+    expect(fake(a).log).toEqual(['remote offer', 'local answer']);
+  });
+
   it('candidates of an ignored offer are dropped quietly; others are applied', async () => {
     const { b, fake } = pair();
     const mb = new FakeTrack('audio');
@@ -117,6 +154,33 @@ describe('PeerLink', () => {
     expect(fake(b).signalingState).toBe('stable');
   });
 
+  it('the polite side restarts a failed connection only if it is still down a while later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { a, b, deliver, fake } = pair();
+      const mic = new FakeTrack('audio');
+      b.addTracks(stream(mic), tracks(mic));
+      await deliver();
+      // Both see the failure: b (impolite) restarts at once, a waits for b's offer.
+      fake(a).setConnectionState('failed');
+      fake(b).setConnectionState('failed');
+      expect([a.iceRestarts, b.iceRestarts]).toEqual([0, 1]);
+      await deliver();
+      fake(a).setConnectionState('connected'); // b's restart worked
+      vi.advanceTimersByTime(POLITE_RESTART_DELAY_MS);
+      expect(a.iceRestarts).toBe(0);
+      // Only a sees the failure this time: it restarts, later.
+      fake(a).setConnectionState('failed');
+      vi.advanceTimersByTime(POLITE_RESTART_DELAY_MS - 1);
+      expect(a.iceRestarts).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(a.iceRestarts).toBe(1);
+      expect(fake(a).restarts).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a connection that stays disconnected restarts ICE; one that comes back does not', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
@@ -141,7 +205,7 @@ describe('PeerLink', () => {
       // Closed while disconnected: no restart of a connection that is gone.
       fake(a).setConnectionState('disconnected');
       a.close();
-      vi.advanceTimersByTime(DISCONNECTED_RESTART_MS);
+      vi.advanceTimersByTime(DISCONNECTED_RESTART_MS + POLITE_RESTART_DELAY_MS);
       expect(a.iceRestarts).toBe(0);
     } finally {
       vi.useRealTimers();
