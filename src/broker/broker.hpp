@@ -1,7 +1,7 @@
 #pragma once
 // The Broker carries events between server instances: what one instance commits, every
-// instance delivers to its own connections. The in-process broker serves one machine; a
-// Redis broker (scale-out) implements the same interface.
+// instance delivers to its own connections. The in-process broker serves one machine; the
+// Redis broker (broker/redis_broker.hpp, scale-out) implements the same interface.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +21,13 @@ struct Delivery {
   // More recipients, shared rather than copied: a group's member list straight from the
   // membership cache, which 1,000 members would otherwise cost 1,000 strings per message.
   std::shared_ptr<const std::vector<std::string>> sharedUserIds = nullptr;
+  // A new message's conversation and seq (0 for every other event): with several instances,
+  // a receiver puts each conversation's messages back in seq order and fetches what it missed
+  // (chat/delivery_order.hpp).
+  std::string conversationId = {};
+  std::int64_t seq = 0;
+  // A group whose membership or settings changed: every instance refreshes its cache of it.
+  std::string groupChanged = {};
 };
 
 class Broker {
@@ -31,6 +38,9 @@ class Broker {
   virtual void publish(const Delivery& delivery) = 0;
   virtual void subscribe(Subscriber subscriber) = 0;
   virtual bool ready() = 0;
+  // Stops delivering events from other instances: after it returns no subscriber runs again
+  // (the server calls it before what its subscribers use goes away).
+  virtual void close() {}
 };
 
 std::unique_ptr<Broker> makeLocalBroker();

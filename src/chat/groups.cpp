@@ -111,7 +111,15 @@ std::mutex& GroupService::lockFor(const std::string& groupId) {
 }
 
 std::shared_ptr<const GroupEntry> GroupService::existing(const std::string& groupId) const {
-  auto entry = core::isId(groupId) ? directory_.find(groupId) : nullptr;
+  if (!core::isId(groupId)) throw core::notFound("group not found");
+  auto entry = directory_.find(groupId);
+  if (!entry) {
+    // Another instance may have created it a moment ago (scale-out): the store decides.
+    if (auto group = store_.groups().byId(groupId)) {
+      directory_.put(std::move(*group));
+      entry = directory_.find(groupId);
+    }
+  }
   if (!entry) throw core::notFound("group not found");
   return entry;
 }
@@ -158,7 +166,11 @@ void GroupService::announce(const std::string& actorId, const store::Group& grou
     broker_.publish(broker::Delivery{.userIds = std::move(users),
                                      .frame = std::make_shared<const std::string>(
                                          encodeGroupUpdatedFrame(entry ? entry->group : gone)),
-                                     .exceptConnection = 0});
+                                     .exceptConnection = 0,
+                                     .sharedUserIds = nullptr,
+                                     .conversationId = {},
+                                     .seq = 0,
+                                     .groupChanged = groupId});
   };
   if (events.empty()) {
     tellEveryone();

@@ -27,6 +27,14 @@ std::optional<Target> directTarget(const std::string& userId, const Conversation
       .participants = std::make_shared<const std::vector<std::string>>(std::move(participants))};
 }
 
+// The `message` frame around an encoded message.
+broker::SharedFrame messageFrame(std::string_view messageJson) {
+  auto frame = std::make_shared<std::string>();
+  frame->reserve(messageJson.size() + 32);
+  frame->append(R"({"type":"message","message":)").append(messageJson).append("}");
+  return frame;
+}
+
 ConversationRef parseOrNotFound(const std::string& conversationId) {
   auto ref = parseConversationId(conversationId);
   if (!ref) throw core::notFound("conversation not found");
@@ -35,9 +43,9 @@ ConversationRef parseOrNotFound(const std::string& conversationId) {
 
 }  // namespace
 
-MessageService::MessageService(store::Store& store, broker::Broker& broker,
-                               const GroupDirectory& groups, const SocialGraph& graph)
-    : store_(store), broker_(broker), groups_(groups), graph_(graph) {
+MessageService::MessageService(store::Store& store, broker::Broker& broker, GroupDirectory& groups,
+                               const SocialGraph& graph, bool shared)
+    : store_(store), broker_(broker), groups_(groups), shared_(shared), graph_(graph) {
   // Every frame a committed batch produces (broadcasts and acks) leaves through one Outbox:
   // one hand-over per connection per batch.
   store_.messages().setBatchScope([this] { outbox_.emplace(); }, [this] { outbox_.reset(); });
@@ -73,6 +81,8 @@ void MessageService::checkBlock(const std::string& userId, const Target& target,
 std::optional<Target> MessageService::groupTarget(const std::string& userId,
                                                   const std::string& groupId) const {
   const auto entry = groups_.find(groupId);
+  // Another instance may have created the group or added the user a moment ago.
+  if (shared_ && (!entry || !entry->isMember(userId))) return std::nullopt;
   if (!entry) throw core::notFound("conversation not found");
   if (!entry->isMember(userId)) throw core::forbidden("you are not a member of this group");
   return Target{.conversationId = "grp_" + groupId,
@@ -96,7 +106,22 @@ std::optional<Target> MessageService::authorizeCached(const std::string& userId,
 Target MessageService::authorize(const std::string& userId, const std::string& conversationId,
                                  Intent intent) {
   const auto ref = parseOrNotFound(conversationId);
-  if (ref.kind == ConversationRef::Kind::Group) return *groupTarget(userId, ref.first);
+  if (ref.kind == ConversationRef::Kind::Group) {
+    if (auto target = groupTarget(userId, ref.first)) return *target;
+    // Shared: what the store says now, kept in the cache.
+    if (auto group = store_.groups().byId(ref.first)) {
+      groups_.put(std::move(*group));
+    } else {
+      groups_.erase(ref.first);
+    }
+    const auto entry = groups_.find(ref.first);
+    if (!entry) throw core::notFound("conversation not found");
+    if (!entry->isMember(userId)) throw core::forbidden("you are not a member of this group");
+    return Target{.conversationId = conversationId,
+                  .kind = "group",
+                  .to = ref.first,
+                  .participants = sharedMemberIds(entry)};
+  }
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");
   if (!knownUser(target->to)) {
@@ -281,11 +306,12 @@ void MessageService::appendAndPublish(store::NewMessage draft,
         outcome.messageJson = encodeMessage(outcome.message);
         // A retry was broadcast when it first committed; only its sender hears of it again.
         if (!outcome.duplicate) {
-          auto frame = std::make_shared<std::string>();
-          frame->reserve(outcome.messageJson.size() + 32);
-          frame->append(R"({"type":"message","message":)").append(outcome.messageJson).append("}");
-          broker::Delivery delivery{
-              .userIds = participants, .frame = std::move(frame), .exceptConnection = origin};
+          broker::Delivery delivery{.userIds = participants,
+                                    .frame = messageFrame(outcome.messageJson),
+                                    .exceptConnection = origin,
+                                    .sharedUserIds = nullptr,
+                                    .conversationId = outcome.message.conversationId,
+                                    .seq = outcome.message.seq};
           if (!groupId.empty()) {
             // A group's recipients are its members when the message commits, not when it was
             // sent: whoever left or was kicked in between no longer receives it.
@@ -296,6 +322,38 @@ void MessageService::appendAndPublish(store::NewMessage draft,
         }
         done(std::move(outcome), nullptr);
       });
+}
+
+std::vector<broker::Delivery> MessageService::missedDeliveries(const std::string& conversationId,
+                                                               std::int64_t after,
+                                                               std::int64_t before) {
+  constexpr std::int64_t kMostFilled = 500;  // a longer gap is the clients' resync to fill
+  std::vector<broker::Delivery> out;
+  const auto ref = parseConversationId(conversationId);
+  if (!ref || before <= after + 1) return out;
+  const auto messages = store_.messages().page(
+      conversationId, {.before = std::nullopt,
+                       .after = after,
+                       .limit = static_cast<int>(std::min(before - after - 1, kMostFilled)),
+                       .viewerId = {}});
+  for (const auto& m : messages) {
+    if (m.seq >= before) break;
+    broker::Delivery d{.userIds = {},
+                       .frame = messageFrame(encodeMessage(m)),
+                       .exceptConnection = 0,
+                       .sharedUserIds = nullptr,
+                       .conversationId = conversationId,
+                       .seq = m.seq};
+    if (ref->kind == ConversationRef::Kind::Direct) {
+      d.userIds.push_back(ref->first);
+      if (ref->second != ref->first) d.userIds.push_back(ref->second);
+    } else {
+      d.sharedUserIds = sharedMemberIds(groups_.find(ref->first));
+      withholdFromBlockers(d, m);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 void MessageService::withholdFromBlockers(broker::Delivery& delivery,

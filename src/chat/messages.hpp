@@ -73,8 +73,11 @@ class MessageService {
  public:
   using SendDone = std::function<void(SendOutcome outcome, std::exception_ptr error)>;
 
-  MessageService(store::Store& store, broker::Broker& broker, const GroupDirectory& groups,
-                 const SocialGraph& graph);
+  // `shared`: other instances change groups too (scale-out), so the membership cache is not
+  // the last word: a group it does not know, or does not list the user in, is read from the
+  // store (on the blocking path) before the answer is no.
+  MessageService(store::Store& store, broker::Broker& broker, GroupDirectory& groups,
+                 const SocialGraph& graph, bool shared = false);
 
   // Non-blocking. The target when the cache can decide; throws ApiError when the rules say
   // no (403 `blocked` for a write into a DM across a block); nullopt when a store lookup is
@@ -130,6 +133,12 @@ class MessageService {
   std::vector<store::MessageVersion> history(const std::string& userId,
                                              const std::string& messageId);
 
+  // Blocking: the deliveries of a conversation's committed messages with after < seq < before,
+  // to fill a gap in what the broker brought (chat/delivery_order.hpp): a DM's two users, a
+  // group's members now, less those who blocked the sender. At most 500; clients resync more.
+  std::vector<broker::Delivery> missedDeliveries(const std::string& conversationId,
+                                                 std::int64_t after, std::int64_t before);
+
   // Users known to exist (they authenticated or were looked up), so a DM to them needs no
   // store lookup on the hot path. Users are never deleted in v1.
   void rememberUser(const std::string& userId);
@@ -148,7 +157,8 @@ class MessageService {
 
   store::Store& store_;
   broker::Broker& broker_;
-  const GroupDirectory& groups_;
+  GroupDirectory& groups_;
+  bool shared_;
   const SocialGraph& graph_;
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;

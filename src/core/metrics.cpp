@@ -62,6 +62,15 @@ std::string Metrics::render() const {
   renderSeries(out, "gc_ws_flood_closed_total", "counter",
                "WebSocket connections closed with 1008 for flooding past the rate limit.",
                wsFloodClosed.load());
+  renderSeries(out, "gc_broker_events_received_total", "counter",
+               "Events received from other instances through the broker.",
+               brokerEventsReceived.load());
+  renderSeries(out, "gc_broker_publishes_dropped_total", "counter",
+               "Events not published to other instances (the broker was unreachable).",
+               brokerPublishesDropped.load());
+  renderSeries(out, "gc_messages_healed_total", "counter",
+               "Messages fetched from the store to fill a gap in what the broker delivered.",
+               messagesHealed.load());
   httpLatencySeconds.render(out, "gc_http_request_duration_seconds",
                             "HTTP request latency from parsed request to response written.");
   commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");

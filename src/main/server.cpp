@@ -19,11 +19,14 @@
 
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
+#include "broker/redis_broker.hpp"
+#include "chat/delivery_order.hpp"
 #include "chat/jwt.hpp"
 #include "core/offload.hpp"
 #include "core/thread_name.hpp"
 #include "core/time_format.hpp"
 #include "files/upload_sweeper.hpp"
+#include "ws/rfc6455.hpp"
 #include "ws/ws_session.hpp"
 
 namespace gc::server {
@@ -128,17 +131,57 @@ int run(const core::Config& config) {
                                                .pageSize = config.sqlitePageSize,
                                                .readers = 4,
                                                .readOnly = false});
-  auto broker = broker::makeLocalBroker();
+  // Set once the hub and the delivery order exist: a subscription that came back after a
+  // Redis outage asks every client here to reconnect and resync what it may have missed.
+  std::function<void()> afterBrokerOutage;
+  auto broker = config.redisUrl.empty()
+                    ? broker::makeLocalBroker()
+                    : broker::makeRedisBroker({.url = config.redisUrl,
+                                               .channel = "gc:events",
+                                               .resubscribed = [&afterBrokerOutage] {
+                                                 if (afterBrokerOutage) afterBrokerOutage();
+                                               }});
   hub::Hub hub;
-  broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
   chat::Accounts accounts(*store, {.jwtSecret = loadOrCreateJwtSecret(config),
                                    .bcryptCost = config.bcryptCost,
                                    .tokenTtlSeconds = config.tokenTtlSeconds});
   accounts.loadRevocations();
   chat::SocialGraph graph;
   chat::GroupDirectory groupDirectory;
-  chat::MessageService messages(*store, *broker, groupDirectory, graph);
+  const bool scaledOut = !config.redisUrl.empty();
+  chat::MessageService messages(*store, *broker, groupDirectory, graph, scaledOut);
   chat::GroupService groups(*store, *broker, messages, groupDirectory);
+  // One instance: the commit order is the delivery order. Several: each conversation's
+  // messages are put back in seq order and gaps filled from the store.
+  chat::DeliveryOrder deliveryOrder(
+      [&hub](const broker::Delivery& d) { hub.deliver(d); },
+      [&messages](const std::string& conversationId, std::int64_t after, std::int64_t before) {
+        return messages.missedDeliveries(conversationId, after, before);
+      });
+  if (!scaledOut) {
+    broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
+  } else {
+    afterBrokerOutage = [&hub, &deliveryOrder] {
+      deliveryOrder.reset();
+      hub.closeAll(ws::close_code::kServiceRestart,
+                   "events may have been missed: reconnect and resync");
+    };
+    broker->subscribe([&deliveryOrder, &groupDirectory, &store](const broker::Delivery& d) {
+      // Another instance changed a group: what its members may do here changes with it.
+      if (!d.groupChanged.empty()) {
+        try {
+          if (auto group = store->groups().byId(d.groupChanged)) {
+            groupDirectory.put(std::move(*group));
+          } else {
+            groupDirectory.erase(d.groupChanged);
+          }
+        } catch (const std::exception& e) {
+          spdlog::warn("group {} not refreshed: {}", d.groupChanged, e.what());
+        }
+      }
+      deliveryOrder(d);
+    });
+  }
   chat::SearchService search(*store, messages);
   groups.load();
 
@@ -218,7 +261,8 @@ int run(const core::Config& config) {
   blocking.join();
   hashing.join();
   filePool.join();
-  hub.clear();  // sessions and their sockets go while the io_context still exists
+  broker->close();  // no more events from other instances into what goes next
+  hub.clear();      // sessions and their sockets go while the io_context still exists
   return 0;
 }
 

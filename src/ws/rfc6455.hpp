@@ -23,6 +23,8 @@ inline constexpr std::uint16_t kNoStatus = 1005;  // never on the wire: "the clo
 inline constexpr std::uint16_t kInvalidPayload = 1007;
 inline constexpr std::uint16_t kPolicyViolation = 1008;
 inline constexpr std::uint16_t kTooBig = 1009;
+// "Come back": the server cannot vouch for what this connection missed (a broker outage).
+inline constexpr std::uint16_t kServiceRestart = 1012;
 }  // namespace close_code
 
 // Control frames carry at most 125 bytes and are never fragmented (§5.5).

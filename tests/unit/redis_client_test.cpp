@@ -1,14 +1,8 @@
 // RedisClient against a real redis-server that each test starts on a free loopback port (and
 // may kill): commands and replies, binary-safe values, pub/sub across two connections, a
 // killed subscriber, a dead server and a refused connect.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,72 +11,13 @@
 #include <thread>
 
 #include "broker/redis_client.hpp"
+#include "redis_test_server.hpp"
 
 namespace gc::broker {
 namespace {
 
 using namespace std::chrono_literals;
 using Type = RedisReply::Type;
-
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A redis-server of the test's own, in the foreground as a child process.
-class RedisServer {
- public:
-  RedisServer() : port_(freePort()) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      // Its start-up warnings (memory overcommit) are not the test's output.
-      const int devNull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devNull, STDOUT_FILENO);
-      ::dup2(devNull, STDERR_FILENO);
-      const std::string port = std::to_string(port_);
-      ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-               "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
-      ::_exit(127);
-    }
-  }
-  ~RedisServer() { kill(); }
-  RedisServer(const RedisServer&) = delete;
-  RedisServer& operator=(const RedisServer&) = delete;
-
-  // True once it answers PING (at most 10 s).
-  bool ready() const {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (redisContext* c = redisConnect("127.0.0.1", port_)) {
-        auto* reply = c->err ? nullptr : static_cast<redisReply*>(redisCommand(c, "PING"));
-        const bool pong = reply && reply->type == REDIS_REPLY_STATUS;
-        if (reply) freeReplyObject(reply);
-        redisFree(c);
-        if (pong) return true;
-      }
-      std::this_thread::sleep_for(20ms);  // polling a condition: the server is starting
-    }
-    return false;
-  }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  int port() const { return port_; }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
 
 class RedisClientTest : public ::testing::Test {
  protected:
@@ -203,7 +138,7 @@ TEST_F(RedisClientTest, ADeadServerFailsWaitingCommandsAndReportsTheLoss) {
 
 TEST_F(RedisClientTest, ARefusedConnectIsReportedAndCommandsFail) {
   std::promise<std::string> lost;
-  auto c = RedisClient::connect(io_.get_executor(), "127.0.0.1", freePort(),
+  auto c = RedisClient::connect(io_.get_executor(), "127.0.0.1", freeLoopbackPort(),
                                 [&lost](const std::string& why) { lost.set_value(why); });
   const auto reply = run(*c, {"PING"});
   EXPECT_TRUE(reply.isError());

@@ -1,0 +1,274 @@
+#include "broker/redis_broker.hpp"
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <charconv>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "broker/redis_client.hpp"
+#include "core/metrics.hpp"
+
+namespace gc::broker {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+constexpr std::string_view kVersion = "gc1";
+constexpr auto kFirstRetry = 100ms;
+constexpr auto kLastRetry = 2s;
+
+std::string randomInstanceId() {
+  unsigned char raw[8];
+  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("RAND_bytes failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : raw) {
+    id += kHex[b >> 4];
+    id += kHex[b & 15];
+  }
+  return id;
+}
+
+std::pair<std::string, int> parseRedisUrl(const std::string& url) {
+  constexpr std::string_view kScheme = "redis://";
+  std::string_view rest(url);
+  if (!rest.starts_with(kScheme))
+    throw std::invalid_argument("--redis: expected redis://HOST:PORT");
+  rest.remove_prefix(kScheme.size());
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos)
+    rest = rest.substr(0, slash);
+  const auto colon = rest.rfind(':');
+  int port = 6379;
+  std::string_view host = rest;
+  if (colon != std::string_view::npos) {
+    host = rest.substr(0, colon);
+    const auto digits = rest.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || end != digits.data() + digits.size() || port <= 0 || port > 65535) {
+      throw std::invalid_argument("--redis: bad port in " + url);
+    }
+  }
+  if (host.empty()) throw std::invalid_argument("--redis: no host in " + url);
+  return {std::string(host), port};
+}
+
+// Cuts `text` at the next '\n'; false when there is none.
+bool nextLine(std::string_view& text, std::string_view& line) {
+  const auto nl = text.find('\n');
+  if (nl == std::string_view::npos) return false;
+  line = text.substr(0, nl);
+  text.remove_prefix(nl + 1);
+  return true;
+}
+
+template <typename Int>
+bool parseInt(std::string_view text, Int& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+class RedisBroker final : public Broker {
+ public:
+  explicit RedisBroker(RedisBrokerOptions options)
+      : options_(std::move(options)),
+        instance_(randomInstanceId()),
+        work_(asio::make_work_guard(ioc_)),
+        retry_(ioc_) {
+    std::tie(host_, port_) = parseRedisUrl(options_.url);
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+
+  ~RedisBroker() override { close(); }
+
+  void close() override {
+    if (!thread_.joinable()) return;
+    asio::post(ioc_, [this] {
+      stopping_ = true;
+      retry_.cancel();
+      {
+        std::lock_guard lock(publisherMutex_);
+        if (publisher_) publisher_->close();
+        publisher_.reset();
+      }
+      if (subscriber_) subscriber_->close();
+      subscriber_.reset();
+      work_.reset();
+    });
+    thread_.join();
+  }
+
+  void publish(const Delivery& delivery) override {
+    for (const auto& s : subscribers_) s(delivery);
+    const auto client = publisher();
+    if (!client) {
+      core::metrics().brokerPublishesDropped.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    client->command({"PUBLISH", options_.channel, encodeEnvelope(instance_, delivery)},
+                    [](const RedisReply& reply) {
+                      if (reply.isError()) {
+                        core::metrics().brokerPublishesDropped.fetch_add(1,
+                                                                         std::memory_order_relaxed);
+                      }
+                    });
+  }
+
+  // Subscribers are added at start-up, before anything publishes. The first one starts the
+  // connection to Redis, so nothing arrives before there is someone to hear it.
+  void subscribe(Subscriber subscriber) override {
+    subscribers_.push_back(std::move(subscriber));
+    if (subscribers_.size() == 1) asio::post(ioc_, [this] { connect(); });
+  }
+
+  // An instance without Redis still commits and delivers to its own users: it stays ready.
+  bool ready() override { return true; }
+
+ private:
+  std::shared_ptr<RedisClient> publisher() {
+    std::lock_guard lock(publisherMutex_);
+    return publisher_;
+  }
+
+  // On the broker's thread: a publishing connection and a subscribed one.
+  void connect() {
+    if (stopping_) return;
+    const auto generation = ++generation_;
+    auto onLost = [this, generation](const std::string& why) {
+      asio::post(ioc_, [this, generation, why] { lost(generation, why); });
+    };
+    {
+      std::lock_guard lock(publisherMutex_);
+      publisher_ = RedisClient::connect(ioc_.get_executor(), host_, port_, onLost);
+    }
+    subscriber_ = RedisClient::connect(ioc_.get_executor(), host_, port_, onLost);
+    subscriber_->command({"SUBSCRIBE", options_.channel},
+                         [this, generation](const RedisReply& reply) {
+                           if (generation == generation_) onSubscription(reply);
+                         });
+  }
+
+  void onSubscription(const RedisReply& reply) {
+    if (reply.type != RedisReply::Type::Array || reply.elements.size() != 3) return;
+    const auto& kind = reply.elements[0].text;
+    if (kind == "subscribe") {
+      retryDelay_ = kFirstRetry;
+      spdlog::info("broker: subscribed to {} on redis {}:{}", options_.channel, host_, port_);
+      if (std::exchange(missedSome_, false) && options_.resubscribed) options_.resubscribed();
+      subscribedOnce_ = true;
+      return;
+    }
+    if (kind != "message") return;
+    auto envelope = decodeEnvelope(reply.elements[2].text);
+    if (!envelope) {
+      spdlog::warn("broker: an event that is not an envelope of {} was dropped", kVersion);
+      return;
+    }
+    if (envelope->instance == instance_) return;  // ours: delivered when it was published
+    core::metrics().brokerEventsReceived.fetch_add(1, std::memory_order_relaxed);
+    for (const auto& s : subscribers_) s(envelope->delivery);
+  }
+
+  void lost(std::uint64_t generation, const std::string& why) {
+    if (stopping_ || generation != generation_) return;  // a connection already replaced
+    ++generation_;  // the other connection's loss, coming next, is the same event
+    spdlog::warn("broker: redis {}:{} lost ({}); retrying in {} ms", host_, port_, why,
+                 retryDelay_.count());
+    missedSome_ = missedSome_ || subscribedOnce_;
+    {
+      std::lock_guard lock(publisherMutex_);
+      if (publisher_) publisher_->close();
+      publisher_.reset();
+    }
+    if (subscriber_) subscriber_->close();
+    subscriber_.reset();
+    retry_.expires_after(retryDelay_);
+    retryDelay_ = std::min<std::chrono::milliseconds>(retryDelay_ * 2, kLastRetry);
+    retry_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) connect();
+    });
+  }
+
+  RedisBrokerOptions options_;
+  std::string instance_;
+  std::string host_;
+  int port_ = 0;
+  std::vector<Subscriber> subscribers_;
+  asio::io_context ioc_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::steady_timer retry_;
+  std::thread thread_;
+  std::mutex publisherMutex_;
+  std::shared_ptr<RedisClient> publisher_;  // publisherMutex_
+  // The rest: the broker's thread only.
+  std::shared_ptr<RedisClient> subscriber_;
+  std::uint64_t generation_ = 0;
+  std::chrono::milliseconds retryDelay_ = kFirstRetry;
+  bool subscribedOnce_ = false;
+  bool missedSome_ = false;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+std::string encodeEnvelope(const std::string& instance, const Delivery& delivery) {
+  std::string out;
+  const auto shared = delivery.sharedUserIds ? delivery.sharedUserIds->size() : 0;
+  out.reserve(64 + delivery.conversationId.size() + 25 * (delivery.userIds.size() + shared) +
+              delivery.frame->size());
+  out.append(kVersion).append("\n").append(instance).append("\n");
+  out.append(delivery.conversationId).append("\n").append(std::to_string(delivery.seq));
+  out += '\n';
+  out.append(delivery.groupChanged).append("\n");
+  bool first = true;
+  const auto add = [&](const std::string& user) {
+    if (!first) out += ',';
+    first = false;
+    out += user;
+  };
+  for (const auto& u : delivery.userIds) add(u);
+  if (delivery.sharedUserIds) {
+    for (const auto& u : *delivery.sharedUserIds) add(u);
+  }
+  out += '\n';
+  out += *delivery.frame;
+  return out;
+}
+
+std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
+  std::string_view version, instance, conversation, seq, group, users;
+  if (!nextLine(payload, version) || version != kVersion || !nextLine(payload, instance) ||
+      instance.empty() || !nextLine(payload, conversation) || !nextLine(payload, seq) ||
+      !nextLine(payload, group) || !nextLine(payload, users)) {
+    return std::nullopt;
+  }
+  BrokerEnvelope out{.instance = std::string(instance), .delivery = {}};
+  auto& d = out.delivery;
+  if (!parseInt(seq, d.seq) || d.seq < 0) return std::nullopt;
+  d.conversationId = std::string(conversation);
+  d.groupChanged = std::string(group);
+  while (!users.empty()) {
+    const auto comma = users.find(',');
+    const auto user = users.substr(0, comma);
+    if (user.empty()) return std::nullopt;
+    d.userIds.emplace_back(user);
+    if (comma == std::string_view::npos) break;
+    users.remove_prefix(comma + 1);
+  }
+  d.frame = std::make_shared<const std::string>(payload);
+  return out;
+}
+
+std::unique_ptr<Broker> makeRedisBroker(RedisBrokerOptions options) {
+  return std::make_unique<RedisBroker>(std::move(options));
+}
+
+}  // namespace gc::broker

@@ -1,0 +1,162 @@
+// Two gopherchat-server instances on one PostgreSQL database and one Redis (the scale-out
+// setup, without the load balancer): what one instance commits reaches the other's
+// connections; concurrent senders on both instances give every listener one conversation's
+// messages in seq order with no gap and no repeat (the broker's order is put back, gaps are
+// filled from the database); Redis killed: sends still commit and are acknowledged, and when
+// Redis is back the other instance asks its clients to reconnect (1012) and delivery resumes.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { api, connectWs, dmId, postMessage, register, uniqueName, waitFor } from './lib/client.mjs';
+import { repoRoot, randomSecret, startServer } from './lib/server.mjs';
+
+const T = { timeout: 60_000 };
+let postgres; // { url, dir }
+let redis; // { port, child }
+let s1;
+let s2;
+
+function freePort() {
+  return new Promise((resolvePort) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function startRedis(port) {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  await waitFor(
+    () => {
+      try {
+        return execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    { what: 'redis-server to answer PING' },
+  );
+  return { port, child };
+}
+
+async function stopRedis() {
+  if (!redis?.child || redis.child.exitCode !== null) return;
+  const gone = new Promise((r) => redis.child.once('exit', r));
+  redis.child.kill('SIGKILL');
+  await gone;
+}
+
+before(async () => {
+  const env = execFileSync(join(repoRoot, 'scripts', 'postgres.sh'), ['start'], { encoding: 'utf8' });
+  const url = /GC_TEST_POSTGRES_URL=(\S+)/.exec(env)[1];
+  const dir = /GC_POSTGRES_DIR=(\S+)/.exec(env)[1];
+  const database = `gc_scaleout_${randomBytes(6).toString('hex')}`;
+  execFileSync('psql', [url, '-qc', `CREATE DATABASE ${database}`]);
+  postgres = { url: url.replace(/\/postgres$/, `/${database}`), dir };
+  redis = await startRedis(await freePort());
+  const jwtSecret = randomSecret();
+  const args = ['--db', postgres.url, '--redis', `redis://127.0.0.1:${redis.port}`];
+  s1 = await startServer({ args, jwtSecret });
+  s2 = await startServer({ args, jwtSecret });
+});
+
+after(async () => {
+  await s1?.cleanup();
+  await s2?.cleanup();
+  await stopRedis();
+  if (postgres) execFileSync(join(repoRoot, 'scripts', 'postgres.sh'), ['stop', postgres.dir]);
+});
+
+/** A connection on `server` that has heard from the broker (both instances subscribed). */
+async function listening(server, who) {
+  return connectWs(server, { token: who.token });
+}
+
+describe('two instances, one database, one Redis', () => {
+  it('a DM sent on one instance reaches the recipient and the sender\'s other connection on the other', T, async () => {
+    const a = await register(s1);
+    const b = await register(s2); // registered on the other instance: one database
+    const cid = dmId(a, b);
+    const bOn2 = await listening(s2, b);
+    const aOn2 = await listening(s2, a);
+    const aOn1 = await connectWs(s1, { token: a.token });
+    // The first instance may still be subscribing to Redis: send until one gets across.
+    const first = await waitFor(
+      async () => {
+        const ack = await aOn1.sendMessage(cid, `hello ${uniqueName('m')}`);
+        try {
+          return await bOn2.next((f) => f.type === 'message' && f.message.id === ack.message.id, 500);
+        } catch {
+          return null;
+        }
+      },
+      { what: 'a message across instances' },
+    );
+    assert.equal(first.message.from, a.user.id);
+    const ack = await aOn1.sendMessage(cid, 'second');
+    const atB = await bOn2.next((f) => f.type === 'message' && f.message.id === ack.message.id);
+    const atA = await aOn2.next((f) => f.type === 'message' && f.message.id === ack.message.id);
+    assert.equal(atB.message.seq, first.message.seq + 1);
+    assert.equal(atA.message.body, 'second');
+    await aOn1.assertNoFrame((f) => f.type === 'message' && f.message.id === ack.message.id, 'the sending connection has its ack');
+  });
+
+  it('concurrent senders on both instances: every listener gets seq 1..N in order, once each', T, async () => {
+    const [admin, x, y] = [await register(s1), await register(s1), await register(s2)];
+    const g = (await api(s1, 'POST', '/api/groups', { token: admin.token, body: { name: uniqueName('g') } })).json.group;
+    for (const u of [x, y]) {
+      const res = await api(s1, 'POST', `/api/groups/${g.id}/members`, { token: admin.token, body: { userId: u.user.id } });
+      assert.equal(res.status, 200, res.text);
+    }
+    const cid = `grp_${g.id}`;
+    const base = (await api(s1, 'GET', `/api/conversations/${cid}/messages`, { token: admin.token })).json.messages.at(-1).seq;
+    const listeners = [await listening(s1, admin), await listening(s2, admin), await listening(s2, x)];
+    const PER_SENDER = 40;
+    const seen = listeners.map(() => []);
+    listeners.forEach((l, i) => l.tap((f) => f.type === 'message' && f.message.conversationId === cid && seen[i].push(f.message.seq)));
+    const sendAll = (server, who) =>
+      Promise.all(Array.from({ length: PER_SENDER }, (_, i) => postMessage(server, who, cid, `${who.username} ${i}`)));
+    await Promise.all([sendAll(s1, x), sendAll(s2, y)]);
+    const expected = Array.from({ length: 2 * PER_SENDER }, (_, i) => base + 1 + i);
+    await waitFor(() => seen.every((s) => s.length >= expected.length), { what: 'every listener to hear every message' });
+    for (const s of seen) assert.deepEqual(s, expected);
+  });
+
+  it('Redis killed: sends still commit; when it is back, the other instance\'s clients reconnect and delivery resumes', T, async () => {
+    const [a, b] = [await register(s1), await register(s1)];
+    const cid = dmId(a, b);
+    const bOn2 = await listening(s2, b);
+    const aOn1 = await connectWs(s1, { token: a.token });
+    await waitFor(
+      async () => {
+        const ack = await aOn1.sendMessage(cid, 'before');
+        return bOn2.next((f) => f.type === 'message' && f.message.id === ack.message.id, 500).catch(() => null);
+      },
+      { what: 'delivery across instances' },
+    );
+    await stopRedis();
+    const during = await aOn1.sendMessage(cid, 'while Redis is away'); // committed and acknowledged
+    assert.equal(during.type, 'ack');
+    redis = await startRedis(redis.port);
+    // The subscription is back: s2 cannot vouch for what its clients missed.
+    await bOn2.closed;
+    assert.equal(bOn2.closeInfo.code, 1012);
+    const history = (await api(s2, 'GET', `/api/conversations/${cid}/messages?after=0`, { token: b.token })).json.messages;
+    assert.ok(history.some((m) => m.id === during.message.id), 'the message sent during the outage is in the history');
+    const again = await listening(s2, b);
+    const aAgain = await connectWs(s1, { token: a.token }); // s1 closed its clients too
+    await waitFor(
+      async () => {
+        const ack = await aAgain.sendMessage(cid, 'after');
+        return again.next((f) => f.type === 'message' && f.message.id === ack.message.id, 500).catch(() => null);
+      },
+      { what: 'delivery across instances after Redis came back' },
+    );
+  });
+});
