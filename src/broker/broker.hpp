@@ -26,8 +26,10 @@ struct Delivery {
   // (chat/delivery_order.hpp).
   std::string conversationId = {};
   std::int64_t seq = 0;
-  // A group whose membership or settings changed: every instance refreshes its cache of it.
+  // State other instances keep a copy of, changed here: a group whose membership or settings
+  // changed, two users whose friendship or blocks changed. Every instance re-reads it.
   std::string groupChanged = {};
+  std::vector<std::string> pairChanged = {};
 };
 
 class Broker {

@@ -228,6 +228,10 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
   out.append(delivery.conversationId).append("\n").append(std::to_string(delivery.seq));
   out += '\n';
   out.append(delivery.groupChanged).append("\n");
+  if (delivery.pairChanged.size() == 2) {
+    out.append(delivery.pairChanged[0]).append(",").append(delivery.pairChanged[1]);
+  }
+  out += '\n';
   bool first = true;
   const auto add = [&](const std::string& user) {
     if (!first) out += ',';
@@ -244,10 +248,10 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
 }
 
 std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
-  std::string_view version, instance, conversation, seq, group, users;
+  std::string_view version, instance, conversation, seq, group, pair, users;
   if (!nextLine(payload, version) || version != kVersion || !nextLine(payload, instance) ||
       instance.empty() || !nextLine(payload, conversation) || !nextLine(payload, seq) ||
-      !nextLine(payload, group) || !nextLine(payload, users)) {
+      !nextLine(payload, group) || !nextLine(payload, pair) || !nextLine(payload, users)) {
     return std::nullopt;
   }
   BrokerEnvelope out{.instance = std::string(instance), .delivery = {}};
@@ -255,6 +259,13 @@ std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
   if (!parseInt(seq, d.seq) || d.seq < 0) return std::nullopt;
   d.conversationId = std::string(conversation);
   d.groupChanged = std::string(group);
+  if (!pair.empty()) {
+    const auto comma = pair.find(',');
+    if (comma == std::string_view::npos || comma == 0 || comma + 1 == pair.size()) {
+      return std::nullopt;
+    }
+    d.pairChanged = {std::string(pair.substr(0, comma)), std::string(pair.substr(comma + 1))};
+  }
   while (!users.empty()) {
     const auto comma = users.find(',');
     const auto user = users.substr(0, comma);

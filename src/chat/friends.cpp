@@ -60,6 +60,7 @@ store::FriendRequestResult FriendService::request(const std::string& me,
   const auto& f = result.friendship;
   if (result.accepted) {
     graph_.addFriends(f.requester, f.recipient);
+    publishPairChanged(f.requester, f.recipient);
     publishFriendship("friend-accepted", f, {f.requester, f.recipient});
     presence_.introduce(f.requester, f.recipient);
   } else {
@@ -77,6 +78,7 @@ store::Friendship FriendService::respond(const std::string& me, const std::strin
 store::Friendship FriendService::accept(const std::string& me, const std::string& friendshipId) {
   auto f = respond(me, friendshipId, "accepted");
   graph_.addFriends(f.requester, f.recipient);
+  publishPairChanged(f.requester, f.recipient);
   publishFriendship("friend-accepted", f, {f.requester, f.recipient});
   presence_.introduce(f.requester, f.recipient);
   return f;
@@ -95,6 +97,7 @@ void FriendService::unfriend(const std::string& me, const std::string& userId) {
   // A rejected request is not shown to anyone: there is nothing to remove.
   if (!removed || removed->status == "rejected") throw core::notFound("friendship not found");
   graph_.removeFriends(me, userId);
+  publishPairChanged(me, userId);
   publishRemoved(me, userId);
 }
 
@@ -103,6 +106,7 @@ void FriendService::block(const std::string& me, const std::string& userId) {
   auto ended = store_.friendships().block(me, userId, core::nowMs());
   graph_.addBlock(me, userId);
   graph_.removeFriends(me, userId);
+  publishPairChanged(me, userId);
   if (ended && ended->status != "rejected") publishRemoved(me, userId);
   spdlog::debug("user {} blocked {}", me, userId);
 }
@@ -111,6 +115,40 @@ void FriendService::unblock(const std::string& me, const std::string& userId) {
   requireOtherUser(me, userId);
   store_.friendships().unblock(me, userId);
   graph_.removeBlock(me, userId);
+  publishPairChanged(me, userId);
+}
+
+void FriendService::reloadPair(const std::string& a, const std::string& b) {
+  bool friends = false;
+  for (const auto& f : store_.friendships().forUser(a)) {
+    const auto& other = f.requester == a ? f.recipient : f.requester;
+    if (other == b && f.status == "accepted") friends = true;
+  }
+  if (friends) {
+    graph_.addFriends(a, b);
+  } else {
+    graph_.removeFriends(a, b);
+  }
+  for (const auto& [blocker, blocked] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    const auto list = store_.friendships().blockedBy(*blocker);
+    if (std::find(list.begin(), list.end(), *blocked) != list.end()) {
+      graph_.addBlock(*blocker, *blocked);
+    } else {
+      graph_.removeBlock(*blocker, *blocked);
+    }
+  }
+}
+
+void FriendService::publishPairChanged(const std::string& a, const std::string& b) {
+  static const auto kNoFrame = std::make_shared<const std::string>();
+  broker_.publish(broker::Delivery{.userIds = {},
+                                   .frame = kNoFrame,
+                                   .exceptConnection = 0,
+                                   .sharedUserIds = nullptr,
+                                   .conversationId = {},
+                                   .seq = 0,
+                                   .groupChanged = {},
+                                   .pairChanged = {a, b}});
 }
 
 FriendListing FriendService::list(const std::string& me) {

@@ -47,6 +47,10 @@ class FriendService {
 
   FriendListing list(const std::string& me);
 
+  // Blocking: re-reads from the store whether two users are friends and who blocks whom, into
+  // the graph (another instance changed it: scale-out).
+  void reloadPair(const std::string& a, const std::string& b);
+
  private:
   store::User requireOtherUser(const std::string& me, const std::string& userId);
   store::Friendship respond(const std::string& me, const std::string& friendshipId,
@@ -55,6 +59,8 @@ class FriendService {
   void publishFriendship(std::string_view type, const store::Friendship& f,
                          std::vector<std::string> userIds);
   void publishRemoved(const std::string& a, const std::string& b);
+  // Tells the other instances that the pair's friendship or blocks changed.
+  void publishPairChanged(const std::string& a, const std::string& b);
 
   store::Store& store_;
   broker::Broker& broker_;

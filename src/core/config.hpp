@@ -39,6 +39,8 @@ struct Config {
   // How long a user whose last connection closed still counts as online (no flapping on a
   // reconnect).
   int presenceGraceMs = 5000;
+  // With --redis: how often logouts made on other instances are read from the database.
+  int revocationPollMs = 1000;
   int tokenTtlSeconds = 7 * 24 * 3600;
   std::string sqliteSynchronous = "full";
   // Page size of a new SQLite database (an existing file keeps its own). Every commit writes

@@ -165,6 +165,11 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->envname("GC_BCRYPT_COST")
       ->check(CLI::Range(4, 16))
       ->capture_default_str();
+  app.add_option("--revocation-poll-ms", c.revocationPollMs,
+                 "with --redis: milliseconds between reads of logouts made on other instances")
+      ->envname("GC_REVOCATION_POLL_MS")
+      ->check(CLI::Range(50, 60000))
+      ->capture_default_str();
   app.add_option("--presence-grace-ms", c.presenceGraceMs,
                  "milliseconds a user stays online after their last connection closed")
       ->envname("GC_PRESENCE_GRACE_MS")

@@ -26,6 +26,7 @@
 #include "core/thread_name.hpp"
 #include "core/time_format.hpp"
 #include "files/upload_sweeper.hpp"
+#include "main/revocation_follower.hpp"
 #include "ws/rfc6455.hpp"
 #include "ws/ws_session.hpp"
 
@@ -158,30 +159,6 @@ int run(const core::Config& config) {
       [&messages](const std::string& conversationId, std::int64_t after, std::int64_t before) {
         return messages.missedDeliveries(conversationId, after, before);
       });
-  if (!scaledOut) {
-    broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
-  } else {
-    afterBrokerOutage = [&hub, &deliveryOrder] {
-      deliveryOrder.reset();
-      hub.closeAll(ws::close_code::kServiceRestart,
-                   "events may have been missed: reconnect and resync");
-    };
-    broker->subscribe([&deliveryOrder, &groupDirectory, &store](const broker::Delivery& d) {
-      // Another instance changed a group: what its members may do here changes with it.
-      if (!d.groupChanged.empty()) {
-        try {
-          if (auto group = store->groups().byId(d.groupChanged)) {
-            groupDirectory.put(std::move(*group));
-          } else {
-            groupDirectory.erase(d.groupChanged);
-          }
-        } catch (const std::exception& e) {
-          spdlog::warn("group {} not refreshed: {}", d.groupChanged, e.what());
-        }
-      }
-      deliveryOrder(d);
-    });
-  }
   chat::SearchService search(*store, messages);
   groups.load();
 
@@ -220,6 +197,39 @@ int run(const core::Config& config) {
        .nowMs = [] { return core::nowMs(); }});
   chat::FriendService friends(*store, *broker, graph, presence);
   friends.load();
+  if (!scaledOut) {
+    broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
+  } else {
+    afterBrokerOutage = [&hub, &deliveryOrder] {
+      deliveryOrder.reset();
+      hub.closeAll(ws::close_code::kServiceRestart,
+                   "events may have been missed: reconnect and resync");
+    };
+    broker->subscribe(
+        [&deliveryOrder, &groupDirectory, &store, &friends](const broker::Delivery& d) {
+          // Another instance changed a group: what its members may do here changes with it.
+          if (!d.groupChanged.empty()) {
+            try {
+              if (auto group = store->groups().byId(d.groupChanged)) {
+                groupDirectory.put(std::move(*group));
+              } else {
+                groupDirectory.erase(d.groupChanged);
+              }
+            } catch (const std::exception& e) {
+              spdlog::warn("group {} not refreshed: {}", d.groupChanged, e.what());
+            }
+          }
+          if (d.pairChanged.size() == 2) {
+            try {
+              friends.reloadPair(d.pairChanged[0], d.pairChanged[1]);
+            } catch (const std::exception& e) {
+              spdlog::warn("friendship of {} and {} not refreshed: {}", d.pairChanged[0],
+                           d.pairChanged[1], e.what());
+            }
+          }
+          deliveryOrder(d);
+        });
+  }
   api::App app{.config = config,
                .store = *store,
                .broker = *broker,
@@ -252,6 +262,10 @@ int run(const core::Config& config) {
                         },
                     .corsForAllowedOrigins = false},
       api::buildRouter(app));
+  if (scaledOut) {
+    every(ioc, std::chrono::milliseconds(config.revocationPollMs),
+          [&] { followRevocations(accounts, blocking, hub); });
+  }
   asio::co_spawn(ioc,
                  files::sweepUnattachedUploads(
                      uploads, filePool, std::chrono::seconds(config.uploadSweepIntervalSeconds),

@@ -16,6 +16,7 @@
 #include "api/rate_limits.hpp"
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
+#include "main/revocation_follower.hpp"
 #include "main/server.hpp"
 #include "video/memory_room_registry.hpp"
 #include "video/room_handlers.hpp"
@@ -27,41 +28,6 @@ namespace {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
-
-// Runs `tick` every `period` on the io_context until it stops.
-void every(asio::io_context& ioc, milliseconds period, std::function<void()> tick) {
-  asio::co_spawn(
-      ioc,
-      [&ioc, period, tick = std::move(tick)]() -> asio::awaitable<void> {
-        asio::steady_timer timer(ioc);
-        for (;;) {
-          timer.expires_after(period);
-          co_await timer.async_wait(asio::use_awaitable);
-          tick();
-        }
-      },
-      asio::detached);
-}
-
-// The chat server writes logouts to its database; this instance learns them by reading the
-// revoked tokens again every --revocation-poll-ms, then closes the connections opened with
-// them (1008), as the chat server does on logout.
-void followRevocations(video::VideoApp& app) {
-  asio::post(app.blocking, [&app] {
-    std::vector<std::string> revoked;
-    try {
-      revoked = app.accounts.loadRevocations();
-    } catch (const std::exception& e) {
-      spdlog::warn("reading revoked tokens failed: {}", e.what());
-      return;
-    }
-    if (revoked.empty()) return;
-    const std::unordered_set<std::string> jtis(revoked.begin(), revoked.end());
-    app.hub.forEach([&](const std::shared_ptr<hub::Connection>& c) {
-      if (jtis.contains(c->tokenId())) c->close(ws::close_code::kPolicyViolation, "logged out");
-    });
-  });
-}
 
 // SIGTERM: stop accepting, let requests in flight finish, close every room connection with
 // 1001 (the peers hear peer-left as each goes), then stop the threads.
@@ -133,7 +99,8 @@ int runVideo(const core::Config& config, const video::Options& options) {
   const auto sweep = std::clamp(milliseconds(std::int64_t{options.roomTtlSeconds} * 1000 / 4),
                                 milliseconds(100), milliseconds(1000));
   every(ioc, sweep, [&app] { video::endExpiredRooms(app); });
-  every(ioc, milliseconds(options.revocationPollMs), [&app] { followRevocations(app); });
+  every(ioc, milliseconds(options.revocationPollMs),
+        [&app] { followRevocations(app.accounts, app.blocking, app.hub); });
 
   serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
   blocking.join();

@@ -3,14 +3,15 @@
 // connections; concurrent senders on both instances give every listener one conversation's
 // messages in seq order with no gap and no repeat (the broker's order is put back, gaps are
 // filled from the database); Redis killed: sends still commit and are acknowledged, and when
-// Redis is back the other instance asks its clients to reconnect (1012) and delivery resumes.
+// Redis is back the other instance asks its clients to reconnect (1012) and delivery resumes;
+// a logout on one instance holds on the other.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { api, connectWs, dmId, postMessage, register, uniqueName, waitFor } from './lib/client.mjs';
+import { api, connectWs, dmId, postMessage, register, tryConnectWs, uniqueName, waitFor } from './lib/client.mjs';
 import { repoRoot, randomSecret, startServer } from './lib/server.mjs';
 
 const T = { timeout: 60_000 };
@@ -126,6 +127,36 @@ describe('two instances, one database, one Redis', () => {
     const expected = Array.from({ length: 2 * PER_SENDER }, (_, i) => base + 1 + i);
     await waitFor(() => seen.every((s) => s.length >= expected.length), { what: 'every listener to hear every message' });
     for (const s of seen) assert.deepEqual(s, expected);
+  });
+
+  it('a logout on one instance refuses the token on the other and closes its connections there', T, async () => {
+    const a = await register(s1);
+    const onS2 = await connectWs(s2, { token: a.token });
+    assert.equal((await api(s2, 'GET', '/api/auth/me', { token: a.token })).status, 200);
+    assert.equal((await api(s1, 'POST', '/api/auth/logout', { token: a.token })).status, 204);
+    await onS2.closed; // read from the database within --revocation-poll-ms
+    assert.equal(onS2.closeInfo.code, 1008);
+    const me = await api(s2, 'GET', '/api/auth/me', { token: a.token });
+    assert.equal(me.status, 401, me.text);
+    const upgrade = await tryConnectWs(s2, { token: a.token });
+    assert.equal(upgrade.ok, false);
+    assert.equal(upgrade.status, 401);
+  });
+
+  it('a block made on one instance stops the blocked user\'s DMs on the other', T, async () => {
+    const [a, b] = [await register(s1), await register(s1)];
+    const cid = dmId(a, b);
+    await postMessage(s2, b, cid, 'before the block');
+    assert.equal((await api(s1, 'POST', `/api/users/${b.user.id}/block`, { token: a.token })).status, 204);
+    // The other instance hears of it through the broker and re-reads the pair.
+    const refused = await waitFor(
+      async () => {
+        const res = await api(s2, 'POST', `/api/conversations/${cid}/messages`, { token: b.token, body: { body: 'after' } });
+        return res.status === 403 ? res : null;
+      },
+      { what: 'the block to hold on the other instance' },
+    );
+    assert.equal(refused.json.error.code, 'blocked');
   });
 
   it('Redis killed: sends still commit; when it is back, the other instance\'s clients reconnect and delivery resumes', T, async () => {
