@@ -2,8 +2,9 @@
 # Runs every test: unit tests (GoogleTest, through CTest), then the black-box integration
 # suite (Node's test runner against the real binary), then the cluster suite (a whole
 # cluster from scripts/cluster.sh: PostgreSQL, Redis, three servers, HAProxy), then the web
-# client's store tests (Vitest) and its end-to-end suite (playwright-core driving /usr/bin/chromium against the
-# real binary serving web/out). Called by `make test` after the build (which builds web/out).
+# client's store tests (Vitest) and its end-to-end suite (playwright-core driving
+# /usr/bin/chromium against the real binary serving web/out). Called by `make test` after
+# the build (which builds web/out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
