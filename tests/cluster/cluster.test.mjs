@@ -156,7 +156,7 @@ describe('cluster: one account everywhere', () => {
     const token = res.json.token;
     const me = await api(cluster.instance(3), 'GET', '/api/auth/me', { token });
     assert.equal(me.status, 200, me.text);
-    assert.equal(me.json.user?.id ?? me.json.id, user.user.id);
+    assert.equal(me.json.user.id, user.user.id);
     const ws = await tryConnectWs(cluster.instance(3), { token });
     assert.ok(ws.ok, `WebSocket on instance 3: ${ws.status} ${ws.text}`);
     ws.client.close();
