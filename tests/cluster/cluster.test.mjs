@@ -83,9 +83,15 @@ describe('cluster: health and routing', () => {
     assert.equal(status.get('video/video'), 'UP', 'HAProxy sees the video service');
     const front = await api(cluster.front, 'GET', '/readyz');
     assert.equal(front.status, 200, front.text);
-    // The video service answers on the same public origin (its paths), authenticated as usual.
-    const rooms = await api(cluster.front, 'POST', '/api/rooms/create', { body: {} });
-    assertError(rooms, 401, 'unauthorized');
+    const page = await api(cluster.front, 'GET', '/');
+    assert.equal(page.status, 200, 'the web client through HAProxy');
+    assert.match(page.headers.get('content-type'), /text\/html/);
+    // The video service answers on the same public origin (its paths), with the same tokens.
+    assertError(await api(cluster.front, 'POST', '/api/rooms/create', { body: {} }), 401, 'unauthorized');
+    const user = await register(cluster.instance(1));
+    const room = await api(cluster.front, 'POST', '/api/rooms/create', { token: user.token, body: {} });
+    assert.equal(room.status, 201, `a room through HAProxy: ${room.text}`);
+    assert.ok(room.json.roomId);
   });
 
   it('a browser sticks to one instance (REST and WebSocket); new browsers are spread', T, async () => {
@@ -181,6 +187,22 @@ describe('cluster: one account everywhere', () => {
       if (ws.ok) ws.client.close();
       assert.equal(ws.ok, false, `instance ${n} upgraded a WebSocket with a logged-out token`);
       assert.equal(ws.status, 401);
+    }
+  });
+
+  it('a block on one instance holds on the others', T, async () => {
+    const who = await register(cluster.instance(1));
+    const target = await register(cluster.instance(1));
+    const res = await api(cluster.instance(1), 'POST', `/api/users/${target.user.id}/block`, { token: who.token });
+    assert.equal(res.status, 204, res.text);
+    const cid = `dm_${[who.user.id, target.user.id].sort().join('_')}`;
+    for (const n of instanceNumbers) {
+      const sent = await api(cluster.instance(n), 'POST', `/api/conversations/${cid}/messages`, {
+        token: target.token,
+        body: { body: `from instance ${n}` },
+      });
+      assert.equal(sent.status, 403, `the blocked user's DM on instance ${n}: ${sent.text}`);
+      assertError(sent, 403, 'blocked');
     }
   });
 
