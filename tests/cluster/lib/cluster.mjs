@@ -17,6 +17,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { api } from '../../integration/lib/client.mjs';
 import { RELAXED_LIMITS, repoRoot, serverBin, videoBin } from '../../integration/lib/server.mjs';
 
 const run = promisify(execFile);
@@ -168,28 +169,13 @@ export class CookieJarClient {
   }
 
   async request(method, path, { token, body } = {}) {
-    const headers = {};
-    if (this.cookies.size) headers.cookie = this.cookieHeader;
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.target.baseUrl + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await api(this.target, method, path, { token, body, cookie: this.cookieHeader || undefined });
     this.lastSetCookies = res.headers.getSetCookie();
     for (const line of this.lastSetCookies) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');
       this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
     }
-    const text = await res.text();
-    let json = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    return { status: res.status, headers: res.headers, json, text };
+    return res;
   }
 }
