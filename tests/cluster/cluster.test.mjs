@@ -15,6 +15,7 @@ import {
   uniqueName,
   waitFor,
 } from '../integration/lib/client.mjs';
+import { makePng, multipart } from '../integration/lib/files.mjs';
 import { CookieJarClient, INSTANCES, startCluster } from './lib/cluster.mjs';
 
 const T = { timeout: 60_000 };
@@ -187,6 +188,34 @@ describe('cluster: one account everywhere', () => {
       if (ws.ok) ws.client.close();
       assert.equal(ws.ok, false, `instance ${n} upgraded a WebSocket with a logged-out token`);
       assert.equal(ws.status, 401);
+    }
+  });
+
+  it('a file uploaded on one instance is served by every instance (one uploads directory)', T, async () => {
+    const alice = await register(cluster.instance(1));
+    const bob = await register(cluster.instance(1));
+    const png = makePng(24, 12);
+    const { body, contentType } = multipart('shared.png', png);
+    const up = await api(cluster.instance(1), 'POST', '/api/uploads', {
+      token: alice.token,
+      rawBody: body,
+      headers: { 'content-type': contentType },
+    });
+    assert.equal(up.status, 201, up.text);
+    const file = up.json.file;
+    const cid = `dm_${[alice.user.id, bob.user.id].sort().join('_')}`;
+    const sent = await api(cluster.instance(1), 'POST', `/api/conversations/${cid}/messages`, {
+      token: alice.token,
+      body: { type: 'image', attachments: [file.id] },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    for (const target of [...cluster.instances, cluster.front]) {
+      for (const path of [file.url, file.thumbUrl]) {
+        const res = await fetch(target.baseUrl + path, { headers: { authorization: `Bearer ${bob.token}` } });
+        assert.equal(res.status, 200, `${path} on ${target.baseUrl}: ${res.status}`);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        if (path === file.url) assert.ok(bytes.equals(png), `${path} on ${target.baseUrl}: the uploaded bytes`);
+      }
     }
   });
 
