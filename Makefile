@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 DATA_DIR ?= data
 
-.PHONY: all setup build web run test unit-test integration-test bench format tidy clean
+.PHONY: all setup build web run run-cluster test unit-test integration-test bench format tidy clean
 
 all: build
 
@@ -25,6 +25,11 @@ web: setup
 # Both services on one data dir: the chat server on :8080, the video service on :4000.
 run: build
 	@BUILD_DIR=$(BUILD_DIR) DATA_DIR=$(DATA_DIR) scripts/run.sh
+
+# The scale-out shape on loopback: PostgreSQL, Redis, three chat servers, the video service and
+# HAProxy on :8080 (GC_CLUSTER_PORT). Throwaway data; Ctrl-C stops everything.
+run-cluster: build
+	@BUILD_DIR=$(BUILD_DIR) scripts/cluster.sh run
 
 test: build
 	@scripts/test.sh

@@ -5,6 +5,9 @@
 #                                         # GC_POSTGRES_PORT
 #   scripts/postgres.sh stop "$GC_POSTGRES_DIR"
 #
+#   scripts/postgres.sh halt "$GC_POSTGRES_DIR"     # stops the server, keeps its data
+#   scripts/postgres.sh resume "$GC_POSTGRES_DIR"   # starts it again on the same port
+#
 # Trust authentication on loopback only, fsync off: for tests, never for data that matters.
 # Ready when this returns (pg_ctl -w waits until it accepts connections). Run as root, the
 # cluster belongs to the postgres user (initdb refuses root). Stopped with pg_ctl, by its data
@@ -22,6 +25,14 @@ as_owner() {
   if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Starts the cluster in DIR on PORT (pg_ctl -w: accepting connections when this returns).
+start_server() {
+  local dir=$1 port=$2
+  as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" \
+    start >/dev/null 2>&1
+}
+
 case "${1:-}" in
   start)
     [[ -x $PG_BIN/initdb ]] || { echo "PostgreSQL 15 is not installed (scripts/setup.sh)" >&2; exit 1; }
@@ -36,9 +47,8 @@ case "${1:-}" in
     # A port that was free a moment ago can be taken before the server binds it: try again.
     for _ in 1 2 3; do
       port=$(free_port)
-      if as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" \
-        start >/dev/null 2>&1; then
+      if start_server "$dir" "$port"; then
+        echo "$port" >"$dir/port"
         echo "export GC_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:$port/postgres" \
           "GC_POSTGRES_DIR=$dir GC_POSTGRES_PORT=$port"
         exit 0
@@ -55,8 +65,16 @@ case "${1:-}" in
     fi
     rm -rf "$dir"
     ;;
+  halt)
+    dir=${2:?usage: scripts/postgres.sh halt DIR}
+    as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    dir=${2:?usage: scripts/postgres.sh resume DIR}
+    start_server "$dir" "$(cat "$dir/port")" || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
   *)
-    echo "usage: scripts/postgres.sh start | stop DIR" >&2
+    echo "usage: scripts/postgres.sh start | stop DIR | halt DIR | resume DIR" >&2
     exit 2
     ;;
 esac

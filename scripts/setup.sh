@@ -17,6 +17,7 @@ apt_packages=(
   chromium
   coturn
   libhiredis-dev redis-server
+  haproxy
 )
 
 missing=()

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (GoogleTest, through CTest), then the black-box integration
-# suite (Node's test runner against the real binary), then the web client's store tests
-# (Vitest) and its end-to-end suite (playwright-core driving /usr/bin/chromium against the
-# real binary serving web/out). Called by `make test` after the build (which builds web/out).
+# suite (Node's test runner against the real binary), then the cluster suite (a whole
+# cluster from scripts/cluster.sh: PostgreSQL, Redis, three servers, HAProxy), then the web
+# client's store tests (Vitest) and its end-to-end suite (playwright-core driving
+# /usr/bin/chromium against the real binary serving web/out). Called by `make test` after
+# the build (which builds web/out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
@@ -20,6 +22,10 @@ unset GC_TEST_POSTGRES_URL
 echo "== integration tests"
 GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" GC_VIDEO_BIN="$PWD/$BUILD_DIR/bin/gopherchat-video" \
   node --test --test-concurrency=2 --test-timeout=120000 tests/integration/*.test.mjs
+
+echo "== cluster tests (three servers on PostgreSQL and Redis behind HAProxy)"
+GC_SERVER_BIN="$PWD/$BUILD_DIR/bin/gopherchat-server" GC_VIDEO_BIN="$PWD/$BUILD_DIR/bin/gopherchat-video" \
+  node --test --test-concurrency=1 --test-timeout=180000 tests/cluster/*.test.mjs
 
 echo "== web unit tests"
 (cd web && nice -n 19 npx --no-install vitest run)
