@@ -58,10 +58,12 @@ UploadService::UploadService(store::Store& store, UploadSettings settings)
       root_((fs::path(settings_.dataDir) / "uploads").string()),
       tempDir_((fs::path(root_) / "tmp").string()) {
   fs::create_directories(tempDir_);
-  // What a crash left half-written is nobody's upload.
+  // What a crash left half-written is nobody's upload. Only what has not been written to for
+  // an hour: instances sharing this data dir (scale-out) may be receiving uploads right now.
+  const auto stale = fs::file_time_type::clock::now() - std::chrono::hours(1);
   for (const auto& entry : fs::directory_iterator(tempDir_)) {
     std::error_code ec;
-    fs::remove(entry.path(), ec);
+    if (fs::last_write_time(entry.path(), ec) < stale && !ec) fs::remove(entry.path(), ec);
   }
   if (!settings_.clamdSocket.empty())
     scanner_.emplace(settings_.clamdSocket, settings_.clamdTimeout);
