@@ -158,12 +158,14 @@ struct Conn {
   std::atomic<int> pong_round{0};
   std::uint64_t frames = 0, other_frames = 0;  // strand-only
   std::unique_ptr<DmState> dm;
+  const tcp::endpoint* server = nullptr;  // another instance than --url's (dm --peer-urls)
 };
 
 struct Ctx {
   Options opt;
   asio::io_context ioc;
   tcp::endpoint server;
+  std::vector<tcp::endpoint> peers;  // dm --peer-urls: more instances of the cluster
   std::string host_header;
   std::vector<asio::ip::address> sources;
   std::string run_id;
@@ -415,7 +417,7 @@ awaitable<std::string> ws_connect(Ctx& c, Conn& w, const asio::ip::address& src,
   sock.bind(tcp::endpoint(src, 0), ec);
   if (ec) co_return "bind " + src.to_string() + ": " + ec.message();
   lowest.expires_after(std::chrono::seconds(c.opt.connect_timeout_s));
-  co_await lowest.async_connect(c.server, tok(ec));
+  co_await lowest.async_connect(w.server ? *w.server : c.server, tok(ec));
   if (ec) co_return "connect: " + ec.message();
   sock.set_option(tcp::no_delay(true), ec);
   lowest.expires_never();
@@ -1096,6 +1098,7 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
     auto d = std::make_unique<DmState>(w->strand);
     d->index = i;
     d->peer = i ^ 1;  // users 2k+1 and 2k+2 (1-based) pair up
+    if (const auto k = i % (1 + c.peers.size()); k > 0) w->server = &c.peers[k - 1];
     d->self_id = c.accounts[i].id;
     const std::string& a = c.accounts[i].id;
     const std::string& b = c.accounts[i ^ 1].id;
@@ -2435,6 +2438,15 @@ int run(int argc, char** argv) {
       return 2;
     }
     c.server = eps.begin()->endpoint();
+    for (const auto& [host, port] : o.peers) {
+      auto peer = res.resolve(host, port, ec);
+      if (ec || peer.empty()) {
+        std::fprintf(stderr, "gopherchat-loadgen: cannot resolve %s:%s\n", host.c_str(),
+                     port.c_str());
+        return 2;
+      }
+      c.peers.push_back(peer.begin()->endpoint());
+    }
   }
   if (o.server_pid && proc_rss_bytes(o.server_pid) < 0)
     log("warning: cannot read /proc/" + std::to_string(o.server_pid) + "/status");

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string_view>
+#include <tuple>
 
 namespace loadgen {
 namespace {
@@ -43,6 +44,8 @@ dm options:
   --warmup S              seconds sent before measuring             (2)
   --body-bytes B          message body size                         (64)
   --drain S               seconds to wait for stragglers            (5)
+  --peer-urls U1,U2       more instances of one cluster: socket i connects to instance
+                          i % (1 + peers); one peer puts every pair across two instances
 fanout options (and --window, --rate, --duration, --warmup, --body-bytes, --drain):
   --members N             group members, users 1..N, one socket each (1000)
   --senders S             members 1..S send                         (8)
@@ -95,22 +98,23 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-void parse_url(Options& o) {
-  std::string_view u = o.url;
+// http://HOST:PORT → {host, port}.
+std::pair<std::string, std::string> parse_url(std::string_view u, const char* flag) {
   constexpr std::string_view scheme = "http://";
-  if (u.substr(0, scheme.size()) != scheme) die("--url: only http://HOST:PORT is supported");
+  if (u.substr(0, scheme.size()) != scheme)
+    die(std::string(flag) + ": only http://HOST:PORT is supported");
   u.remove_prefix(scheme.size());
   if (auto slash = u.find('/'); slash != std::string_view::npos) u = u.substr(0, slash);
+  std::pair<std::string, std::string> out;
   auto colon = u.rfind(':');
   if (colon == std::string_view::npos) {
-    o.host = std::string(u);
-    o.port = "80";
+    out = {std::string(u), "80"};
   } else {
-    o.host = std::string(u.substr(0, colon));
-    o.port = std::string(u.substr(colon + 1));
-    to_long("--url port", o.port, 1, 65535);
+    out = {std::string(u.substr(0, colon)), std::string(u.substr(colon + 1))};
+    to_long(std::string(flag) + " port", out.second, 1, 65535);
   }
-  if (o.host.empty()) die("--url: missing host");
+  if (out.first.empty()) die(std::string(flag) + ": missing host");
+  return out;
 }
 
 }  // namespace
@@ -153,7 +157,9 @@ Options parse_options(int argc, char** argv) {
       o.threads = int(to_long(a, v, 1, 64));
     else if (a == "--server-pid")
       o.server_pid = to_long(a, v, 1, 1L << 30);
-    else if (a == "--sources")
+    else if (a == "--peer-urls") {
+      for (const auto& u : split_commas(v)) o.peers.push_back(parse_url(u, "--peer-urls"));
+    } else if (a == "--sources")
       o.sources = split_commas(v);
     else if (a == "--connect-timeout")
       o.connect_timeout_s = int(to_long(a, v, 1, 3600));
@@ -198,7 +204,7 @@ Options parse_options(int argc, char** argv) {
   }
 
   if (o.url.empty()) die("--url is required");
-  parse_url(o);
+  std::tie(o.host, o.port) = parse_url(o.url, "--url");
   if (o.sources.empty()) die("--sources: empty list");
   if (o.scenario == "conns" && o.count == 0) die("conns: --count is required");
   if (o.scenario == "dm" && 2L * o.pairs > o.user_count)

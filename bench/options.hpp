@@ -14,6 +14,9 @@ struct Options {
   std::string url;   // http://HOST:PORT
   std::string host;  // parsed from url
   std::string port;  // parsed from url
+  // dm: more instances of one cluster (--peer-urls); socket i connects to instance
+  // i % (1 + peers), so with one peer every pair's two users are on different instances.
+  std::vector<std::pair<std::string, std::string>> peers;  // host, port
   std::string user_prefix = "bench";
   int user_count = 400;
   std::string password = "benchpass123";

@@ -13,6 +13,12 @@
 #                           once: MiB/s and the server's peak RSS (bench/uploads.mjs, Node)
 #   bench/run.sh uploads-scan   the same with every upload scanned by a local clamd
 #                           (scripts/clamd.sh); name both for a side-by-side run
+#   DB=postgres bench/run.sh dm     the same dm scenario on a throwaway PostgreSQL cluster
+#                           (scripts/postgres.sh) instead of a SQLite file
+#   DB=postgres INSTANCES=2 bench/run.sh dm   INSTANCES servers on that database and one Redis
+#                           (scripts/redis.sh); socket i on instance i % INSTANCES, so with 2
+#                           every message crosses instances through Redis; prints each
+#                           process's CPU seconds and Redis CPU per delivered message
 #
 # Environment (defaults in brackets):
 #   BUILD_DIR [build]  CONNS [19000]  SOURCES [127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4]
@@ -123,7 +129,30 @@ if ((has_presence)) && (($(ulimit -n) < USERS + 100)); then
 fi
 
 DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/gopherchat-bench.XXXXXX")"
-DB_URL="sqlite://$DATA_DIR/chat.db"
+DB="${DB:-sqlite}"
+INSTANCES="${INSTANCES:-1}"
+POSTGRES_DIR=""
+REDIS_DIR=""
+REDIS_URL=""
+PEER_PIDS=()
+PEER_URLS=()
+if ((INSTANCES > 1)) && [[ $DB != postgres ]]; then
+  echo "run.sh: INSTANCES=$INSTANCES needs DB=postgres (instances share one database)" >&2
+  exit 2
+fi
+if [[ $DB == postgres ]]; then
+  eval "$("$ROOT/scripts/postgres.sh" start)"
+  POSTGRES_DIR="$GC_POSTGRES_DIR"
+  psql "$GC_TEST_POSTGRES_URL" -qc "CREATE DATABASE gc_bench"
+  DB_URL="${GC_TEST_POSTGRES_URL%/postgres}/gc_bench"
+else
+  DB_URL="sqlite://$DATA_DIR/chat.db"
+fi
+if ((INSTANCES > 1)); then
+  eval "$("$ROOT/scripts/redis.sh" start)"
+  REDIS_DIR="$GC_REDIS_DIR"
+  REDIS_URL="$GC_TEST_REDIS_URL"
+fi
 SERVER_PID=""
 SERVER_LOG=""
 VIDEO_PID=""
@@ -169,9 +198,26 @@ stop_video() {
   return "$rc"
 }
 
+# SIGTERM to the other instances of a cluster run (INSTANCES > 1).
+stop_peers() {
+  local pid
+  for pid in "${PEER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PEER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PEER_PIDS=()
+  PEER_URLS=()
+}
+
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   stop_video >/dev/null 2>&1 || true
+  stop_peers
+  [[ -z "$REDIS_DIR" ]] || "$ROOT/scripts/redis.sh" stop "$REDIS_DIR" || true
+  [[ -z "$POSTGRES_DIR" ]] || "$ROOT/scripts/postgres.sh" stop "$POSTGRES_DIR" || true
   [[ -z "$CLAMD_DIR" ]] || "$ROOT/scripts/clamd.sh" stop "$CLAMD_DIR" || true
   stop_server >/dev/null 2>&1 || true
   if [[ "${KEEP_DATA:-0}" == 1 ]]; then
@@ -222,11 +268,24 @@ start_server() {
     fi
     extra+=(--clamd-socket "$CLAMD_DIR/clamd.sock")
   fi
+  [[ -z "$REDIS_URL" ]] || extra+=(--redis "$REDIS_URL")
   "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" "${LIMIT_ARGS[@]}" \
     "${extra[@]}" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   PORT="$(listening_port "$SERVER_LOG" "$SERVER_PID")" || return 1
   echo "run.sh: server pid $SERVER_PID listening on 127.0.0.1:$PORT (log $SERVER_LOG)"
+  # The other instances: same data dir (so the same JWT secret), database and Redis.
+  local n log pid port
+  for ((n = 2; n <= INSTANCES; n++)); do
+    log="$DATA_DIR/server-$name-$n.log"
+    "$SERVER" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" "${LIMIT_ARGS[@]}" \
+      "${extra[@]}" >"$log" 2>&1 &
+    pid=$!
+    PEER_PIDS+=("$pid")
+    port="$(listening_port "$log" "$pid")" || return 1
+    PEER_URLS+=("http://127.0.0.1:$port")
+    echo "run.sh: instance $n pid $pid listening on 127.0.0.1:$port (log $log)"
+  done
 }
 
 # Starts gopherchat-video on the server's database and secret; sets VIDEO_PID and VIDEO_PORT.
@@ -255,6 +314,7 @@ run_scenario() {
     dm)
       args=(dm "${args[@]}" --user-count "$USERS" --pairs "$PAIRS" --window "$WINDOW"
         --duration "$DURATION" --warmup "$WARMUP" --body-bytes "$BODY_BYTES" --rate "$RATE")
+      if ((${#PEER_URLS[@]})); then args+=(--peer-urls "$(IFS=,; echo "${PEER_URLS[*]}")"); fi
       limit=$((${DURATION%.*} + ${WARMUP%.*} + 300))
       ;;
     fanout)
@@ -288,7 +348,23 @@ run_scenario() {
   local runner=("$LOADGEN")
   [[ $name == video || $name == uploads* ]] && runner=()
   echo "run.sh: ${runner[*]} ${args[*]}"
+  local pids=("$SERVER_PID" "${PEER_PIDS[@]}") cpu0=() pid redis_pid="" redis0=0
+  [[ -z "$REDIS_DIR" ]] || redis_pid="$(cat "$REDIS_DIR/redis.pid")"
+  for pid in "${pids[@]}"; do cpu0+=("$(cpu_seconds "$pid")"); done
+  [[ -z "$redis_pid" ]] || redis0="$(cpu_seconds "$redis_pid")"
   timeout --signal=INT --kill-after=10 "$limit" "${runner[@]}" "${args[@]}" | tee "$out" || rc=$?
+  if ((INSTANCES > 1)); then
+    # The whole run (login, warmup, measured, drain): CPU per instance and for Redis.
+    local i=0 delivered
+    for pid in "${pids[@]}"; do
+      echo "run.sh: instance $((i + 1)) used $(awk -v a="${cpu0[$i]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.2f", b - a }') CPU s"
+      i=$((i + 1))
+    done
+    delivered="$(grep -o '[0-9]* delivered to peers' "$out" | grep -o '^[0-9]*' || echo 0)"
+    awk -v a="$redis0" -v b="$(cpu_seconds "$redis_pid")" -v n="$delivered" 'BEGIN {
+      printf "run.sh: redis used %.2f CPU s for %d deliveries: %.2f us per delivered message\n",
+        b - a, n, (n > 0 ? (b - a) * 1e6 / n : 0) }'
+  fi
   if ((rc == 124)); then echo "run.sh: $name: loadgen timed out after ${limit}s" >&2; fi
   if [[ -n "${BENCH_OUT:-}" ]]; then grep '^{' "$out" >>"$BENCH_OUT" || true; fi
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -297,6 +373,7 @@ run_scenario() {
     rc=1
   fi
   stop_video || rc=1
+  stop_peers
   stop_server || rc=1
   if ((rc != 0)); then
     echo "run.sh: $name: FAILED (see above; server log tail:)" >&2

@@ -3,51 +3,117 @@
 #include <spdlog/spdlog.h>
 
 #include "core/metrics.hpp"
+#include "hub/outbox.hpp"
 
 namespace gc::chat {
 
-DeliveryOrder::DeliveryOrder(Deliver deliver, Missed missed, std::size_t capacity)
+DeliveryOrder::DeliveryOrder(Deliver deliver, Missed missed, After after, Options options)
     : deliver_(std::move(deliver)),
       missed_(std::move(missed)),
-      perShard_(std::max<std::size_t>(1, capacity / kShards)) {}
+      after_(std::move(after)),
+      options_(options) {}
+
+DeliveryOrder::Shard& DeliveryOrder::shardOf(const std::string& conversationId) {
+  return shards_[std::hash<std::string>{}(conversationId) % kShards];
+}
 
 void DeliveryOrder::operator()(const broker::Delivery& delivery) {
   if (delivery.seq == 0) {
     deliver_(delivery);  // not a message: no order to keep across instances
     return;
   }
-  auto& shard = shards_[std::hash<std::string>{}(delivery.conversationId) % kShards];
+  auto& shard = shardOf(delivery.conversationId);
   std::lock_guard lock(shard.mutex);
-  auto it = shard.lastSeq.find(delivery.conversationId);
-  if (it == shard.lastSeq.end()) {
-    if (shard.lastSeq.size() >= perShard_) shard.lastSeq.clear();  // rare: start afresh
-    shard.lastSeq.emplace(delivery.conversationId, delivery.seq);
+  // Handed to the connections before the lock goes, not with the commit batch's Outbox
+  // later: another thread's next seq must not overtake this one on a connection.
+  hub::Outbox handOver;
+  auto it = shard.conversations.find(delivery.conversationId);
+  if (it == shard.conversations.end()) {
+    if (shard.conversations.size() >= options_.capacity / kShards) forgetIdle(shard);
+    shard.conversations[delivery.conversationId].last = delivery.seq;
     deliver_(delivery);
     return;
   }
-  auto& last = it->second;
-  if (delivery.seq <= last) return;  // delivered already, when its gap was filled
-  if (delivery.seq > last + 1) {
-    try {
-      for (const auto& missed : missed_(delivery.conversationId, last, delivery.seq)) {
-        if (missed.seq <= last || missed.seq >= delivery.seq) continue;
-        deliver_(missed);
-        core::metrics().messagesHealed.fetch_add(1, std::memory_order_relaxed);
-      }
-    } catch (const std::exception& e) {
-      // The store is away: the clients' next resync brings them; this one still goes out.
-      spdlog::warn("messages {}..{} of a conversation not fetched to fill a gap: {}", last + 1,
-                   delivery.seq - 1, e.what());
+  auto& c = it->second;
+  if (delivery.seq > c.last + 1) {
+    c.waiting.emplace(delivery.seq, delivery);
+    if (!c.fillScheduled) {
+      c.fillScheduled = true;
+      after_(options_.wait, [this, id = delivery.conversationId] { fill(id); });
     }
+    return;
   }
-  last = delivery.seq;
-  deliver_(delivery);
+  sendOrAckLate(c, delivery);
+  drain(c);
+}
+
+void DeliveryOrder::sendOrAckLate(Conversation& c, const broker::Delivery& delivery) {
+  if (delivery.seq == c.last + 1) {
+    c.last = delivery.seq;
+    deliver_(delivery);
+    return;
+  }
+  // Delivered already: filled from the store before its own instance's delivery came. Its
+  // sender's ack still goes, late rather than never.
+  if (delivery.originFrame) {
+    auto ackOnly = delivery;
+    ackOnly.frame = nullptr;
+    deliver_(ackOnly);
+  }
+}
+
+void DeliveryOrder::drain(Conversation& c) {
+  while (!c.waiting.empty() && c.waiting.begin()->first <= c.last + 1) {
+    sendOrAckLate(c, c.waiting.begin()->second);
+    c.waiting.erase(c.waiting.begin());
+  }
+}
+
+void DeliveryOrder::fill(const std::string& conversationId) {
+  auto& shard = shardOf(conversationId);
+  std::lock_guard lock(shard.mutex);
+  hub::Outbox handOver;
+  auto it = shard.conversations.find(conversationId);
+  if (it == shard.conversations.end()) return;
+  auto& c = it->second;
+  c.fillScheduled = false;
+  if (c.waiting.empty()) return;  // the gap closed by itself
+  const auto before = c.waiting.begin()->first;
+  try {
+    for (const auto& missed : missed_(conversationId, c.last, before)) {
+      if (missed.seq != c.last + 1 || missed.seq >= before) continue;
+      c.last = missed.seq;
+      deliver_(missed);
+      core::metrics().messagesHealed.fetch_add(1, std::memory_order_relaxed);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("messages {}..{} of a conversation not fetched to fill a gap: {}", c.last + 1,
+                 before - 1, e.what());
+  }
+  // What the store could not give (it is away, or the gap is longer than it returns) is the
+  // clients' resync to fill: the waiting messages go out rather than wait for ever.
+  if (c.waiting.begin()->first > c.last + 1) c.last = c.waiting.begin()->first - 1;
+  drain(c);
+  if (!c.waiting.empty()) {  // a further gap behind the first one
+    c.fillScheduled = true;
+    after_(options_.wait, [this, conversationId] { fill(conversationId); });
+  }
+}
+
+void DeliveryOrder::forgetIdle(Shard& shard) {
+  std::erase_if(shard.conversations, [](const auto& entry) {
+    return entry.second.waiting.empty() && !entry.second.fillScheduled;
+  });
 }
 
 void DeliveryOrder::reset() {
   for (auto& shard : shards_) {
     std::lock_guard lock(shard.mutex);
-    shard.lastSeq.clear();
+    hub::Outbox handOver;
+    for (auto& [id, c] : shard.conversations) {
+      for (const auto& [seq, delivery] : c.waiting) deliver_(delivery);
+    }
+    shard.conversations.clear();  // a fill still scheduled finds nothing to do
   }
 }
 

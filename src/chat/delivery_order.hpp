@@ -4,17 +4,26 @@
 // With one instance the store's commit order is the delivery order. With several, two
 // instances committing to one conversation publish through separate Redis connections, so an
 // instance may hear seq 6 before seq 5, or never hear 5 (pub/sub drops what a subscriber
-// misses). Every message delivery passes through here: one whose seq is the next expected
-// goes out; one at or below what went out already was delivered (healed) and is dropped; one
-// that skips ahead first fetches the skipped messages from the store (committed: seq is
-// assigned under a per-conversation lock, so 5 committed before 6 did) and delivers them.
+// misses). Every message delivery passes through here: the next expected seq goes out (and
+// whatever waited behind it); one at or below what went out already is dropped; one that
+// skips ahead waits. If the gap is still open `wait` later, the skipped messages are fetched
+// from the store (committed: seq is assigned under a per-conversation lock, so 5 committed
+// before 6 did) and delivered, then the waiting ones.
+//
+// A message's delivery includes the sender's ack (broker::Delivery::originFrame), and frames
+// are handed to the connections before the next message of the conversation can go: each
+// connection sees the conversation's acks and messages in seq order, whichever instance
+// committed them. A message that was filled from the store before its own instance's
+// delivery came (rare) still gets its sender the ack, late.
 //
 // The first message seen of a conversation sets its baseline: clients resync history on
 // connect, so only gaps after that are ours to fill. The table is bounded; a conversation
 // that falls out starts again from a new baseline.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -30,23 +39,45 @@ class DeliveryOrder {
   // Blocking: the deliveries of a conversation's messages with after < seq < before, in order.
   using Missed = std::function<std::vector<broker::Delivery>(
       const std::string& conversationId, std::int64_t after, std::int64_t before)>;
+  // Runs `fire` once, `delay` from now, where it may block (a timer, then the blocking pool).
+  using After = std::function<void(std::chrono::milliseconds delay, std::function<void()> fire)>;
 
-  DeliveryOrder(Deliver deliver, Missed missed, std::size_t capacity = 200'000);
+  struct Options {
+    std::chrono::milliseconds wait{25};  // how long a gap may stay open before it is filled
+    std::size_t capacity = 200'000;      // conversations remembered
+  };
+
+  DeliveryOrder(Deliver deliver, Missed missed, After after, Options options);
 
   void operator()(const broker::Delivery& delivery);
   // Forgets every baseline (after a broker outage the clients resync: nothing to fill).
+  // What was waiting goes out.
   void reset();
 
  private:
+  struct Conversation {
+    std::int64_t last = 0;                             // the highest seq that went out
+    std::map<std::int64_t, broker::Delivery> waiting;  // ahead of a gap
+    bool fillScheduled = false;
+  };
   static constexpr std::size_t kShards = 16;
   struct Shard {
     std::mutex mutex;  // held while a conversation's messages go out, in order
-    std::unordered_map<std::string, std::int64_t> lastSeq;
+    std::unordered_map<std::string, Conversation> conversations;
   };
+
+  Shard& shardOf(const std::string& conversationId);
+  // Locked: delivers what waited and is now next, drops (but acks) what is behind.
+  void drain(Conversation& c);
+  void sendOrAckLate(Conversation& c, const broker::Delivery& delivery);
+  // The gap's wait is over: fills it from the store, then drains.
+  void fill(const std::string& conversationId);
+  void forgetIdle(Shard& shard);
 
   Deliver deliver_;
   Missed missed_;
-  std::size_t perShard_;
+  After after_;
+  Options options_;
   std::array<Shard, kShards> shards_;
 };
 

@@ -261,7 +261,7 @@ void MessageService::send(const std::string& userId, const Target& target, SendR
       .attachmentIds = std::move(attachmentIds),
   };
   appendAndPublish(std::move(draft), std::move(participants), request.originConnection,
-                   std::move(done));
+                   std::move(done), std::move(request.encodeAck));
 }
 
 void MessageService::sendSystem(const std::string& actorId, const std::string& groupId,
@@ -291,12 +291,13 @@ void MessageService::sendSystem(const std::string& actorId, const std::string& g
 
 void MessageService::appendAndPublish(store::NewMessage draft,
                                       std::vector<std::string> participants, std::uint64_t origin,
-                                      SendDone done) {
+                                      SendDone done,
+                                      std::function<std::string(std::string_view)> encodeAck) {
   std::string groupId = draft.conversationKind == "group" ? draft.message.to : std::string();
   store_.messages().append(
-      std::move(draft),
-      [this, participants = std::move(participants), groupId = std::move(groupId), origin,
-       done = std::move(done)](store::AppendResult result, const std::exception_ptr& error) {
+      std::move(draft), [this, participants = std::move(participants), groupId = std::move(groupId),
+                         origin, done = std::move(done), encodeAck = std::move(encodeAck)](
+                            store::AppendResult result, const std::exception_ptr& error) {
         if (error) {
           done(SendOutcome{}, error);
           return;
@@ -317,6 +318,19 @@ void MessageService::appendAndPublish(store::NewMessage draft,
             // sent: whoever left or was kicked in between no longer receives it.
             delivery.sharedUserIds = sharedMemberIds(groups_.find(groupId));
             withholdFromBlockers(delivery, outcome.message);
+          }
+          // Only when the sender is among the recipients (one removed from the group in the
+          // meantime is not, and still gets its ack, beside the delivery).
+          const auto senderReceives = [&delivery, &sender = outcome.message.from] {
+            const auto in = [&sender](const std::vector<std::string>& users) {
+              return std::find(users.begin(), users.end(), sender) != users.end();
+            };
+            return in(delivery.userIds) || (delivery.sharedUserIds && in(*delivery.sharedUserIds));
+          };
+          if (encodeAck && senderReceives()) {
+            delivery.originFrame =
+                std::make_shared<const std::string>(encodeAck(outcome.messageJson));
+            outcome.ackDelivered = true;
           }
           broker_.publish(delivery);
         }

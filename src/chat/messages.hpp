@@ -47,6 +47,10 @@ struct SendRequest {
   // The WebSocket connection the send came on (hub::Connection::id()): it gets the ack, and
   // no `message` frame. 0 for REST.
   std::uint64_t originConnection = 0;
+  // Set by a WebSocket send when instances share the work (scale-out): the ack, from the
+  // message's JSON. It then goes out with the delivery, in seq order with the messages other
+  // instances commit (SendOutcome::ackDelivered), instead of beside it.
+  std::function<std::string(std::string_view messageJson)> encodeAck;
 };
 
 // An authorized conversation, from one user's point of view.
@@ -67,6 +71,7 @@ struct SendOutcome {
   store::Message message;
   std::string messageJson;  // encoded once, for the ack and the broadcast
   bool duplicate = false;
+  bool ackDelivered = false;  // SendRequest::encodeAck's frame went out with the delivery
 };
 
 class MessageService {
@@ -153,7 +158,8 @@ class MessageService {
   void checkBlock(const std::string& userId, const Target& target, Intent intent) const;
   std::optional<Target> groupTarget(const std::string& userId, const std::string& groupId) const;
   void appendAndPublish(store::NewMessage draft, std::vector<std::string> participants,
-                        std::uint64_t origin, SendDone done);
+                        std::uint64_t origin, SendDone done,
+                        std::function<std::string(std::string_view)> encodeAck = {});
 
   store::Store& store_;
   broker::Broker& broker_;

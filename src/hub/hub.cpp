@@ -53,7 +53,11 @@ void Hub::deliver(const broker::Delivery& delivery) {
       connections.assign(it->second.begin(), it->second.end());
     }
     for (const auto& c : connections) {
-      if (c->id() == delivery.exceptConnection) continue;
+      if (c->id() == delivery.exceptConnection) {
+        if (delivery.originFrame) Outbox::send(c, delivery.originFrame);
+        continue;
+      }
+      if (!delivery.frame) continue;  // the origin's frame alone (chat/delivery_order.cpp)
       Outbox::send(c, delivery.frame);
       ++sent;
     }

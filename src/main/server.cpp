@@ -154,11 +154,17 @@ int run(const core::Config& config) {
   chat::GroupService groups(*store, *broker, messages, groupDirectory);
   // One instance: the commit order is the delivery order. Several: each conversation's
   // messages are put back in seq order and gaps filled from the store.
+  // Its fills run on the blocking pool after a timer on the io_context (both made below).
+  std::function<void(std::chrono::milliseconds, std::function<void()>)> afterThenBlocking;
   chat::DeliveryOrder deliveryOrder(
       [&hub](const broker::Delivery& d) { hub.deliver(d); },
       [&messages](const std::string& conversationId, std::int64_t after, std::int64_t before) {
         return messages.missedDeliveries(conversationId, after, before);
-      });
+      },
+      [&afterThenBlocking](std::chrono::milliseconds delay, std::function<void()> fire) {
+        afterThenBlocking(delay, std::move(fire));
+      },
+      {.wait = std::chrono::milliseconds(25), .capacity = 200'000});
   chat::SearchService search(*store, messages);
   groups.load();
 
@@ -173,17 +179,22 @@ int run(const core::Config& config) {
                                 .thumbnailEdge = 320,
                                 .maxImagePixels = 100'000'000});
   asio::io_context ioc(static_cast<int>(threads));
+  // Runs `fire` on the io_context `delay` from now.
+  const auto after = [&ioc](std::chrono::milliseconds delay, std::function<void()> fire) {
+    auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
+    timer->async_wait([timer, fire = std::move(fire)](boost::system::error_code ec) {
+      if (!ec) fire();
+    });
+  };
+  afterThenBlocking = [&after, &blocking](std::chrono::milliseconds delay,
+                                          std::function<void()> fire) {
+    after(delay, [&blocking, fire = std::move(fire)] { asio::post(blocking, fire); });
+  };
   api::RateLimiters limits(config);
   chat::Presence presence(
       *broker, graph,
       {.grace = std::chrono::milliseconds(config.presenceGraceMs),
-       .after =
-           [&ioc](std::chrono::milliseconds delay, std::function<void()> fire) {
-             auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
-             timer->async_wait([timer, fire = std::move(fire)](boost::system::error_code ec) {
-               if (!ec) fire();
-             });
-           },
+       .after = after,
        .persistLastSeen =
            [&blocking, &store](const std::string& userId, std::int64_t lastSeenMs) {
              asio::post(blocking, [&store, userId, lastSeenMs] {

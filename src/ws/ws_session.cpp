@@ -121,6 +121,9 @@ class Session final : public SocketSession {
 
   void submit(const chat::Target& target, chat::SendRequest request) {
     const std::string ref = request.clientMsgId;
+    if (!app_.config.redisUrl.empty()) {
+      request.encodeAck = [ref](std::string_view json) { return encodeAckFrame(ref, json); };
+    }
     try {
       app_.messages.send(userId(), target, std::move(request),
                          [self = selfAs<Session>(), ref](const chat::SendOutcome& outcome,
@@ -132,6 +135,7 @@ class Session final : public SocketSession {
                                                          errorFrameFor(error, ref)));
                              return;
                            }
+                           if (outcome.ackDelivered) return;  // with the delivery, in order
                            hub::Outbox::send(self, std::make_shared<const std::string>(
                                                        encodeAckFrame(ref, outcome.messageJson)));
                          });

@@ -1,8 +1,8 @@
 // Two gopherchat-server instances on one PostgreSQL database and one Redis (the scale-out
 // setup, without the load balancer): what one instance commits reaches the other's
-// connections; concurrent senders on both instances give every listener one conversation's
-// messages in seq order with no gap and no repeat (the broker's order is put back, gaps are
-// filled from the database); Redis killed: sends still commit and are acknowledged, and when
+// connections; concurrent senders on both instances give every connection one conversation's
+// messages and acks in seq order with no gap and no repeat (the broker's order is put back,
+// gaps are filled from the database); Redis killed: sends still commit and are acknowledged, and when
 // Redis is back the other instance asks its clients to reconnect (1012) and delivery resumes;
 // a logout on one instance holds on the other.
 import { describe, it, before, after } from 'node:test';
@@ -108,7 +108,7 @@ describe('two instances, one database, one Redis', () => {
     await aOn1.assertNoFrame((f) => f.type === 'message' && f.message.id === ack.message.id, 'the sending connection has its ack');
   });
 
-  it('concurrent senders on both instances: every listener gets seq 1..N in order, once each', T, async () => {
+  it('concurrent senders on both instances: every connection gets seq 1..N in order, acks included, once each', T, async () => {
     const [admin, x, y] = [await register(s1), await register(s1), await register(s2)];
     const g = (await api(s1, 'POST', '/api/groups', { token: admin.token, body: { name: uniqueName('g') } })).json.group;
     for (const u of [x, y]) {
@@ -117,15 +117,22 @@ describe('two instances, one database, one Redis', () => {
     }
     const cid = `grp_${g.id}`;
     const base = (await api(s1, 'GET', `/api/conversations/${cid}/messages`, { token: admin.token })).json.messages.at(-1).seq;
-    const listeners = [await listening(s1, admin), await listening(s2, admin), await listening(s2, x)];
+    // The senders' own connections hear their acks and the other's messages interleaved.
+    const xOn1 = await connectWs(s1, { token: x.token });
+    const yOn2 = await connectWs(s2, { token: y.token });
+    const listeners = [xOn1, yOn2, await listening(s1, admin), await listening(s2, admin)];
     const PER_SENDER = 40;
     const seen = listeners.map(() => []);
-    listeners.forEach((l, i) => l.tap((f) => f.type === 'message' && f.message.conversationId === cid && seen[i].push(f.message.seq)));
-    const sendAll = (server, who) =>
-      Promise.all(Array.from({ length: PER_SENDER }, (_, i) => postMessage(server, who, cid, `${who.username} ${i}`)));
-    await Promise.all([sendAll(s1, x), sendAll(s2, y)]);
+    listeners.forEach((l, i) =>
+      l.tap((f) => {
+        const m = f.type === 'message' || f.type === 'ack' ? f.message : null;
+        if (m?.conversationId === cid) seen[i].push(m.seq);
+      }),
+    );
+    const sendAll = (ws, who) => Promise.all(Array.from({ length: PER_SENDER }, (_, i) => ws.sendMessage(cid, `${who.username} ${i}`, { timeoutMs: 20_000 })));
+    await Promise.all([sendAll(xOn1, x), sendAll(yOn2, y)]);
     const expected = Array.from({ length: 2 * PER_SENDER }, (_, i) => base + 1 + i);
-    await waitFor(() => seen.every((s) => s.length >= expected.length), { what: 'every listener to hear every message' });
+    await waitFor(() => seen.every((s) => s.length >= expected.length), { what: 'every connection to hear every message' });
     for (const s of seen) assert.deepEqual(s, expected);
   });
 

@@ -1,6 +1,6 @@
-// DeliveryOrder: each conversation's messages go out in seq order, once; a gap is filled from
-// the store (the `missed` callback) before the message that revealed it; anything that is not
-// a message passes straight through.
+// DeliveryOrder: each conversation's messages go out in seq order, once; a message ahead of a
+// gap waits for the missing one, and a gap still open when its timer fires is filled from the
+// store (the `missed` callback); anything that is not a message passes straight through.
 #include "chat/delivery_order.hpp"
 
 #include <gtest/gtest.h>
@@ -23,10 +23,22 @@ struct Recorder {
   std::vector<std::string> delivered;  // "conversation:seq" (seq 0: the frame)
   std::vector<std::string> asked;      // "conversation after..before"
   bool storeDown = false;
+  std::vector<std::function<void()>> timers;  // fills waiting for their time
+
+  // The gaps' wait is over.
+  void fireTimers() {
+    auto due = std::move(timers);
+    timers.clear();
+    for (auto& fire : due) fire();
+  }
 
   DeliveryOrder order() {
     return DeliveryOrder(
         [this](const broker::Delivery& d) {
+          if (!d.frame) {  // the sender's ack alone
+            delivered.push_back("ack " + *d.originFrame);
+            return;
+          }
           delivered.push_back(d.conversationId + ":" + (d.seq ? std::to_string(d.seq) : *d.frame));
         },
         [this](const std::string& c, std::int64_t after, std::int64_t before) {
@@ -35,7 +47,11 @@ struct Recorder {
           std::vector<broker::Delivery> out;
           for (auto s = after + 1; s < before; ++s) out.push_back(message(c, s));
           return out;
-        });
+        },
+        [this](std::chrono::milliseconds, std::function<void()> fire) {
+          timers.push_back(std::move(fire));
+        },
+        {.wait = std::chrono::milliseconds(25), .capacity = 1000});
   }
 };
 
@@ -50,16 +66,43 @@ TEST(DeliveryOrderTest, MessagesInOrderGoOutOnceAndLateCopiesAreDropped) {
   EXPECT_TRUE(r.asked.empty());
 }
 
-TEST(DeliveryOrderTest, AGapIsFilledFromTheStoreBeforeTheMessageThatRevealedIt) {
+TEST(DeliveryOrderTest, AMessageAheadOfAGapWaitsForTheMissingOneAndGoesOutAfterIt) {
   Recorder r;
   auto order = r.order();
   order(message("c", 3));  // the first seen: the baseline
-  order(message("c", 6));  // 4 and 5 were committed elsewhere and are not here (yet)
-  order(message("c", 4));  // …then arrive late: filled already
-  order(message("c", 5));
+  order(message("c", 5));  // 4 was committed on another instance, its publish is on the way
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:3"}));
+  order(message("c", 4));  // …here it is: both go, in order
+  order(message("c", 6));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:3", "c:4", "c:5", "c:6"}));
+  r.fireTimers();  // the fill finds the gap closed: no store read
+  EXPECT_TRUE(r.asked.empty());
+}
+
+TEST(DeliveryOrderTest, AGapStillOpenAfterTheWaitIsFilledFromTheStore) {
+  Recorder r;
+  auto order = r.order();
+  order(message("c", 3));
+  order(message("c", 6));  // 4 and 5 were lost (pub/sub is at-most-once)
   order(message("c", 7));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:3"}));
+  r.fireTimers();
   EXPECT_EQ(r.asked, (std::vector<std::string>{"c 3..6"}));
   EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:3", "c:4", "c:5", "c:6", "c:7"}));
+  order(message("c", 5));  // a late copy: out already
+  EXPECT_EQ(r.delivered.size(), 5u);
+}
+
+TEST(DeliveryOrderTest, AMessageFilledFromTheStoreFirstStillGetsItsSenderTheAck) {
+  Recorder r;
+  auto order = r.order();
+  order(message("c", 1));
+  order(message("c", 3));  // another instance's 3 came before this instance's own 2…
+  r.fireTimers();          // …and 2 was filled from the store
+  auto own = message("c", 2);
+  own.originFrame = std::make_shared<const std::string>("2");
+  order(own);  // only its ack is left to send
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:2", "c:3", "ack 2"}));
 }
 
 TEST(DeliveryOrderTest, ConversationsKeepTheirOwnOrderAndOtherEventsPassThrough) {
@@ -79,24 +122,26 @@ TEST(DeliveryOrderTest, ConversationsKeepTheirOwnOrderAndOtherEventsPassThrough)
   EXPECT_TRUE(r.asked.empty());
 }
 
-TEST(DeliveryOrderTest, WithTheStoreDownTheMessageStillGoesOut) {
+TEST(DeliveryOrderTest, WithTheStoreDownTheWaitingMessagesStillGoOut) {
   Recorder r;
   r.storeDown = true;
   auto order = r.order();
   order(message("c", 1));
   order(message("c", 4));
+  r.fireTimers();
   EXPECT_EQ(r.asked, (std::vector<std::string>{"c 1..4"}));
-  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:4"}));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:4"}));  // 2 and 3: resync's
 }
 
-TEST(DeliveryOrderTest, ResetForgetsTheBaselines) {
+TEST(DeliveryOrderTest, ResetSendsWhatWaitedAndForgetsTheBaselines) {
   Recorder r;
   auto order = r.order();
   order(message("c", 1));
+  order(message("c", 3));
   order.reset();  // a broker outage: the clients resync, nothing to fill
   order(message("c", 9));
-  order(message("c", 1));  // below the new baseline: dropped
-  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:9"}));
+  r.fireTimers();
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:3", "c:9"}));
   EXPECT_TRUE(r.asked.empty());
 }
 

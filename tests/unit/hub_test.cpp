@@ -37,5 +37,26 @@ TEST(Hub, DeliversToListedAndSharedUsersButNotTheOriginConnection) {
   EXPECT_EQ(members.use_count(), 1);  // the hub keeps no reference
 }
 
+TEST(Hub, TheOriginConnectionGetsTheOriginFrameAndAFramelessDeliveryOnlyThat) {
+  Hub hub;
+  auto alice = std::make_shared<RecordingConnection>("alice");
+  auto alice2 = std::make_shared<RecordingConnection>("alice");
+  auto bob = std::make_shared<RecordingConnection>("bob");
+  for (const auto& c : {alice, alice2, bob}) hub.attach(c);
+  broker::Delivery d{.userIds = {"alice", "bob"},
+                     .frame = std::make_shared<const std::string>("m"),
+                     .exceptConnection = alice->id()};
+  d.originFrame = std::make_shared<const std::string>("ack");
+  hub.deliver(d);  // the ack in the same hand-over as everybody's message (scale-out)
+  EXPECT_EQ(alice->frames, std::vector<std::string>{"ack"});
+  EXPECT_EQ(alice2->frames, std::vector<std::string>{"m"});
+  EXPECT_EQ(bob->frames, std::vector<std::string>{"m"});
+  d.frame = nullptr;  // a late ack alone (chat/delivery_order.cpp)
+  hub.deliver(d);
+  EXPECT_EQ(alice->frames, (std::vector<std::string>{"ack", "ack"}));
+  EXPECT_EQ(alice2->frames, std::vector<std::string>{"m"});
+  EXPECT_EQ(bob->frames, std::vector<std::string>{"m"});
+}
+
 }  // namespace
 }  // namespace gc::hub
