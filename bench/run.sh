@@ -14,7 +14,8 @@
 #   bench/run.sh uploads-scan   the same with every upload scanned by a local clamd
 #                           (scripts/clamd.sh); name both for a side-by-side run
 #   DB=postgres bench/run.sh dm     the same dm scenario on a throwaway PostgreSQL cluster
-#                           (scripts/postgres.sh) instead of a SQLite file
+#                           (scripts/postgres.sh, fsync on: GC_POSTGRES_DURABLE=1) instead of
+#                           a SQLite file
 #   DB=postgres INSTANCES=2 bench/run.sh dm   INSTANCES servers on that database and one Redis
 #                           (scripts/redis.sh); socket i on instance i % INSTANCES, so with 2
 #                           every message crosses instances through Redis; prints each
@@ -141,7 +142,8 @@ if ((INSTANCES > 1)) && [[ $DB != postgres ]]; then
   exit 2
 fi
 if [[ $DB == postgres ]]; then
-  eval "$("$ROOT/scripts/postgres.sh" start)"
+  # Durable writes are what is measured: fsync stays on (the tests' clusters turn it off).
+  eval "$(GC_POSTGRES_DURABLE=1 "$ROOT/scripts/postgres.sh" start)"
   POSTGRES_DIR="$GC_POSTGRES_DIR"
   psql "$GC_TEST_POSTGRES_URL" -qc "CREATE DATABASE gc_bench"
   DB_URL="${GC_TEST_POSTGRES_URL%/postgres}/gc_bench"

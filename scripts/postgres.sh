@@ -26,10 +26,12 @@ as_owner() {
 }
 
 # Starts the cluster in DIR on PORT (pg_ctl -w: accepting connections when this returns).
+# Tests need no durability; a benchmark of durable writes does (GC_POSTGRES_DURABLE=1).
 start_server() {
-  local dir=$1 port=$2
+  local dir=$1 port=$2 durability="-c fsync=off -c full_page_writes=off"
+  [[ ${GC_POSTGRES_DURABLE:-0} == 1 ]] && durability="-c fsync=on -c synchronous_commit=on"
   as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability" \
     start >/dev/null 2>&1
 }
 
