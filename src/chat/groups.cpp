@@ -131,6 +131,16 @@ std::shared_ptr<const GroupEntry> GroupService::asAdmin(const std::string& actor
   return entry;
 }
 
+void GroupService::reload(const std::string& groupId) {
+  // Not under the group's lock: this instance's own changes reach here while they hold it
+  // (the broker hands events to local subscribers at once). It reads what is committed now.
+  if (auto group = store_.groups().byId(groupId)) {
+    directory_.put(std::move(*group));
+  } else {
+    directory_.erase(groupId);
+  }
+}
+
 store::Group GroupService::refresh(const std::string& groupId) {
   auto group = store_.groups().byId(groupId);
   if (!group) throw std::logic_error("group vanished while its lock was held");

@@ -49,6 +49,9 @@ class GroupService {
 
   // Start-up: fills the membership cache from the store.
   void load();
+  // Blocking: re-reads the group into the membership cache (another instance changed it:
+  // scale-out); a group that is gone leaves the cache.
+  void reload(const std::string& groupId);
   // The cached group (nullptr: none); non-blocking.
   std::shared_ptr<const GroupEntry> cached(const std::string& groupId) const {
     return directory_.find(groupId);

@@ -22,6 +22,7 @@
 #include "broker/redis_broker.hpp"
 #include "chat/delivery_order.hpp"
 #include "chat/jwt.hpp"
+#include "chat/shared_state.hpp"
 #include "core/offload.hpp"
 #include "core/thread_name.hpp"
 #include "core/time_format.hpp"
@@ -216,30 +217,10 @@ int run(const core::Config& config) {
       hub.closeAll(ws::close_code::kServiceRestart,
                    "events may have been missed: reconnect and resync");
     };
-    broker->subscribe(
-        [&deliveryOrder, &groupDirectory, &store, &friends](const broker::Delivery& d) {
-          // Another instance changed a group: what its members may do here changes with it.
-          if (!d.groupChanged.empty()) {
-            try {
-              if (auto group = store->groups().byId(d.groupChanged)) {
-                groupDirectory.put(std::move(*group));
-              } else {
-                groupDirectory.erase(d.groupChanged);
-              }
-            } catch (const std::exception& e) {
-              spdlog::warn("group {} not refreshed: {}", d.groupChanged, e.what());
-            }
-          }
-          if (d.pairChanged.size() == 2) {
-            try {
-              friends.reloadPair(d.pairChanged[0], d.pairChanged[1]);
-            } catch (const std::exception& e) {
-              spdlog::warn("friendship of {} and {} not refreshed: {}", d.pairChanged[0],
-                           d.pairChanged[1], e.what());
-            }
-          }
-          deliveryOrder(d);
-        });
+    broker->subscribe([&deliveryOrder, &groups, &friends](const broker::Delivery& d) {
+      chat::applySharedStateChange(d, groups, friends);
+      deliveryOrder(d);
+    });
   }
   api::App app{.config = config,
                .store = *store,
