@@ -4,7 +4,8 @@
 // messages and acks in seq order with no gap and no repeat (the broker's order is put back,
 // gaps are filled from the database); Redis killed: sends still commit and are acknowledged, and when
 // Redis is back the other instance asks its clients to reconnect (1012) and delivery resumes;
-// a logout on one instance holds on the other.
+// a logout on one instance holds on the other; an instance killed mid-stream loses nothing
+// acknowledged and its client's retries on the other instance store nothing twice.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -164,6 +165,39 @@ describe('two instances, one database, one Redis', () => {
       { what: 'the block to hold on the other instance' },
     );
     assert.equal(refused.json.error.code, 'blocked');
+  });
+
+  it('an instance killed mid-stream: its client resends on the other, every message is stored once and a resync gets them all', T, async () => {
+    const [a, b] = [await register(s1), await register(s2)];
+    const cid = dmId(a, b);
+    const aOn1 = await connectWs(s1, { token: a.token });
+    const COUNT = 60;
+    const ids = Array.from({ length: COUNT }, (_, i) => `k-${randomBytes(4).toString('hex')}-${i}`);
+    const acked = new Set();
+    aOn1.tap((f) => f.type === 'ack' && acked.add(f.clientMsgId));
+    // Sent as a stream, not one by one; the instance dies after some acks, before others.
+    for (const [i, clientMsgId] of ids.entries()) aOn1.send({ type: 'send', clientMsgId, conversationId: cid, body: `m${i}`, msgType: 'text' });
+    await waitFor(() => acked.size >= COUNT / 3, { what: 'a third of the stream acked' });
+    await s1.kill9();
+    // The client reconnects (to the other instance, as the load balancer would send it) and
+    // resends what was not acked with the same clientMsgIds: retries return the first message.
+    const aOn2 = await connectWs(s2, { token: a.token });
+    for (const clientMsgId of ids.filter((id) => !acked.has(id))) {
+      const ack = await aOn2.sendMessage(cid, `m${ids.indexOf(clientMsgId)}`, { clientMsgId });
+      assert.equal(ack.type, 'ack');
+    }
+    const history = (await api(s2, 'GET', `/api/conversations/${cid}/messages?after=0&limit=100`, { token: b.token })).json.messages;
+    assert.deepEqual(
+      history.map((m) => m.clientMsgId).sort(),
+      [...ids].sort(),
+      'every message stored exactly once',
+    );
+    assert.deepEqual(
+      history.map((m) => m.seq),
+      history.map((_, i) => i + 1),
+      'seq 1..N without a gap',
+    );
+    await s1.restart();
   });
 
   it('Redis killed: sends still commit; when it is back, the other instance\'s clients reconnect and delivery resumes', T, async () => {
