@@ -18,6 +18,7 @@ apt_packages=(
   coturn
   libhiredis-dev redis-server
   haproxy
+  curl python3
 )
 
 missing=()
