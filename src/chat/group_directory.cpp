@@ -43,6 +43,18 @@ void GroupDirectory::put(store::Group group) {
   groups_[entry->group.id] = std::move(entry);
 }
 
+std::shared_ptr<const GroupEntry> GroupDirectory::replace(const std::string& groupId,
+                                                          std::optional<store::Group> group) {
+  if (!group) {
+    erase(groupId);
+    return nullptr;
+  }
+  auto entry = makeEntry(std::move(*group));
+  std::unique_lock lock(mutex_);
+  groups_[groupId] = entry;
+  return entry;
+}
+
 void GroupDirectory::erase(const std::string& groupId) {
   std::shared_ptr<const GroupEntry> gone;  // freed outside the lock
   std::unique_lock lock(mutex_);

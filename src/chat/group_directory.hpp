@@ -8,6 +8,7 @@
 // reader holds the lock only to copy the pointer, and a change never edits what a reader
 // is looking at.
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,10 @@ class GroupDirectory {
   // Replaces the group's entry (or adds it).
   void put(store::Group group);
   void erase(const std::string& groupId);
+  // The group as the store has it now (read by the caller; nullopt: gone): put or erased.
+  // Returns the new entry (nullptr when gone). For groups other instances change (scale-out).
+  std::shared_ptr<const GroupEntry> replace(const std::string& groupId,
+                                            std::optional<store::Group> group);
   void load(std::vector<store::Group> groups);
   std::size_t size() const;
 

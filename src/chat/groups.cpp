@@ -113,13 +113,8 @@ std::mutex& GroupService::lockFor(const std::string& groupId) {
 std::shared_ptr<const GroupEntry> GroupService::existing(const std::string& groupId) const {
   if (!core::isId(groupId)) throw core::notFound("group not found");
   auto entry = directory_.find(groupId);
-  if (!entry) {
-    // Another instance may have created it a moment ago (scale-out): the store decides.
-    if (auto group = store_.groups().byId(groupId)) {
-      directory_.put(std::move(*group));
-      entry = directory_.find(groupId);
-    }
-  }
+  // Another instance may have created it a moment ago (scale-out): the store decides.
+  if (!entry) entry = directory_.replace(groupId, store_.groups().byId(groupId));
   if (!entry) throw core::notFound("group not found");
   return entry;
 }
@@ -134,11 +129,7 @@ std::shared_ptr<const GroupEntry> GroupService::asAdmin(const std::string& actor
 void GroupService::reload(const std::string& groupId) {
   // Not under the group's lock: this instance's own changes reach here while they hold it
   // (the broker hands events to local subscribers at once). It reads what is committed now.
-  if (auto group = store_.groups().byId(groupId)) {
-    directory_.put(std::move(*group));
-  } else {
-    directory_.erase(groupId);
-  }
+  directory_.replace(groupId, store_.groups().byId(groupId));
 }
 
 store::Group GroupService::refresh(const std::string& groupId) {

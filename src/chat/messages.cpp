@@ -80,15 +80,20 @@ void MessageService::checkBlock(const std::string& userId, const Target& target,
 // longer) a member of is 403, public or not, and reveals nothing else.
 std::optional<Target> MessageService::groupTarget(const std::string& userId,
                                                   const std::string& groupId) const {
-  const auto entry = groups_.find(groupId);
+  auto entry = groups_.find(groupId);
   // Another instance may have created the group or added the user a moment ago.
   if (shared_ && (!entry || !entry->isMember(userId))) return std::nullopt;
+  return memberTarget(userId, groupId, std::move(entry));
+}
+
+Target MessageService::memberTarget(const std::string& userId, const std::string& groupId,
+                                    std::shared_ptr<const GroupEntry> entry) {
   if (!entry) throw core::notFound("conversation not found");
   if (!entry->isMember(userId)) throw core::forbidden("you are not a member of this group");
   return Target{.conversationId = "grp_" + groupId,
                 .kind = "group",
                 .to = groupId,
-                .participants = sharedMemberIds(entry)};
+                .participants = sharedMemberIds(std::move(entry))};
 }
 
 std::optional<Target> MessageService::authorizeCached(const std::string& userId,
@@ -109,18 +114,8 @@ Target MessageService::authorize(const std::string& userId, const std::string& c
   if (ref.kind == ConversationRef::Kind::Group) {
     if (auto target = groupTarget(userId, ref.first)) return *target;
     // Shared: what the store says now, kept in the cache.
-    if (auto group = store_.groups().byId(ref.first)) {
-      groups_.put(std::move(*group));
-    } else {
-      groups_.erase(ref.first);
-    }
-    const auto entry = groups_.find(ref.first);
-    if (!entry) throw core::notFound("conversation not found");
-    if (!entry->isMember(userId)) throw core::forbidden("you are not a member of this group");
-    return Target{.conversationId = conversationId,
-                  .kind = "group",
-                  .to = ref.first,
-                  .participants = sharedMemberIds(entry)};
+    return memberTarget(userId, ref.first,
+                        groups_.replace(ref.first, store_.groups().byId(ref.first)));
   }
   auto target = directTarget(userId, ref, conversationId);
   if (!target) throw core::forbidden("you are not a participant of this conversation");

@@ -157,6 +157,9 @@ class MessageService {
   bool knownUser(const std::string& userId) const;
   void checkBlock(const std::string& userId, const Target& target, Intent intent) const;
   std::optional<Target> groupTarget(const std::string& userId, const std::string& groupId) const;
+  // The group's target for a member of `entry`; 404 without an entry, 403 for a non-member.
+  static Target memberTarget(const std::string& userId, const std::string& groupId,
+                             std::shared_ptr<const GroupEntry> entry);
   void appendAndPublish(store::NewMessage draft, std::vector<std::string> participants,
                         std::uint64_t origin, SendDone done,
                         std::function<std::string(std::string_view)> encodeAck = {});

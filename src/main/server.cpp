@@ -153,19 +153,6 @@ int run(const core::Config& config) {
   const bool scaledOut = !config.redisUrl.empty();
   chat::MessageService messages(*store, *broker, groupDirectory, graph, scaledOut);
   chat::GroupService groups(*store, *broker, messages, groupDirectory);
-  // One instance: the commit order is the delivery order. Several: each conversation's
-  // messages are put back in seq order and gaps filled from the store.
-  // Its fills run on the blocking pool after a timer on the io_context (both made below).
-  std::function<void(std::chrono::milliseconds, std::function<void()>)> afterThenBlocking;
-  chat::DeliveryOrder deliveryOrder(
-      [&hub](const broker::Delivery& d) { hub.deliver(d); },
-      [&messages](const std::string& conversationId, std::int64_t after, std::int64_t before) {
-        return messages.missedDeliveries(conversationId, after, before);
-      },
-      [&afterThenBlocking](std::chrono::milliseconds delay, std::function<void()> fire) {
-        afterThenBlocking(delay, std::move(fire));
-      },
-      {.wait = std::chrono::milliseconds(25), .capacity = 200'000});
   chat::SearchService search(*store, messages);
   groups.load();
 
@@ -187,10 +174,6 @@ int run(const core::Config& config) {
       if (!ec) fire();
     });
   };
-  afterThenBlocking = [&after, &blocking](std::chrono::milliseconds delay,
-                                          std::function<void()> fire) {
-    after(delay, [&blocking, fire = std::move(fire)] { asio::post(blocking, fire); });
-  };
   api::RateLimiters limits(config);
   chat::Presence presence(
       *broker, graph,
@@ -209,9 +192,22 @@ int run(const core::Config& config) {
        .nowMs = [] { return core::nowMs(); }});
   chat::FriendService friends(*store, *broker, graph, presence);
   friends.load();
+  // One instance: the commit order is the delivery order. Several: each conversation's
+  // messages are put back in seq order and gaps filled from the store (on the blocking pool).
+  std::optional<chat::DeliveryOrder> order;
   if (!scaledOut) {
     broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
   } else {
+    auto& deliveryOrder = order.emplace(
+        [&hub](const broker::Delivery& d) { hub.deliver(d); },
+        [&messages](const std::string& conversationId, std::int64_t afterSeq,
+                    std::int64_t beforeSeq) {
+          return messages.missedDeliveries(conversationId, afterSeq, beforeSeq);
+        },
+        [&after, &blocking](std::chrono::milliseconds delay, std::function<void()> fire) {
+          after(delay, [&blocking, fire = std::move(fire)] { asio::post(blocking, fire); });
+        },
+        chat::DeliveryOrder::Options{.wait = std::chrono::milliseconds(25), .capacity = 200'000});
     afterBrokerOutage = [&hub, &deliveryOrder] {
       deliveryOrder.reset();
       hub.closeAll(ws::close_code::kServiceRestart,
