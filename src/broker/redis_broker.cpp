@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "broker/redis_client.hpp"
+#include "broker/redis_link.hpp"
 #include "core/metrics.hpp"
 
 namespace gc::broker {
@@ -38,29 +39,6 @@ std::string randomInstanceId() {
   return id;
 }
 
-std::pair<std::string, int> parseRedisUrl(const std::string& url) {
-  constexpr std::string_view kScheme = "redis://";
-  std::string_view rest(url);
-  if (!rest.starts_with(kScheme))
-    throw std::invalid_argument("--redis: expected redis://HOST:PORT");
-  rest.remove_prefix(kScheme.size());
-  if (const auto slash = rest.find('/'); slash != std::string_view::npos)
-    rest = rest.substr(0, slash);
-  const auto colon = rest.rfind(':');
-  int port = 6379;
-  std::string_view host = rest;
-  if (colon != std::string_view::npos) {
-    host = rest.substr(0, colon);
-    const auto digits = rest.substr(colon + 1);
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec != std::errc() || end != digits.data() + digits.size() || port <= 0 || port > 65535) {
-      throw std::invalid_argument("--redis: bad port in " + url);
-    }
-  }
-  if (host.empty()) throw std::invalid_argument("--redis: no host in " + url);
-  return {std::string(host), port};
-}
-
 // Cuts `text` at the next '\n'; false when there is none.
 bool nextLine(std::string_view& text, std::string_view& line) {
   const auto nl = text.find('\n');
@@ -83,7 +61,9 @@ class RedisBroker final : public Broker {
         instance_(randomInstanceId()),
         work_(asio::make_work_guard(ioc_)),
         retry_(ioc_) {
-    std::tie(host_, port_) = parseRedisUrl(options_.url);
+    const auto address = parseRedisUrl(options_.url);
+    host_ = address.host;
+    port_ = address.port;
     thread_ = std::thread([this] { ioc_.run(); });
   }
 
