@@ -287,7 +287,9 @@ describe('two instances, one database, one Redis', () => {
     const history = (await api(s2, 'GET', `/api/conversations/${cid}/messages?after=0`, { token: b.token })).json.messages;
     assert.ok(history.some((m) => m.id === during.message.id), 'the message sent during the outage is in the history');
     const again = await listening(s2, b);
-    const aAgain = await connectWs(s1, { token: a.token }); // s1 closed its clients too
+    await aOn1.closed; // s1 closes its clients too, once it is subscribed again
+    assert.equal(aOn1.closeInfo.code, 1012);
+    const aAgain = await connectWs(s1, { token: a.token });
     await waitFor(
       async () => {
         const ack = await aAgain.sendMessage(cid, 'after');
