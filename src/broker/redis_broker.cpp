@@ -213,6 +213,7 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
   }
   out += '\n';
   out.append(delivery.presenceOf).append("\n");
+  out.append(delivery.tokensRevoked ? "1" : "").append("\n");
   bool first = true;
   const auto add = [&](const std::string& user) {
     if (!first) out += ',';
@@ -229,10 +230,11 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
 }
 
 std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
-  std::string_view version, instance, conversation, seq, group, pair, presence, users;
+  std::string_view version, instance, conversation, seq, group, pair, presence, revoked, users;
   if (!nextLine(payload, version) || version != kVersion || !nextLine(payload, instance) ||
       instance.empty() || !nextLine(payload, conversation) || !nextLine(payload, seq) ||
       !nextLine(payload, group) || !nextLine(payload, pair) || !nextLine(payload, presence) ||
+      !nextLine(payload, revoked) || (revoked != "" && revoked != "1") ||
       !nextLine(payload, users)) {
     return std::nullopt;
   }
@@ -242,6 +244,7 @@ std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
   d.conversationId = std::string(conversation);
   d.groupChanged = std::string(group);
   d.presenceOf = std::string(presence);
+  d.tokensRevoked = revoked == "1";
   if (!pair.empty()) {
     const auto comma = pair.find(',');
     if (comma == std::string_view::npos || comma == 0 || comma + 1 == pair.size()) {
