@@ -97,18 +97,9 @@ void addAuthRoutes(Router& router, App& app) {
                co_await core::offload(app.blocking, [&] { app.accounts.logout(claims); });
                app.hub.closeToken(claims.sub, claims.jti, 1008, "logged out");
                // Other instances (scale-out) refuse it at once, not at their next poll.
-               static const auto kNoFrame = std::make_shared<const std::string>();
-               app.broker.publish(broker::Delivery{.userIds = {},
-                                                   .frame = kNoFrame,
-                                                   .exceptConnection = 0,
-                                                   .sharedUserIds = nullptr,
-                                                   .conversationId = {},
-                                                   .seq = 0,
-                                                   .groupChanged = {},
-                                                   .pairChanged = {},
-                                                   .presenceOf = {},
-                                                   .tokensRevoked = true,
-                                                   .originFrame = nullptr});
+               auto revoked = broker::stateChange();
+               revoked.tokensRevoked = true;
+               app.broker.publish(revoked);
                auto r = Response::noContent();
                r.headers.emplace_back("Set-Cookie",
                                       "gc_token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");

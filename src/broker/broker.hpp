@@ -42,6 +42,13 @@ struct Delivery {
   SharedFrame originFrame = nullptr;
 };
 
+// An event without a frame for anyone: only a change other instances apply (pairChanged,
+// tokensRevoked), set by the caller on what this returns.
+inline Delivery stateChange() {
+  static const SharedFrame kNoFrame = std::make_shared<const std::string>();
+  return Delivery{.userIds = {}, .frame = kNoFrame, .exceptConnection = 0};
+}
+
 class Broker {
  public:
   using Subscriber = std::function<void(const Delivery&)>;

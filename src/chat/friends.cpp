@@ -142,15 +142,9 @@ void FriendService::reloadPair(const std::string& a, const std::string& b) {
 }
 
 void FriendService::publishPairChanged(const std::string& a, const std::string& b) {
-  static const auto kNoFrame = std::make_shared<const std::string>();
-  broker_.publish(broker::Delivery{.userIds = {},
-                                   .frame = kNoFrame,
-                                   .exceptConnection = 0,
-                                   .sharedUserIds = nullptr,
-                                   .conversationId = {},
-                                   .seq = 0,
-                                   .groupChanged = {},
-                                   .pairChanged = {a, b}});
+  auto change = broker::stateChange();
+  change.pairChanged = {a, b};
+  broker_.publish(change);
 }
 
 FriendListing FriendService::list(const std::string& me) {

@@ -62,17 +62,12 @@ void Presence::tell(const std::string& userId, std::string_view status, std::int
   auto friends = graph_.friendsOf(userId);
   // Alone, nobody else keeps a copy of statuses: a user without friends is told to nobody.
   if (!friends.empty() || options_.shared) {
-    broker_.publish(broker::Delivery{
+    broker::Delivery event{
         .userIds = std::move(friends),
         .frame = std::make_shared<const std::string>(encodeFrame(userId, status, lastSeenMs)),
-        .exceptConnection = 0,
-        .sharedUserIds = nullptr,
-        .conversationId = {},
-        .seq = 0,
-        .groupChanged = {},
-        .pairChanged = {},
-        .presenceOf = userId,
-        .originFrame = nullptr});
+        .exceptConnection = 0};
+    event.presenceOf = userId;
+    broker_.publish(event);
   }
   if (status == "offline") {
     {
