@@ -20,6 +20,7 @@
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
 #include "broker/redis_broker.hpp"
+#include "broker/redis_link.hpp"
 #include "chat/delivery_order.hpp"
 #include "chat/jwt.hpp"
 #include "chat/shared_state.hpp"
@@ -174,7 +175,13 @@ int run(const core::Config& config) {
       if (!ec) fire();
     });
   };
-  api::RateLimiters limits(config);
+  // With --redis the REST and login limits hold across instances: their buckets live in Redis.
+  std::optional<broker::RedisLink> rateLimitRedis;
+  if (scaledOut) {
+    rateLimitRedis.emplace(
+        broker::RedisLink::Options{.url = config.redisUrl, .reconnected = nullptr});
+  }
+  api::RateLimiters limits(config, rateLimitRedis ? &*rateLimitRedis : nullptr);
   chat::Presence presence(
       *broker, graph,
       {.grace = std::chrono::milliseconds(config.presenceGraceMs),
