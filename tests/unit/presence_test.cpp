@@ -40,7 +40,8 @@ class PresenceTest : public ::testing::Test {
                                    std::function<void()> fire) { timers_.push_back(fire); },
                    .persistLastSeen = [this](const std::string& u,
                                              std::int64_t ms) { persisted_.emplace_back(u, ms); },
-                   .nowMs = [this] { return now_; }}) {
+                   .nowMs = [this] { return now_; },
+                   .shared = nullptr}) {
     graph_.addFriends("a", "b");
     graph_.addFriends("a", "c");
   }
@@ -133,6 +134,16 @@ TEST_F(PresenceTest, UsersWithoutFriendsPublishNothingAndIntroduceTellsBoth) {
   EXPECT_EQ(broker_.events[0].status, "online");
   EXPECT_EQ(broker_.events[1].to, (std::vector<std::string>{"z"}));
   EXPECT_EQ(broker_.events[1].status, "offline");
+}
+
+// Another instance made them friends: only the status of the one connected here is told.
+TEST_F(PresenceTest, IntroduceHeldTellsOnlyWhoIsConnectedHere) {
+  presence_.connected("z", 1);
+  presence_.introduceHeld("z", "y");
+  ASSERT_EQ(broker_.events.size(), 1u);
+  EXPECT_EQ(broker_.events[0].to, (std::vector<std::string>{"y"}));
+  EXPECT_EQ(broker_.events[0].userId, "z");
+  EXPECT_EQ(broker_.events[0].status, "online");
 }
 
 }  // namespace
