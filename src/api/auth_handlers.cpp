@@ -1,5 +1,6 @@
 // POST /api/auth/register, /login, /logout; GET /api/auth/me.
 #include <boost/asio/use_awaitable.hpp>
+#include <exception>
 
 #include "api/json_body.hpp"
 #include "api/routes.hpp"
@@ -58,7 +59,8 @@ std::string userFor(App& app, const store::User& user, const std::string& viewer
 void addAuthRoutes(Router& router, App& app) {
   router.add(
       "POST", "/api/auth/register", Access::Public, [&app](Request& req) -> awaitable<Response> {
-        if (auto limited = app.limits.limitRegister(req)) co_return std::move(*limited);
+        auto limited = co_await app.limits.limitRegister(req);
+        if (limited) co_return std::move(*limited);
         auto body = parseJsonObject(req);
         auto username = requireString(body, "username");
         auto email = requireString(body, "email");
@@ -72,21 +74,29 @@ void addAuthRoutes(Router& router, App& app) {
   router.add("POST", "/api/auth/login", Access::Public,
              [&app](Request& req) -> awaitable<Response> {
                // Per address first: it costs nothing to refuse before parsing or hashing.
-               if (auto limited = app.limits.limitLogin(req)) co_return std::move(*limited);
+               auto limited = co_await app.limits.limitLogin(req);
+               if (limited) co_return std::move(*limited);
                auto body = parseJsonObject(req);
                auto login = requireString(body, "login");
                auto password = requireString(body, "password");
-               if (auto limited = app.limits.limitLoginFailures(login))
-                 co_return std::move(*limited);
+               limited = co_await app.limits.limitLoginFailures(login);
+               if (limited) co_return std::move(*limited);
                std::optional<chat::SignedIn> signedIn;
+               // A wrong password is counted before its 401 goes on (a catch block cannot
+               // co_await).
+               std::exception_ptr wrongPassword;
                try {
                  signedIn = co_await core::offload(
                      app.hashing, [&] { return app.accounts.login(login, password); });
                } catch (const core::ApiError& e) {
-                 if (e.status() == 401) app.limits.loginFailed(login);
-                 throw;
+                 if (e.status() != 401) throw;
+                 wrongPassword = std::current_exception();
                }
-               app.limits.loginSucceeded(login);
+               if (wrongPassword) {
+                 co_await app.limits.loginFailed(login);
+                 std::rethrow_exception(wrongPassword);
+               }
+               co_await app.limits.loginSucceeded(login);
                app.messages.rememberUser(signedIn->user.id);
                co_return signedInResponse(app, 200, *signedIn);
              });

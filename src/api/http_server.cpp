@@ -250,7 +250,8 @@ awaitable<Response> dispatch(HttpHost& host, const Router& router, Request& req,
       co_return errorResponse(401, "unauthorized", "authentication required");
     req.auth = host.accounts.authenticate(token);
     if (!req.auth) co_return errorResponse(401, "unauthorized", "invalid or expired token");
-    if (auto limited = host.limits.limitUser(req)) co_return std::move(*limited);
+    auto limited = co_await host.limits.limitUser(req);
+    if (limited) co_return std::move(*limited);
   }
   std::optional<Response> failure;
   try {

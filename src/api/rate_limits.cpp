@@ -10,13 +10,16 @@
 namespace gc::api {
 namespace {
 
-std::optional<Response> refuseIfLimited(core::KeyedRateLimiter& limiter, std::string_view key,
-                                        std::atomic<std::uint64_t>& counter,
-                                        std::string_view what) {
-  const auto decision = limiter.take(key, std::chrono::steady_clock::now());
-  if (decision.allowed) return std::nullopt;
+using boost::asio::awaitable;
+
+// `what` names the limit in the message (a string literal: it outlives the coroutine).
+awaitable<std::optional<Response>> refuseIfLimited(SharedRateLimiter& limiter, std::string key,
+                                                   std::atomic<std::uint64_t>& counter,
+                                                   std::string_view what) {
+  const auto decision = co_await limiter.take(std::move(key));
+  if (decision.allowed) co_return std::nullopt;
   counter.fetch_add(1, std::memory_order_relaxed);
-  return rateLimitedResponse(decision.retryAfter, what);
+  co_return rateLimitedResponse(decision.retryAfter, what);
 }
 
 // Usernames and emails are unique case-insensitively: so is the failure count.
@@ -26,40 +29,47 @@ std::string loginKey(std::string_view login) {
 
 }  // namespace
 
-RateLimiters::RateLimiters(const core::Config& config)
-    : rest_(config.restRateLimit),
-      login_(config.loginRateLimit),
-      register_(config.registerRateLimit),
-      loginFailures_(config.loginFailureLimit) {}
+RateLimiters::RateLimiters(const core::Config& config, broker::RedisLink* redis)
+    : rest_("rest", config.restRateLimit, redis),
+      login_("login", config.loginRateLimit, redis),
+      register_("register", config.registerRateLimit, redis),
+      loginFailures_("login-failures", config.loginFailureLimit, redis) {}
 
-std::optional<Response> RateLimiters::limitUser(const Request& req) {
-  if (req.method == "POST" && req.path == "/api/auth/logout") return std::nullopt;
-  return refuseIfLimited(rest_, req.userId(), core::metrics().rateLimitedRest, "requests");
+awaitable<std::optional<Response>> RateLimiters::limitUser(const Request& req) {
+  if (req.method == "POST" && req.path == "/api/auth/logout") co_return std::nullopt;
+  std::string key = req.userId();
+  co_return co_await refuseIfLimited(rest_, std::move(key), core::metrics().rateLimitedRest,
+                                     "requests");
 }
 
-std::optional<Response> RateLimiters::limitLogin(const Request& req) {
-  return refuseIfLimited(login_, rateLimitKey(req.clientAddress), core::metrics().rateLimitedLogin,
-                         "login attempts from this address");
+awaitable<std::optional<Response>> RateLimiters::limitLogin(const Request& req) {
+  std::string key = rateLimitKey(req.clientAddress);
+  co_return co_await refuseIfLimited(login_, std::move(key), core::metrics().rateLimitedLogin,
+                                     "login attempts from this address");
 }
 
-std::optional<Response> RateLimiters::limitRegister(const Request& req) {
-  return refuseIfLimited(register_, rateLimitKey(req.clientAddress),
-                         core::metrics().rateLimitedRegister, "registrations from this address");
+awaitable<std::optional<Response>> RateLimiters::limitRegister(const Request& req) {
+  std::string key = rateLimitKey(req.clientAddress);
+  co_return co_await refuseIfLimited(register_, std::move(key), core::metrics().rateLimitedRegister,
+                                     "registrations from this address");
 }
 
-std::optional<Response> RateLimiters::limitLoginFailures(std::string_view login) {
-  const auto decision = loginFailures_.peek(loginKey(login), std::chrono::steady_clock::now());
-  if (decision.allowed) return std::nullopt;
+awaitable<std::optional<Response>> RateLimiters::limitLoginFailures(std::string login) {
+  std::string key = loginKey(login);
+  const auto decision = co_await loginFailures_.peek(std::move(key));
+  if (decision.allowed) co_return std::nullopt;
   core::metrics().rateLimitedLoginFailures.fetch_add(1, std::memory_order_relaxed);
-  return rateLimitedResponse(decision.retryAfter, "failed logins for this account");
+  co_return rateLimitedResponse(decision.retryAfter, "failed logins for this account");
 }
 
-void RateLimiters::loginFailed(std::string_view login) {
-  loginFailures_.take(loginKey(login), std::chrono::steady_clock::now());
+awaitable<void> RateLimiters::loginFailed(std::string login) {
+  std::string key = loginKey(login);
+  co_await loginFailures_.take(std::move(key));
 }
 
-void RateLimiters::loginSucceeded(std::string_view login) {
-  loginFailures_.forget(loginKey(login));
+awaitable<void> RateLimiters::loginSucceeded(std::string login) {
+  std::string key = loginKey(login);
+  co_await loginFailures_.forget(std::move(key));
 }
 
 Response rateLimitedResponse(std::chrono::nanoseconds retryAfter, std::string_view what) {

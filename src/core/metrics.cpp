@@ -56,6 +56,9 @@ std::string Metrics::render() const {
       "gc_rate_limited_requests_total{{limit=\"login_failures\"}} {}\n",
       rateLimitedRest.load(), rateLimitedLogin.load(), rateLimitedRegister.load(),
       rateLimitedLoginFailures.load());
+  renderSeries(out, "gc_rate_limit_redis_fallbacks_total", "counter",
+               "Shared rate-limit decisions made by this instance alone (Redis did not answer).",
+               rateLimitRedisFallbacks.load());
   renderSeries(out, "gc_ws_frames_rate_limited_total", "counter",
                "Client WebSocket messages refused by the per-connection rate limit.",
                wsFramesRateLimited.load());

@@ -39,6 +39,9 @@ struct Metrics {
   std::atomic<std::uint64_t> rateLimitedLogin{0};
   std::atomic<std::uint64_t> rateLimitedRegister{0};
   std::atomic<std::uint64_t> rateLimitedLoginFailures{0};
+  // Decisions of a shared (--redis) rate limit that the local bucket made because Redis did
+  // not answer in time or answered with an error.
+  std::atomic<std::uint64_t> rateLimitRedisFallbacks{0};
   std::atomic<std::uint64_t> wsFramesRateLimited{0};
   std::atomic<std::uint64_t> wsFloodClosed{0};
   // Scale-out (the Redis broker): events from other instances, publishes Redis never got,

@@ -146,8 +146,8 @@ int run(const core::Config& config) {
                                                .resubscribed = [&afterBrokerOutage] {
                                                  if (afterBrokerOutage) afterBrokerOutage();
                                                }});
-  // Several instances: the state they share beyond events (presence) lives in Redis. Set once
-  // presence exists: after an outage, Redis is told again what it forgot.
+  // Several instances: the state they share beyond events (presence, rate limits) lives in
+  // Redis. Set once presence exists: after an outage, Redis is told again what it forgot.
   std::function<void()> afterRedisOutage;
   std::optional<broker::RedisLink> redis;
   std::optional<broker::RedisPresence> sharedPresence;
@@ -189,7 +189,8 @@ int run(const core::Config& config) {
       if (!ec) fire();
     });
   };
-  api::RateLimiters limits(config);
+  // With --redis the REST and login limits hold across instances: their buckets live in Redis.
+  api::RateLimiters limits(config, redis ? &*redis : nullptr);
   chat::Presence presence(
       *broker, graph,
       {.grace = std::chrono::milliseconds(config.presenceGraceMs),

@@ -2,7 +2,8 @@
 // Redis, behind HAProxy (scripts/cluster.sh). What must hold across instances through the
 // broker: health and sticky routing, one account and token everywhere, logout
 // everywhere, live events (presence, typing, DMs and group messages) between users connected
-// to different instances, gap-free seq under concurrent senders on different instances, idempotent
+// to different instances, the REST and failed-login rate limits (one bucket in Redis for all
+// instances), gap-free seq under concurrent senders on different instances, idempotent
 // retries across instances, and a database outage that is reported (503) instead of hanging.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,10 +26,21 @@ const instanceNumbers = Array.from({ length: INSTANCES }, (_, i) => i + 1);
 // How long HAProxy's health checks (1 s apart, 2 to change state) may take to notice.
 const HEALTH_CHANGE_MS = 10_000;
 
+// The limits the cluster runs with: the REST one above what any other test's user sends (the
+// busiest sends about 70 requests), both over a day so that nothing refills during a test.
+const REST_LIMIT = 150;
+const LOGIN_FAILURE_LIMIT = 5;
+const LIMIT_PERIOD_SECONDS = 24 * 3600;
+
 let cluster;
 
 before(async () => {
-  cluster = await startCluster();
+  cluster = await startCluster({
+    env: {
+      GC_RATE_LIMIT_REST: `${REST_LIMIT}/24h`,
+      GC_RATE_LIMIT_LOGIN_FAILURES: `${LOGIN_FAILURE_LIMIT}/24h`,
+    },
+  });
 });
 
 after(async () => {
@@ -68,6 +80,23 @@ async function allMessages(target, who, cid) {
   const res = await api(target, 'GET', `/api/conversations/${cid}/messages?after=0&limit=100`, { token: who.token });
   assert.equal(res.status, 200, res.text);
   return res.json.messages;
+}
+
+/** A 429 rate_limited whose Retry-After is whole seconds in [1, maxSeconds]. */
+function assertRateLimited(res, maxSeconds, what) {
+  assertError(res, 429, 'rate_limited');
+  const retryAfter = res.headers.get('retry-after');
+  assert.match(retryAfter ?? '', /^\d+$/, `${what}: Retry-After must be whole seconds, got ${retryAfter}`);
+  const seconds = Number(retryAfter);
+  assert.ok(seconds >= 1 && seconds <= maxSeconds, `${what}: Retry-After ${seconds} not in [1, ${maxSeconds}]`);
+}
+
+/** gc_rate_limit_redis_fallbacks_total of instance n: decisions made without Redis. */
+async function redisFallbacks(n) {
+  const res = await fetch(`${cluster.instance(n).baseUrl}/metrics`);
+  const line = (await res.text()).split('\n').find((l) => l.startsWith('gc_rate_limit_redis_fallbacks_total '));
+  assert.ok(line, 'the fallback counter is exported');
+  return Number(line.split(' ')[1]);
 }
 
 function assertGapFree(messages) {
@@ -256,6 +285,48 @@ describe('cluster: one account everywhere', () => {
       });
       assert.equal(sent.status, 201, `send on instance ${n}: ${sent.text}`);
     }
+  });
+});
+
+describe('cluster: rate limits hold across instances', () => {
+  it('one user, requests sent to the three instances in turn: exactly the limit succeed, then 429 everywhere', T, async () => {
+    const user = await register(cluster.instance(1));
+    const fallbacksBefore = await Promise.all(instanceNumbers.map(redisFallbacks));
+    for (let i = 0; i < REST_LIMIT; i += 1) {
+      const n = (i % INSTANCES) + 1;
+      const res = await api(cluster.instance(n), 'GET', '/api/auth/me', { token: user.token });
+      assert.equal(res.status, 200, `request ${i + 1} of ${REST_LIMIT}, on instance ${n}: ${res.status} ${res.text}`);
+    }
+    // Each instance alone has seen a third of the limit; together they have spent all of it.
+    const perToken = LIMIT_PERIOD_SECONDS / REST_LIMIT;
+    for (const n of instanceNumbers) {
+      const res = await api(cluster.instance(n), 'GET', '/api/auth/me', { token: user.token });
+      assertRateLimited(res, perToken, `instance ${n}`);
+    }
+    // Through HAProxy as well, and another user is not affected.
+    assertRateLimited(await api(cluster.front, 'GET', '/api/auth/me', { token: user.token }), perToken, 'HAProxy');
+    const other = await register(cluster.instance(2));
+    assert.equal((await api(cluster.instance(2), 'GET', '/api/auth/me', { token: other.token })).status, 200);
+    assert.deepEqual(await Promise.all(instanceNumbers.map(redisFallbacks)), fallbacksBefore, 'Redis decided every time');
+  });
+
+  it('failed logins spread over the instances lock the login on every instance', T, async () => {
+    const user = await register(cluster.instance(1));
+    for (let i = 0; i < LOGIN_FAILURE_LIMIT; i += 1) {
+      const n = (i % INSTANCES) + 1;
+      const res = await login(cluster.instance(n), user.username, `wrong guess ${i}`);
+      assertError(res, 401, 'unauthorized');
+    }
+    const perToken = LIMIT_PERIOD_SECONDS / LOGIN_FAILURE_LIMIT;
+    for (const n of instanceNumbers) {
+      // Even the right password, in another case: the account is locked, not the guess.
+      const res = await login(cluster.instance(n), user.username.toUpperCase());
+      assertRateLimited(res, perToken, `instance ${n}`);
+      assert.match(res.json.error.message, /failed logins/);
+    }
+    // Another account logs in on the same instances meanwhile.
+    const other = await register(cluster.instance(1));
+    for (const n of instanceNumbers) assert.equal((await login(cluster.instance(n), other.username)).status, 200);
   });
 });
 
