@@ -179,17 +179,22 @@ std::optional<std::vector<PeerConnection>> RedisRoomRegistry::leave(
 }
 
 PeerConnection RedisRoomRegistry::peer(std::string_view roomId, std::string_view userId) const {
-  const auto reply = run(scripts::lookup(), roomId, {std::to_string(settings_.rooms.nowMs())});
-  if (reply.isError()) {
+  // A peer on this instance is its own connection here: no round trip (a relay to a local
+  // peer costs what it costs in memory). The local map is exact: a replacement on another
+  // instance takes the old connection out of it before closing it (deliver).
+  const auto now = settings_.rooms.nowMs();
+  {
     std::lock_guard lock(mutex_);
     const auto room = local_.find(std::string(roomId));
-    if (room == local_.end()) return nullptr;
-    for (const auto& m : room->second.members) {
-      if (m.userId == userId) return m.connection;
+    if (room != local_.end()) {
+      if (room->second.room.expiresAtMs <= now) return nullptr;
+      for (const auto& m : room->second.members) {
+        if (m.userId == userId) return m.connection;
+      }
     }
-    return nullptr;
   }
-  if (!isArray(reply, kMetaFields)) return nullptr;
+  const auto reply = run(scripts::lookup(), roomId, {std::to_string(now)});
+  if (reply.isError() || !isArray(reply, kMetaFields)) return nullptr;
   const auto& e = reply.elements;
   for (std::size_t i = kMetaFields; i + 2 < e.size(); i += 3) {
     if (e[i].text == userId) return connectionOf(roomId, e[i].text, e[i + 1].text, e[i + 2].text);
@@ -331,19 +336,26 @@ void RedisRoomRegistry::restore() {
 
 void RedisRoomRegistry::deliver(const RelayEnvelope& envelope) {
   if (envelope.instance != settings_.instance) return;
+  const bool closing = envelope.kind == RelayEnvelope::Kind::Close;
   PeerConnection target;
   {
     std::lock_guard lock(mutex_);
     const auto room = local_.find(envelope.roomId);
     if (room == local_.end()) return;
-    for (const auto& m : room->second.members) {
-      if (m.userId == envelope.userId && m.connection->id() == envelope.connection) {
-        target = m.connection;
-      }
+    auto& members = room->second.members;
+    const auto it = std::find_if(members.begin(), members.end(), [&](const LocalMember& m) {
+      return m.userId == envelope.userId && m.connection->id() == envelope.connection;
+    });
+    if (it == members.end()) return;  // gone, or replaced since
+    target = it->connection;
+    // Closed by a replacement elsewhere: no longer the user's connection here, from now on
+    // (its own leave then finds nothing and tells nobody).
+    if (closing) {
+      members.erase(it);
+      if (members.empty()) local_.erase(room);
     }
   }
-  if (!target) return;  // gone, or replaced since
-  if (envelope.kind == RelayEnvelope::Kind::Close) {
+  if (closing) {
     target->close(envelope.closeCode, envelope.payload);
   } else {
     target->send(std::make_shared<const std::string>(envelope.payload));

@@ -5,8 +5,9 @@
 // A peer connected to another instance is reached through a RemotePeer (the broker's pub/sub
 // channel), so a session relays to a peer without knowing where it is.
 //
-// Lookups (find, peer, others) ask Redis each time: one round trip on loopback, and the only
-// way to hear of a peer that joined elsewhere. Without Redis, creating and joining fail with
+// `peer` answers a peer on this instance from memory; every other lookup (find, others, a
+// peer elsewhere) asks Redis: one round trip on loopback, and the only way to hear of a peer
+// that joined on another instance. Without Redis, creating and joining fail with
 // `unavailable` (core::ApiError, 503) at once, and lookups answer from this instance's own
 // connections, so the peers of a room on one instance keep talking.
 //

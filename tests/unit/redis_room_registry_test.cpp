@@ -118,6 +118,12 @@ TEST_F(RedisRoomRegistryTest, AReplacementOnOneInstanceClosesTheConnectionOnTheO
   ASSERT_TRUE(again.replaced);
   again.replaced->close(4000, "replaced");
   EXPECT_EQ(b1->closedWith(), 4000);
+  // From then on instance two sends b's frames to b2 on instance one, never to b1.
+  const auto toB = two->peer(id, "b");
+  ASSERT_TRUE(toB);
+  toB->send(std::make_shared<const std::string>(R"({"type":"offer"})"));
+  EXPECT_EQ(b2->frames(), (std::vector<std::string>{R"({"type":"offer"})"}));
+  EXPECT_TRUE(b1->frames().empty());
   // The old connection's close on instance two is not a leave; b stays, on instance one.
   EXPECT_FALSE(two->leave(id, *b1));
   EXPECT_EQ(one->find(id)->participants, (std::vector<std::string>{"b", "a"}));
