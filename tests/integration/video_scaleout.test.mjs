@@ -4,7 +4,8 @@
 // cap counts the peers of both; a second connection of a user on the other instance replaces
 // the first there; the room is gone for both when the last one leaves. With Redis down,
 // creating and joining fail at once with `unavailable` while peers on one instance keep
-// talking, and a restarted, empty Redis gets the rooms back.
+// talking, and a restarted, empty Redis gets the rooms back. An instance killed with SIGKILL
+// loses its participants once its heartbeat lapses (last: it kills v2).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startVideo } from './lib/server.mjs';
@@ -156,5 +157,19 @@ describe('rooms shared by two video instances', () => {
       C.ws.send({ type: 'offer', to: a.user.id, sdp: SDP });
       return A.ws.next('offer', 250).then((f) => f.from === c.user.id, () => false);
     }, { what: 'relays from v2 to v1 again' });
+  });
+
+  it('an instance killed with SIGKILL: its participants are dropped once its heartbeat lapses (≤ 10 s), freeing the cap', { timeout: 40_000 }, async () => {
+    const [a, b, c, d] = await users(4);
+    const roomId = await createRoom(a, v1);
+    await join(a, roomId, v1);
+    await join(b, roomId, v2);
+    await join(c, roomId, v2);
+    await refusedJoin(d, roomId, 'room_full', v1);
+    await v2.kill9();
+    await waitFor(async () => JSON.stringify(await participants(a, roomId, v1)) === JSON.stringify([a.user.id]),
+      { timeoutMs: 20_000, what: 'the dead instance\'s participants to be dropped' });
+    const D = await join(d, roomId, v1);
+    assert.deepEqual(D.welcome.peers, [a.user.id]);
   });
 });
