@@ -11,6 +11,7 @@
 #include "main/revocation_follower.hpp"
 #include "video/memory_room_registry.hpp"
 #include "video/remote_peer.hpp"
+#include "video/signal_frame.hpp"
 
 namespace gc::server {
 namespace {
@@ -71,8 +72,21 @@ VideoRooms::~VideoRooms() {
 
 void VideoRooms::startTimers(asio::io_context& ioc) {
   if (!shared_) return;
-  every(ioc, std::chrono::milliseconds(kInstanceTtlMs / 5),
-        [this] { asio::post(blocking_, [this] { shared_->heartbeat(); }); });
+  every(ioc, std::chrono::milliseconds(kInstanceTtlMs / 5), [this] {
+    asio::post(blocking_, [this] {
+      shared_->heartbeat();
+      // The users of an instance that died leave their rooms; nobody else would say so.
+      for (const auto& room : shared_->sweep()) {
+        for (const auto& user : room.userIds) {
+          const auto left =
+              std::make_shared<const std::string>(video::encodePeerEvent("peer-left", user));
+          for (const auto& peer : room.rest) peer->send(left);
+          spdlog::info("{} dropped from room {}: its video instance stopped beating", user,
+                       room.roomId);
+        }
+      }
+    });
+  });
 }
 
 void VideoRooms::close() {

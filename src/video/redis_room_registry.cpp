@@ -304,6 +304,27 @@ void RedisRoomRegistry::heartbeat() {
   }
 }
 
+std::vector<RedisRoomRegistry::LostPeers> RedisRoomRegistry::sweep() {
+  std::vector<std::string> roomIds;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, room] : local_) roomIds.push_back(id);
+  }
+  const auto now = std::to_string(settings_.rooms.nowMs());
+  std::vector<LostPeers> lost;
+  for (const auto& roomId : roomIds) {
+    const auto reply = run(scripts::sweep(), roomId, {now});
+    if (!isArray(reply, 1) || reply.elements[0].integer <= 0) continue;
+    const auto count = static_cast<std::size_t>(reply.elements[0].integer);
+    if (reply.elements.size() < 1 + count) continue;
+    LostPeers room{.roomId = roomId, .userIds = {}, .rest = {}};
+    for (std::size_t i = 1; i <= count; ++i) room.userIds.push_back(reply.elements[i].text);
+    room.rest = connectionsOf(roomId, reply, 1 + count, {});
+    lost.push_back(std::move(room));
+  }
+  return lost;
+}
+
 void RedisRoomRegistry::restore() {
   std::vector<std::pair<Room, std::vector<std::string>>> rooms;  // meta, member triples
   {

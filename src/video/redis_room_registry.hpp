@@ -57,6 +57,16 @@ class RedisRoomRegistry final : public RoomRegistry {
   // Says this instance is alive until now + instanceTtlMs; drops instances whose time is up.
   // Blocking (one round trip): call it off the network threads.
   void heartbeat();
+  // Participants of dead instances (their heartbeat lapsed) removed from a room, and who is
+  // left there to hear `peer-left` for them.
+  struct LostPeers {
+    std::string roomId;
+    std::vector<std::string> userIds;
+    std::vector<PeerConnection> rest;
+  };
+  // Removes them from every room with a connection here. Each is removed once, by whichever
+  // instance sweeps first, which tells the rest (on every instance). Blocking.
+  std::vector<LostPeers> sweep();
   // After Redis lost its data (a restart): puts back the rooms and participants of this
   // instance's connections. Blocking.
   void restore();

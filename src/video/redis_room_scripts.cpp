@@ -6,20 +6,22 @@ namespace gc::video::scripts {
 namespace {
 
 // Shared by the scripts that read a room: the live participants in join order (those of
-// instances without a heartbeat removed on the way), and the room's end if it has not come.
+// instances without a heartbeat left out, and listed in `dead` if given: only sweep removes
+// them, so that the instance removing them is the one that tells their peers), and the room's
+// end if it has not come.
 constexpr std::string_view kPrelude = R"lua(
 local now = tonumber(ARGV[1])
-local function members()
+local function members(dead)
   local all = redis.call('HGETALL', KEYS[2])
   local out = {}
   for i = 1, #all, 2 do
     local m = cjson.decode(all[i + 1])
     local deadline = tonumber(redis.call('HGET', KEYS[3], m.i) or '0')
+    m.u = all[i]
     if deadline > now then
-      m.u = all[i]
       out[#out + 1] = m
-    else
-      redis.call('HDEL', KEYS[2], all[i])
+    elseif dead then
+      dead[#dead + 1] = m.u
     end
   end
   table.sort(out, function(a, b) return a.n < b.n end)
@@ -124,6 +126,20 @@ if #rest == 0 then
   redis.call('DEL', KEYS[1], KEYS[2])
 end
 return appendMembers({}, rest, nil)
+)lua");
+  return script;
+}
+
+const broker::RedisScript& sweep() {
+  static const broker::RedisScript script = withPrelude(R"lua(
+if not liveUntil() then return nil end
+local dead = {}
+local rest = members(dead)
+if #dead == 0 then return {0} end
+for _, user in ipairs(dead) do redis.call('HDEL', KEYS[2], user) end
+local out = {#dead}
+for _, user in ipairs(dead) do out[#out + 1] = user end
+return appendMembers(out, rest, nil)
 )lua");
   return script;
 }

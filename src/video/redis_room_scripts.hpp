@@ -7,7 +7,8 @@
 //   order,"b":[blocked]} video:instances         hash  instance → heartbeat deadline (ms)
 // Both room keys expire at the room's end (PEXPIREAT). Every script takes the caller's clock as
 // ARGV[1] (the instances' clocks agree; tests inject theirs). A participant whose instance's
-// heartbeat deadline has passed is dropped by whichever script reads it next.
+// heartbeat deadline has passed is left out by every script (it counts for nothing), and
+// removed by sweep, run by the instances that have connections in the room.
 #include "broker/redis_link.hpp"
 
 namespace gc::video::scripts {
@@ -25,6 +26,9 @@ const broker::RedisScript& lookup();
 // KEYS meta, participants, instances; ARGV now, userId, instance, connection →
 //   nil (not that connection's) | {(user, instance, connection)...} of those left
 const broker::RedisScript& leave();
+// KEYS meta, participants, instances; ARGV now → nil (room gone) | {0} | {n, dropped user × n,
+//   (user, instance, connection)... of the live ones}: removes the participants of dead instances
+const broker::RedisScript& sweep();
 // KEYS instances; ARGV now, instance, deadline → the count of instances dropped
 const broker::RedisScript& heartbeat();
 // KEYS meta, participants, instances; ARGV now, instance, deadline, createdBy, conversationId,

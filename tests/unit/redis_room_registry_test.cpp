@@ -7,6 +7,8 @@
 // tests/integration/video_scaleout.test.mjs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "broker/broker.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
@@ -145,8 +147,20 @@ TEST_F(RedisRoomRegistryTest, TheParticipantsOfAnInstanceWithoutHeartbeatAreDrop
   now += 10'001;     // instance two stopped beating (it died) ...
   one->heartbeat();  // ... one did not
   EXPECT_EQ(one->find(id)->participants, (std::vector<std::string>{"a"}));
-  EXPECT_EQ(one->join(id, conn("d"), {}).outcome, JoinResult::Outcome::Joined);
   EXPECT_EQ(link->call({"HEXISTS", "video:instances", "two"}, 1s).integer, 0);
+  // They no longer count, but only the sweep removes them, and says whom to tell.
+  EXPECT_EQ(link->call({"HLEN", "room:" + id + ":participants"}, 1s).integer, 3);
+  const auto lost = one->sweep();
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].roomId, id);
+  auto users = lost[0].userIds;
+  std::sort(users.begin(), users.end());
+  EXPECT_EQ(users, (std::vector<std::string>{"b", "c"}));
+  ASSERT_EQ(lost[0].rest.size(), 1u);
+  EXPECT_EQ(lost[0].rest[0]->userId(), "a");
+  EXPECT_EQ(link->call({"HLEN", "room:" + id + ":participants"}, 1s).integer, 1);
+  EXPECT_TRUE(one->sweep().empty());  // once
+  EXPECT_EQ(one->join(id, conn("d"), {}).outcome, JoinResult::Outcome::Joined);
 }
 
 TEST_F(RedisRoomRegistryTest, WithoutRedisJoinsFailAtOnceAndLocalPeersStillTalk) {
