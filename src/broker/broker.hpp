@@ -30,6 +30,9 @@ struct Delivery {
   // changed, two users whose friendship or blocks changed. Every instance re-reads it.
   std::string groupChanged = {};
   std::vector<std::string> pairChanged = {};
+  // A presence event: whose status it announces (every instance keeps a copy of statuses,
+  // chat/presence.hpp).
+  std::string presenceOf = {};
   // This instance only (never published): the frame for `exceptConnection` instead of
   // nothing, its ack, so that it is ordered with the conversation's other messages
   // (chat/delivery_order.hpp) rather than sent beside them.

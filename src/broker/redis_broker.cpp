@@ -23,7 +23,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-constexpr std::string_view kVersion = "gc1";
+constexpr std::string_view kVersion = "gc2";
 constexpr auto kFirstRetry = 100ms;
 constexpr auto kLastRetry = 2s;
 
@@ -197,6 +197,7 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
     out.append(delivery.pairChanged[0]).append(",").append(delivery.pairChanged[1]);
   }
   out += '\n';
+  out.append(delivery.presenceOf).append("\n");
   bool first = true;
   const auto add = [&](const std::string& user) {
     if (!first) out += ',';
@@ -213,12 +214,12 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
 }
 
 std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
-  std::string_view version, instance, conversation, seq, group, pair, users;
+  std::string_view version, instance, conversation, seq, group, pair, presence, users;
   if (!core::nextLine(payload, version) || version != kVersion ||
       !core::nextLine(payload, instance) || instance.empty() ||
       !core::nextLine(payload, conversation) || !core::nextLine(payload, seq) ||
       !core::nextLine(payload, group) || !core::nextLine(payload, pair) ||
-      !core::nextLine(payload, users)) {
+      !core::nextLine(payload, presence) || !core::nextLine(payload, users)) {
     return std::nullopt;
   }
   BrokerEnvelope out{.instance = std::string(instance), .delivery = {}};
@@ -226,6 +227,7 @@ std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
   if (!core::parseWholeInt(seq, d.seq) || d.seq < 0) return std::nullopt;
   d.conversationId = std::string(conversation);
   d.groupChanged = std::string(group);
+  d.presenceOf = std::string(presence);
   if (!pair.empty()) {
     const auto comma = pair.find(',');
     if (comma == std::string_view::npos || comma == 0 || comma + 1 == pair.size()) {

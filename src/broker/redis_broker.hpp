@@ -33,8 +33,8 @@ struct RedisBrokerOptions {
 std::unique_ptr<Broker> makeRedisBroker(RedisBrokerOptions options);
 
 // The wire form of one event on the channel, exposed for tests: the publishing instance, the
-// conversation and seq, the group that changed, the recipients and the frame. The origin's
-// connection id stays home (it means nothing elsewhere).
+// conversation and seq, the group and pair that changed, whose presence it announces, the
+// recipients and the frame. The origin's connection id stays home (it means nothing elsewhere).
 struct BrokerEnvelope {
   std::string instance;
   Delivery delivery;

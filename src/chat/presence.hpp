@@ -11,6 +11,14 @@
 //
 // Thread-safe. Events are published under the lock, so one user's changes reach every
 // friend in the order they happened.
+//
+// Several instances (options.shared): what this instance's connections make of a user is only
+// its word; Redis aggregates the words of every instance (broker/redis_presence.hpp) and the
+// instance whose word changed the status tells the friends, from Redis's answer. Every
+// instance keeps a copy of the statuses from the events it hears (heard()), made from a
+// snapshot at start and after Redis comes back, so that view() answers for users connected
+// elsewhere. Without an answer from Redis an instance tells its own word, as one alone would.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -22,6 +30,7 @@
 #include <vector>
 
 #include "broker/broker.hpp"
+#include "broker/redis_presence.hpp"
 #include "chat/social_graph.hpp"
 
 namespace gc::chat {
@@ -34,6 +43,8 @@ struct PresenceOptions {
   // Stores when a user was last seen; must not block the caller.
   std::function<void(const std::string& userId, std::int64_t lastSeenMs)> persistLastSeen;
   std::function<std::int64_t()> nowMs;
+  // Several instances: the statuses aggregated in Redis. Null: this instance is alone.
+  broker::RedisPresence* shared = nullptr;
 };
 
 struct PresenceView {
@@ -56,6 +67,13 @@ class Presence {
   // Two users just became friends: each is told the other's current status.
   void introduce(const std::string& a, const std::string& b);
 
+  // Several instances: a delivery every instance hears; a presence change (of any instance)
+  // updates the copy of statuses that view() answers from.
+  void heard(const broker::Delivery& delivery);
+  // Several instances: makes the copy from Redis and starts refreshing this instance's words
+  // (every ttl/3). Called at start and again when Redis is back after an outage.
+  void share();
+
   static std::string encodeFrame(std::string_view userId, std::string_view status,
                                  std::optional<std::int64_t> lastSeenMs);
 
@@ -70,6 +88,13 @@ class Presence {
   // Tells the friends when the aggregated status differs from the one they know. Locked.
   void announce(const std::string& userId, UserState& state, std::string_view status,
                 std::int64_t lastSeenMs);
+  // Tells the friends that the user's status (aggregated over every instance) changed;
+  // offline: stores when they were last seen.
+  void tell(const std::string& userId, std::string_view status, std::int64_t lastSeenMs);
+  void tellAll(bool ok, const std::vector<broker::PresenceChange>& changes);
+  // Sends this instance's words again (their expiry moves on) and settles expired users.
+  void refreshShared();
+  void keepRefreshing();
   void expire(const std::string& userId, std::uint64_t generation, std::int64_t lastSeenMs);
   PresenceView viewLocked(const std::string& userId) const;
 
@@ -77,8 +102,13 @@ class Presence {
   const SocialGraph& graph_;
   PresenceOptions options_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, UserState> users_;        // connected or within the grace
+  std::unordered_map<std::string, UserState> users_;  // connected here or within the grace
+  // Taken after mutex_ when both are needed: heard() takes it alone, since a publish (with
+  // mutex_ held) may hear its own event at once.
+  mutable std::mutex copyMutex_;
   std::unordered_map<std::string, std::int64_t> lastSeen_;  // went offline since start-up
+  std::unordered_map<std::string, std::string> elsewhere_;  // several instances: not offline
+  std::atomic<bool> refreshing_{false};                     // the periodic refresh is running
 };
 
 }  // namespace gc::chat

@@ -39,6 +39,9 @@ struct Config {
   // How long a user whose last connection closed still counts as online (no flapping on a
   // reconnect).
   int presenceGraceMs = 5000;
+  // With --redis: how long an instance's word on a user's presence holds without a refresh
+  // (refreshed every third of it): users of an instance that died go offline after it.
+  int presenceTtlMs = 30000;
   // With --redis: how often logouts made on other instances are read from the database.
   int revocationPollMs = 1000;
   int tokenTtlSeconds = 7 * 24 * 3600;

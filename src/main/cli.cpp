@@ -175,6 +175,12 @@ std::variant<Command, int> parse(int argc, char** argv) {
       ->envname("GC_PRESENCE_GRACE_MS")
       ->check(CLI::Range(0, 600000))
       ->capture_default_str();
+  app.add_option("--presence-ttl-ms", c.presenceTtlMs,
+                 "with --redis: milliseconds an instance's presence word holds unrefreshed "
+                 "(users of a dead instance go offline after it)")
+      ->envname("GC_PRESENCE_TTL_MS")
+      ->check(CLI::Range(300, 600000))
+      ->capture_default_str();
   app.add_option("--sqlite-synchronous", c.sqliteSynchronous, "full, normal or off")
       ->envname("GC_SQLITE_SYNCHRONOUS")
       ->check(CLI::IsMember({"full", "normal", "off"}))

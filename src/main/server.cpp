@@ -20,9 +20,12 @@
 #include "api/http_server.hpp"
 #include "api/routes.hpp"
 #include "broker/redis_broker.hpp"
+#include "broker/redis_link.hpp"
+#include "broker/redis_presence.hpp"
 #include "chat/delivery_order.hpp"
 #include "chat/jwt.hpp"
 #include "chat/shared_state.hpp"
+#include "core/ids.hpp"
 #include "core/offload.hpp"
 #include "core/thread_name.hpp"
 #include "core/time_format.hpp"
@@ -143,6 +146,18 @@ int run(const core::Config& config) {
                                                .resubscribed = [&afterBrokerOutage] {
                                                  if (afterBrokerOutage) afterBrokerOutage();
                                                }});
+  // Several instances: the state they share beyond events (presence) lives in Redis. Set once
+  // presence exists: after an outage, Redis is told again what it forgot.
+  std::function<void()> afterRedisOutage;
+  std::optional<broker::RedisLink> redis;
+  std::optional<broker::RedisPresence> sharedPresence;
+  if (!config.redisUrl.empty()) {
+    redis.emplace(
+        broker::RedisLink::Options{.url = config.redisUrl, .reconnected = [&afterRedisOutage] {
+                                     if (afterRedisOutage) afterRedisOutage();
+                                   }});
+    sharedPresence.emplace(*redis, core::newId(), std::chrono::milliseconds(config.presenceTtlMs));
+  }
   hub::Hub hub;
   chat::Accounts accounts(*store, {.jwtSecret = loadOrCreateJwtSecret(config),
                                    .bcryptCost = config.bcryptCost,
@@ -189,7 +204,8 @@ int run(const core::Config& config) {
                }
              });
            },
-       .nowMs = [] { return core::nowMs(); }});
+       .nowMs = [] { return core::nowMs(); },
+       .shared = sharedPresence ? &*sharedPresence : nullptr});
   chat::FriendService friends(*store, *broker, graph, presence);
   friends.load();
   // One instance: the commit order is the delivery order. Several: each conversation's
@@ -213,10 +229,13 @@ int run(const core::Config& config) {
       hub.closeAll(ws::close_code::kServiceRestart,
                    "events may have been missed: reconnect and resync");
     };
-    broker->subscribe([&deliveryOrder, &groups, &friends](const broker::Delivery& d) {
+    broker->subscribe([&deliveryOrder, &groups, &friends, &presence](const broker::Delivery& d) {
       chat::applySharedStateChange(d, groups, friends);
+      presence.heard(d);
       deliveryOrder(d);
     });
+    afterRedisOutage = [&presence] { presence.share(); };
+    presence.share();
   }
   api::App app{.config = config,
                .store = *store,
@@ -263,8 +282,9 @@ int run(const core::Config& config) {
   blocking.join();
   hashing.join();
   filePool.join();
-  broker->close();  // no more events from other instances into what goes next
-  hub.clear();      // sessions and their sockets go while the io_context still exists
+  if (redis) redis->close();  // no more Redis answers into presence
+  broker->close();            // no more events from other instances into what goes next
+  hub.clear();                // sessions and their sockets go while the io_context still exists
   return 0;
 }
 

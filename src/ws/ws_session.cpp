@@ -158,14 +158,42 @@ class Session final : public SocketSession {
   void handleTyping(const ClientFrame& frame) {
     try {
       // Authorized before throttled: an outsider or a blocked user always hears why.
-      auto target = app_.messages.authorizeCached(userId(), frame.conversationId);
-      if (!target) return;  // a conversation never written to from here: nobody to tell yet
-      if (!typing_.shouldRelay(frame.conversationId, frame.typingState == "start", core::nowMs())) {
+      if (auto target = app_.messages.authorizeCached(userId(), frame.conversationId)) {
+        throttleTyping(*target, frame.typingState);
         return;
       }
-      relayTyping(*target, frame.typingState);
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), {});
+      return;
+    }
+    // The caches cannot decide (a conversation never written to from here, a user or group
+    // another instance made): the store does, off the io thread.
+    asio::post(app_.blocking,
+               [self = selfAs<Session>(), cid = frame.conversationId, state = frame.typingState] {
+                 std::optional<chat::Target> target;
+                 std::optional<core::ApiError> error;
+                 try {
+                   target = self->app_.messages.authorize(self->userId(), cid);
+                 } catch (const core::ApiError& e) {
+                   error = e;
+                 } catch (const std::exception& e) {
+                   spdlog::warn("typing not relayed: {}", e.what());
+                   return;
+                 }
+                 asio::post(self->executor(), [self, target = std::move(target),
+                                               error = std::move(error), state = std::move(state)] {
+                   if (error) {
+                     self->reject(error->code(), error->what(), {});
+                   } else {
+                     self->throttleTyping(*target, state);
+                   }
+                 });
+               });
+  }
+
+  void throttleTyping(const chat::Target& target, const std::string& state) {
+    if (typing_.shouldRelay(target.conversationId, state == "start", core::nowMs())) {
+      relayTyping(target, state);
     }
   }
 

@@ -1,7 +1,8 @@
 // The cluster as a black box: three gopherchat-server instances on one PostgreSQL and one
 // Redis, behind HAProxy (scripts/cluster.sh). What must hold across instances through the
 // broker: health and sticky routing, one account and token everywhere, logout
-// everywhere, gap-free seq under concurrent senders on different instances, idempotent
+// everywhere, live events (presence, typing, DMs and group messages) between users connected
+// to different instances, gap-free seq under concurrent senders on different instances, idempotent
 // retries across instances, and a database outage that is reported (503) instead of hanging.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import {
   api,
   assertError,
   closeAllWs,
+  connectWs,
   login,
   register,
   tryConnectWs,
@@ -254,6 +256,47 @@ describe('cluster: one account everywhere', () => {
       });
       assert.equal(sent.status, 201, `send on instance ${n}: ${sent.text}`);
     }
+  });
+});
+
+describe('cluster: live events between instances', () => {
+  it('users on three instances see presence and typing, and exchange DMs and group messages', T, async () => {
+    const [a, b, c] = [
+      await register(cluster.instance(1)),
+      await register(cluster.instance(2)),
+      await register(cluster.instance(3)),
+    ];
+    const request = await api(cluster.instance(1), 'POST', '/api/friends/requests', { token: a.token, body: { userId: b.user.id } });
+    assert.equal(request.status, 201, request.text);
+    const accepted = await api(cluster.instance(2), 'POST', `/api/friends/requests/${request.json.friendship.id}/accept`, {
+      token: b.token,
+    });
+    assert.equal(accepted.status, 200, accepted.text);
+    const group = await createGroup(a, [b, c]);
+    const gid = `grp_${group.id}`;
+
+    const bOn2 = await connectWs(cluster.instance(2), { token: b.token });
+    const cOn3 = await connectWs(cluster.instance(3), { token: c.token });
+    const aOn1 = await connectWs(cluster.instance(1), { token: a.token });
+    const online = await bOn2.next((f) => f.type === 'presence' && f.userId === a.user.id, 10_000);
+    assert.equal(online.status, 'online', 'a (on instance 1) is online for b (on instance 2)');
+
+    aOn1.send({ type: 'typing', conversationId: gid, state: 'start' });
+    for (const other of [bOn2, cOn3]) {
+      const typing = await other.next((f) => f.type === 'typing' && f.conversationId === gid);
+      assert.equal(typing.userId, a.user.id);
+    }
+
+    const ack = await aOn1.sendMessage(gid, 'to the group from instance 1');
+    for (const other of [bOn2, cOn3]) {
+      const got = await other.next((f) => f.type === 'message' && f.message.id === ack.message.id);
+      assert.equal(got.message.seq, ack.message.seq);
+    }
+    const dm = `dm_${[a.user.id, c.user.id].sort().join('_')}`;
+    const reply = await cOn3.sendMessage(dm, 'a DM from instance 3');
+    const atA = await aOn1.next((f) => f.type === 'message' && f.message.id === reply.message.id);
+    assert.equal(atA.message.body, 'a DM from instance 3');
+    for (const ws of [aOn1, bOn2, cOn3]) ws.close();
   });
 });
 

@@ -5,7 +5,10 @@
 // gaps are filled from the database); Redis killed: sends still commit and are acknowledged, and when
 // Redis is back the other instance asks its clients to reconnect (1012) and delivery resumes;
 // a logout on one instance holds on the other; an instance killed mid-stream loses nothing
-// acknowledged and its client's retries on the other instance store nothing twice.
+// acknowledged and its client's retries on the other instance store nothing twice. Presence is
+// one status over both instances (Redis aggregates each instance's word): a user connected to
+// both goes offline once, when the last connection goes, and the users of a killed instance go
+// offline when its words expire; typing crosses instances.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -30,7 +33,12 @@ before(async () => {
   postgres = { url: url.replace(/\/postgres$/, `/${database}`), dir };
   redis = await startRedis();
   const jwtSecret = randomSecret();
-  const args = ['--db', postgres.url, '--redis', `redis://127.0.0.1:${redis.port}`];
+  // A short grace and presence ttl: a user's last connection going, and an instance dying, are
+  // seen as offline within a test's time.
+  const args = [
+    '--db', postgres.url, '--redis', `redis://127.0.0.1:${redis.port}`,
+    '--presence-grace-ms', '300', '--presence-ttl-ms', '1500',
+  ];
   s1 = await startServer({ args, jwtSecret });
   s2 = await startServer({ args, jwtSecret });
 });
@@ -41,6 +49,20 @@ after(async () => {
   await stopRedis(redis);
   if (postgres) execFileSync(join(repoRoot, 'scripts', 'postgres.sh'), ['stop', postgres.dir]);
 });
+
+/** a and b become friends, the request made on s1 and accepted on s2. */
+async function befriend(a, b) {
+  const r = await api(s1, 'POST', '/api/friends/requests', { token: a.token, body: { userId: b.user.id } });
+  assert.equal(r.status, 201, r.text);
+  const ok = await api(s2, 'POST', `/api/friends/requests/${r.json.friendship.id}/accept`, { token: b.token });
+  assert.equal(ok.status, 200, ok.text);
+}
+
+/** The fields of `user:<id>:status` in Redis: one per instance holding a word, and "~". */
+function presenceFields(userId) {
+  const out = execFileSync('redis-cli', ['-p', String(redis.port), 'HKEYS', `user:${userId}:status`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).sort();
+}
 
 /** A connection on `server` that has heard from the broker (both instances subscribed). */
 async function listening(server, who) {
@@ -132,6 +154,49 @@ describe('two instances, one database, one Redis', () => {
       { what: 'the block to hold on the other instance' },
     );
     assert.equal(refused.json.error.code, 'blocked');
+  });
+
+  it('presence is one status over both instances, friends on either see it; typing crosses', T, async () => {
+    const [a, b] = [await register(s1), await register(s2)];
+    await befriend(a, b);
+    const bOn2 = await connectWs(s2, { token: b.token });
+    const told = []; // every presence event of a that b hears
+    bOn2.tap((f) => f.type === 'presence' && f.userId === a.user.id && told.push(f.status));
+    const aOn1 = await connectWs(s1, { token: a.token });
+    await waitFor(() => told.includes('online'), { what: 'b to hear a online (told by s1, heard on s2)' });
+    const onS2 = (await api(s2, 'GET', '/api/friends', { token: b.token })).json.friends.find((u) => u.id === a.user.id);
+    assert.equal(onS2.status, 'online', 'the other instance answers from its copy of statuses');
+
+    const aOn2 = await connectWs(s2, { token: a.token });
+    await waitFor(() => presenceFields(a.user.id).length === 3, { what: 'both instances to hold a word on a' });
+    aOn1.send({ type: 'typing', conversationId: dmId(a, b), state: 'start' });
+    const typing = await bOn2.next('typing');
+    assert.equal(typing.userId, a.user.id);
+
+    // s1 lets go of a (after its grace): a is still online through s2, nobody is told otherwise.
+    aOn1.close();
+    await waitFor(() => presenceFields(a.user.id).length === 2, { what: "s1's word on a to go" });
+    aOn2.close();
+    await waitFor(() => told.includes('offline'), { what: 'b to hear a offline' });
+    assert.deepEqual(told, ['online', 'offline'], 'one online, one offline: never offline while a was on s2');
+    const after = (await api(s1, 'GET', '/api/friends', { token: b.token })).json.friends.find((u) => u.id === a.user.id);
+    assert.equal(after.status, 'offline');
+    assert.ok(after.lastSeen, 'last seen stored by the instance that told');
+  });
+
+  it('the users of a killed instance go offline for their friends once its word expires', T, async () => {
+    const [a, b] = [await register(s1), await register(s2)];
+    await befriend(a, b);
+    const bOn2 = await connectWs(s2, { token: b.token });
+    const told = [];
+    bOn2.tap((f) => f.type === 'presence' && f.userId === a.user.id && told.push(f.status));
+    await connectWs(s1, { token: a.token });
+    await waitFor(() => told.includes('online'), { what: 'b to hear a online' });
+    await s1.kill9();
+    // s2's refresh (every ttl/3) finds a's word expired after --presence-ttl-ms and tells b.
+    await waitFor(() => told.includes('offline'), { what: 'b to hear a offline', timeoutMs: 15_000 });
+    assert.deepEqual(told, ['online', 'offline']);
+    await s1.restart();
   });
 
   it('an instance killed mid-stream: its client resends on the other, every message is stored once and a resync gets them all', T, async () => {

@@ -40,7 +40,8 @@ class PresenceTest : public ::testing::Test {
                                    std::function<void()> fire) { timers_.push_back(fire); },
                    .persistLastSeen = [this](const std::string& u,
                                              std::int64_t ms) { persisted_.emplace_back(u, ms); },
-                   .nowMs = [this] { return now_; }}) {
+                   .nowMs = [this] { return now_; },
+                   .shared = nullptr}) {
     graph_.addFriends("a", "b");
     graph_.addFriends("a", "c");
   }
