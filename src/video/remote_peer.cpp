@@ -85,6 +85,7 @@ void RemotePeer::publish(RelayEnvelope::Kind kind, std::uint16_t code, std::stri
                    .seq = 0,
                    .groupChanged = {},
                    .pairChanged = {},
+                   .presenceOf = {},
                    .originFrame = nullptr});
 }
 
