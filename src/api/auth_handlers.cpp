@@ -96,6 +96,19 @@ void addAuthRoutes(Router& router, App& app) {
                const auto claims = *req.auth;
                co_await core::offload(app.blocking, [&] { app.accounts.logout(claims); });
                app.hub.closeToken(claims.sub, claims.jti, 1008, "logged out");
+               // Other instances (scale-out) refuse it at once, not at their next poll.
+               static const auto kNoFrame = std::make_shared<const std::string>();
+               app.broker.publish(broker::Delivery{.userIds = {},
+                                                   .frame = kNoFrame,
+                                                   .exceptConnection = 0,
+                                                   .sharedUserIds = nullptr,
+                                                   .conversationId = {},
+                                                   .seq = 0,
+                                                   .groupChanged = {},
+                                                   .pairChanged = {},
+                                                   .presenceOf = {},
+                                                   .tokensRevoked = true,
+                                                   .originFrame = nullptr});
                auto r = Response::noContent();
                r.headers.emplace_back("Set-Cookie",
                                       "gc_token=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");

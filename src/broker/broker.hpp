@@ -33,6 +33,9 @@ struct Delivery {
   // A presence event: whose status it announces (every instance keeps a copy of statuses,
   // chat/presence.hpp).
   std::string presenceOf = {};
+  // A logout happened (its token is revoked in the database): every instance re-reads the
+  // revoked tokens now rather than at its next poll.
+  bool tokensRevoked = false;
   // This instance only (never published): the frame for `exceptConnection` instead of
   // nothing, its ack, so that it is ordered with the conversation's other messages
   // (chat/delivery_order.hpp) rather than sent beside them.

@@ -198,6 +198,7 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
   }
   out += '\n';
   out.append(delivery.presenceOf).append("\n");
+  out.append(delivery.tokensRevoked ? "1" : "").append("\n");
   bool first = true;
   const auto add = [&](const std::string& user) {
     if (!first) out += ',';
@@ -214,12 +215,13 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
 }
 
 std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
-  std::string_view version, instance, conversation, seq, group, pair, presence, users;
+  std::string_view version, instance, conversation, seq, group, pair, presence, revoked, users;
   if (!core::nextLine(payload, version) || version != kVersion ||
       !core::nextLine(payload, instance) || instance.empty() ||
       !core::nextLine(payload, conversation) || !core::nextLine(payload, seq) ||
       !core::nextLine(payload, group) || !core::nextLine(payload, pair) ||
-      !core::nextLine(payload, presence) || !core::nextLine(payload, users)) {
+      !core::nextLine(payload, presence) || !core::nextLine(payload, revoked) ||
+      (revoked != "" && revoked != "1") || !core::nextLine(payload, users)) {
     return std::nullopt;
   }
   BrokerEnvelope out{.instance = std::string(instance), .delivery = {}};
@@ -228,6 +230,7 @@ std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
   d.conversationId = std::string(conversation);
   d.groupChanged = std::string(group);
   d.presenceOf = std::string(presence);
+  d.tokensRevoked = revoked == "1";
   if (!pair.empty()) {
     const auto comma = pair.find(',');
     if (comma == std::string_view::npos || comma == 0 || comma + 1 == pair.size()) {

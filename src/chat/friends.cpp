@@ -125,7 +125,9 @@ void FriendService::reloadPair(const std::string& a, const std::string& b) {
     if (other == b && f.status == "accepted") friends = true;
   }
   if (friends) {
+    const bool news = !graph_.areFriends(a, b);
     graph_.addFriends(a, b);
+    if (news) presence_.introduceHeld(a, b);
   } else {
     graph_.removeFriends(a, b);
   }

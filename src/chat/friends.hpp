@@ -48,7 +48,8 @@ class FriendService {
   FriendListing list(const std::string& me);
 
   // Blocking: re-reads from the store whether two users are friends and who blocks whom, into
-  // the graph (another instance changed it: scale-out).
+  // the graph (another instance changed it: scale-out). Two who just became friends are told
+  // each other's status by the instance that holds their connections.
   void reloadPair(const std::string& a, const std::string& b);
 
  private:

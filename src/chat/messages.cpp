@@ -308,12 +308,9 @@ void MessageService::appendAndPublish(store::NewMessage draft,
                                     .sharedUserIds = nullptr,
                                     .conversationId = outcome.message.conversationId,
                                     .seq = outcome.message.seq};
-          if (!groupId.empty()) {
-            // A group's recipients are its members when the message commits, not when it was
-            // sent: whoever left or was kicked in between no longer receives it.
-            delivery.sharedUserIds = sharedMemberIds(groups_.find(groupId));
-            withholdFromBlockers(delivery, outcome.message);
-          }
+          // A group's recipients are its members when the message commits, not when it was
+          // sent: whoever left or was kicked in between no longer receives it.
+          if (!groupId.empty()) addGroupRecipients(delivery, groupId, outcome.message);
           // Only when the sender is among the recipients (one removed from the group in the
           // meantime is not, and still gets its ack, beside the delivery).
           const auto senderReceives = [&delivery, &sender = outcome.message.from] {
@@ -357,12 +354,17 @@ std::vector<broker::Delivery> MessageService::missedDeliveries(const std::string
       d.userIds.push_back(ref->first);
       if (ref->second != ref->first) d.userIds.push_back(ref->second);
     } else {
-      d.sharedUserIds = sharedMemberIds(groups_.find(ref->first));
-      withholdFromBlockers(d, m);
+      addGroupRecipients(d, ref->first, m);
     }
     out.push_back(std::move(d));
   }
   return out;
+}
+
+void MessageService::addGroupRecipients(broker::Delivery& delivery, const std::string& groupId,
+                                        const store::Message& message) const {
+  delivery.sharedUserIds = sharedMemberIds(groups_.find(groupId));
+  withholdFromBlockers(delivery, message);
 }
 
 void MessageService::withholdFromBlockers(broker::Delivery& delivery,

@@ -154,6 +154,9 @@ class MessageService {
   // Drops from a group delivery (a message or a change to one) the members who blocked the
   // message's sender.
   void withholdFromBlockers(broker::Delivery& delivery, const store::Message& message) const;
+  // A group message's recipients: the group's members now, but those who blocked its sender.
+  void addGroupRecipients(broker::Delivery& delivery, const std::string& groupId,
+                          const store::Message& message) const;
   bool knownUser(const std::string& userId) const;
   void checkBlock(const std::string& userId, const Target& target, Intent intent) const;
   std::optional<Target> groupTarget(const std::string& userId, const std::string& groupId) const;

@@ -166,7 +166,17 @@ std::vector<std::string> Presence::present() const {
 
 void Presence::introduce(const std::string& a, const std::string& b) {
   std::lock_guard lock(mutex_);
+  introduceLocked(a, b, false);
+}
+
+void Presence::introduceHeld(const std::string& a, const std::string& b) {
+  std::lock_guard lock(mutex_);
+  introduceLocked(a, b, true);
+}
+
+void Presence::introduceLocked(const std::string& a, const std::string& b, bool heldOnly) {
   for (const auto& [subject, audience] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    if (heldOnly && !users_.contains(*subject)) continue;
     const auto v = viewLocked(*subject);
     broker_.publish(broker::Delivery{
         .userIds = {*audience},

@@ -66,6 +66,9 @@ class Presence {
   std::vector<std::string> present() const;
   // Two users just became friends: each is told the other's current status.
   void introduce(const std::string& a, const std::string& b);
+  // The same, for those of the two connected here only: another instance made them friends,
+  // and the status one of them announced here before this instance knew went to nobody.
+  void introduceHeld(const std::string& a, const std::string& b);
 
   // Several instances: a delivery every instance hears; a presence change (of any instance)
   // updates the copy of statuses that view() answers from.
@@ -97,6 +100,7 @@ class Presence {
   void keepRefreshing();
   void expire(const std::string& userId, std::uint64_t generation, std::int64_t lastSeenMs);
   PresenceView viewLocked(const std::string& userId) const;
+  void introduceLocked(const std::string& a, const std::string& b, bool heldOnly);
 
   broker::Broker& broker_;
   const SocialGraph& graph_;

@@ -229,9 +229,11 @@ int run(const core::Config& config) {
       hub.closeAll(ws::close_code::kServiceRestart,
                    "events may have been missed: reconnect and resync");
     };
-    broker->subscribe([&deliveryOrder, &groups, &friends, &presence](const broker::Delivery& d) {
+    broker->subscribe([&deliveryOrder, &groups, &friends, &presence, &accounts, &blocking,
+                       &hub](const broker::Delivery& d) {
       chat::applySharedStateChange(d, groups, friends);
       presence.heard(d);
+      if (d.tokensRevoked) followRevocations(accounts, blocking, hub);
       deliveryOrder(d);
     });
     afterRedisOutage = [&presence] { presence.share(); };

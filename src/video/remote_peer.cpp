@@ -86,6 +86,7 @@ void RemotePeer::publish(RelayEnvelope::Kind kind, std::uint16_t code, std::stri
                    .groupChanged = {},
                    .pairChanged = {},
                    .presenceOf = {},
+                   .tokensRevoked = false,
                    .originFrame = nullptr});
 }
 

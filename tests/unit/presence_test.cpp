@@ -136,5 +136,15 @@ TEST_F(PresenceTest, UsersWithoutFriendsPublishNothingAndIntroduceTellsBoth) {
   EXPECT_EQ(broker_.events[1].status, "offline");
 }
 
+// Another instance made them friends: only the status of the one connected here is told.
+TEST_F(PresenceTest, IntroduceHeldTellsOnlyWhoIsConnectedHere) {
+  presence_.connected("z", 1);
+  presence_.introduceHeld("z", "y");
+  ASSERT_EQ(broker_.events.size(), 1u);
+  EXPECT_EQ(broker_.events[0].to, (std::vector<std::string>{"y"}));
+  EXPECT_EQ(broker_.events[0].userId, "z");
+  EXPECT_EQ(broker_.events[0].status, "online");
+}
+
 }  // namespace
 }  // namespace gc::chat

@@ -156,13 +156,18 @@ TEST(RedisBrokerTest, TheEnvelopeRoundTripsAndRefusesWhatItIsNot) {
   EXPECT_EQ(changes->delivery.groupChanged, "g1");
   EXPECT_EQ(changes->delivery.pairChanged, (std::vector<std::string>{"u1", "u2"}));
   d.presenceOf = "u7";
-  EXPECT_EQ(decodeEnvelope(encodeEnvelope("inst1", d))->delivery.presenceOf, "u7");
-  EXPECT_TRUE(decodeEnvelope("gc2\ninst\n\n0\n\n\n\nu1\n{}"));
-  EXPECT_FALSE(decodeEnvelope("gc1\ninst\n\n0\n\n\n\nu1\n{}"));      // another version
-  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\nx\n\n\n\nu1\n{}"));      // seq not a number
-  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\n\n\nu1,,u2\n{}"));  // an empty user id
-  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\nu1\n\nu1\n{}"));    // half a pair
-  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\n\n"));              // cut short
+  d.tokensRevoked = true;
+  const auto revoked = decodeEnvelope(encodeEnvelope("inst1", d));
+  EXPECT_EQ(revoked->delivery.presenceOf, "u7");
+  EXPECT_TRUE(revoked->delivery.tokensRevoked);
+  EXPECT_FALSE(changes->delivery.tokensRevoked);
+  EXPECT_TRUE(decodeEnvelope("gc2\ninst\n\n0\n\n\n\n\nu1\n{}"));
+  EXPECT_FALSE(decodeEnvelope("gc1\ninst\n\n0\n\n\n\n\nu1\n{}"));      // another version
+  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\nx\n\n\n\n\nu1\n{}"));      // seq not a number
+  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\n\n\n\nu1,,u2\n{}"));  // an empty user id
+  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\nu1\n\n\nu1\n{}"));    // half a pair
+  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\n\n\nyes\nu1\n{}"));   // revoked: 1 or nothing
+  EXPECT_FALSE(decodeEnvelope("gc2\ninst\n\n0\n\n\n\n"));              // cut short
   EXPECT_THROW(makeRedisBroker({.url = "http://x:1", .channel = "c", .resubscribed = {}}),
                std::invalid_argument);
   EXPECT_THROW(makeRedisBroker({.url = "redis://h:99999", .channel = "c", .resubscribed = {}}),
