@@ -92,13 +92,12 @@ start_instance() {
   wait_ready "http://127.0.0.1:$port/readyz" "$(cat "$DIR/server-$n.pid")"
 }
 
-# The video service reads the same database (read-only) and verifies the same tokens. It
-# keeps its rooms in memory, so there is one; --redis is refused until room state is shared.
+# The video service reads the same database (read-only) and verifies the same tokens. Its
+# rooms are in Redis (--redis), so more instances could share them behind HAProxy.
 start_video() {
-  spawn "$DIR/video.log" "$DIR/video.pid" \
-    env -u GC_REDIS_URL GC_JWT_SECRET="$(cat "$DIR/jwt-secret")" \
+  GC_JWT_SECRET="$(cat "$DIR/jwt-secret")" spawn "$DIR/video.log" "$DIR/video.pid" \
     "$VIDEO_BIN" --listen "127.0.0.1:$GC_CLUSTER_VIDEO_PORT" \
-    --data-dir "$DIR/data" --db "$GC_CLUSTER_DB_URL" \
+    --data-dir "$DIR/data" --db "$GC_CLUSTER_DB_URL" --redis "$GC_CLUSTER_REDIS_URL" \
     --allowed-origins "$GC_CLUSTER_ORIGINS" --trusted-proxies 127.0.0.1
   wait_ready "http://127.0.0.1:$GC_CLUSTER_VIDEO_PORT/readyz" "$(cat "$DIR/video.pid")"
 }

@@ -7,7 +7,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <charconv>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -15,6 +14,7 @@
 
 #include "broker/redis_client.hpp"
 #include "broker/redis_link.hpp"
+#include "core/line_fields.hpp"
 #include "core/metrics.hpp"
 
 namespace gc::broker {
@@ -37,21 +37,6 @@ std::string randomInstanceId() {
     id += kHex[b & 15];
   }
   return id;
-}
-
-// Cuts `text` at the next '\n'; false when there is none.
-bool nextLine(std::string_view& text, std::string_view& line) {
-  const auto nl = text.find('\n');
-  if (nl == std::string_view::npos) return false;
-  line = text.substr(0, nl);
-  text.remove_prefix(nl + 1);
-  return true;
-}
-
-template <typename Int>
-bool parseInt(std::string_view text, Int& out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
 }
 
 class RedisBroker final : public Broker {
@@ -231,16 +216,17 @@ std::string encodeEnvelope(const std::string& instance, const Delivery& delivery
 
 std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
   std::string_view version, instance, conversation, seq, group, pair, presence, revoked, users;
-  if (!nextLine(payload, version) || version != kVersion || !nextLine(payload, instance) ||
-      instance.empty() || !nextLine(payload, conversation) || !nextLine(payload, seq) ||
-      !nextLine(payload, group) || !nextLine(payload, pair) || !nextLine(payload, presence) ||
-      !nextLine(payload, revoked) || (revoked != "" && revoked != "1") ||
-      !nextLine(payload, users)) {
+  if (!core::nextLine(payload, version) || version != kVersion ||
+      !core::nextLine(payload, instance) || instance.empty() ||
+      !core::nextLine(payload, conversation) || !core::nextLine(payload, seq) ||
+      !core::nextLine(payload, group) || !core::nextLine(payload, pair) ||
+      !core::nextLine(payload, presence) || !core::nextLine(payload, revoked) ||
+      (revoked != "" && revoked != "1") || !core::nextLine(payload, users)) {
     return std::nullopt;
   }
   BrokerEnvelope out{.instance = std::string(instance), .delivery = {}};
   auto& d = out.delivery;
-  if (!parseInt(seq, d.seq) || d.seq < 0) return std::nullopt;
+  if (!core::parseWholeInt(seq, d.seq) || d.seq < 0) return std::nullopt;
   d.conversationId = std::string(conversation);
   d.groupChanged = std::string(group);
   d.presenceOf = std::string(presence);

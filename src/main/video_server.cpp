@@ -14,11 +14,10 @@
 #include <unordered_set>
 
 #include "api/rate_limits.hpp"
-#include "core/ids.hpp"
 #include "core/time_format.hpp"
 #include "main/revocation_follower.hpp"
 #include "main/server.hpp"
-#include "video/memory_room_registry.hpp"
+#include "main/video_rooms.hpp"
 #include "video/room_handlers.hpp"
 #include "video/room_session.hpp"
 #include "ws/rfc6455.hpp"
@@ -45,9 +44,6 @@ asio::awaitable<void> drain(video::VideoApp& app, api::HttpServer& http, asio::i
 }  // namespace
 
 int runVideo(const core::Config& config, const video::Options& options) {
-  if (!config.redisUrl.empty()) {
-    throw std::invalid_argument("--redis: shared room state is not built yet (scale-out issue)");
-  }
   const unsigned threads = config.threads > 0 ? static_cast<unsigned>(config.threads)
                                               : std::max(1u, std::thread::hardware_concurrency());
   // First, so that it goes last: the sessions the hub and the rooms hold own sockets of it.
@@ -59,20 +55,17 @@ int runVideo(const core::Config& config, const video::Options& options) {
                                    .bcryptCost = 10,
                                    .tokenTtlSeconds = config.tokenTtlSeconds});
   accounts.loadRevocations();
-  video::MemoryRoomRegistry rooms({.maxPeers = options.maxPeers,
-                                   .ttlMs = std::int64_t{options.roomTtlSeconds} * 1000,
-                                   .nowMs = [] { return core::nowMs(); },
-                                   .newId = [] { return core::newId(); }});
   video::Admission admission(*store);
   video::VideoMetrics metrics;
   hub::Hub hub;
   asio::thread_pool blocking(2);
+  VideoRooms rooms(config, options, blocking);
   api::RateLimiters limits(config);
   video::VideoApp app{.config = config,
                       .options = options,
                       .store = *store,
                       .accounts = accounts,
-                      .rooms = rooms,
+                      .rooms = rooms.registry(),
                       .admission = admission,
                       .hub = hub,
                       .blocking = blocking,
@@ -102,8 +95,11 @@ int runVideo(const core::Config& config, const video::Options& options) {
   every(ioc, milliseconds(options.revocationPollMs),
         [&app] { followRevocations(app.accounts, app.blocking, app.hub); });
 
+  rooms.startTimers(ioc);
+
   serve(ioc, threads, http, config.listen, [&] { return drain(app, http, ioc); });
-  blocking.join();
+  blocking.join();  // the last leaves, which may publish peer-left to other instances
+  rooms.close();
   return 0;
 }
 

@@ -1,20 +1,12 @@
 #pragma once
 // The embedded room registry: every room in one map behind one mutex (a join, a leave and a
 // relay's lookup each hold it for a few map operations; rooms hold at most a handful of peers).
-#include <functional>
 #include <mutex>
 #include <unordered_map>
 
 #include "video/room_registry.hpp"
 
 namespace gc::video {
-
-struct RegistrySettings {
-  int maxPeers = 4;
-  std::int64_t ttlMs = 3600 * 1000;
-  std::function<std::int64_t()> nowMs;  // wall clock in ms; tests pass their own
-  std::function<std::string()> newId;   // room ids
-};
 
 class MemoryRoomRegistry final : public RoomRegistry {
  public:

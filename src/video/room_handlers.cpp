@@ -52,9 +52,11 @@ api::Router buildRouter(VideoApp& app) {
                  }
                }
                const std::string userId = req.userId();
-               co_await core::offload(
-                   app.blocking, [&] { app.admission.checkConversation(userId, conversationId); });
-               const Room room = app.rooms.create(userId, std::move(conversationId));
+               // Both off the network threads: the chat database, and Redis with --redis.
+               const Room room = co_await core::offload(app.blocking, [&] {
+                 app.admission.checkConversation(userId, conversationId);
+                 return app.rooms.create(userId, std::move(conversationId));
+               });
                const auto ice = iceServersFor(app.options, userId, core::nowMs() / 1000);
                std::string out = R"({"roomId":")" + room.id + R"(","iceServers":)" +
                                  encodeIceServers(ice) + R"(,"expiresAt":")" +
@@ -66,13 +68,15 @@ api::Router buildRouter(VideoApp& app) {
   // conversation itself); an ended or unknown room is 404.
   router.add("GET", "/api/rooms/:roomId", Access::Authenticated,
              [&app](Request& req) -> awaitable<Response> {
-               const auto room = app.rooms.find(req.params.at("roomId"));
-               if (!room) throw core::notFound("no such room, or it has ended");
+               const std::string roomId = req.params.at("roomId");
                const std::string userId = req.userId();
-               co_await core::offload(app.blocking, [&] {
-                 app.admission.checkConversation(userId, room->conversationId);
+               const Room room = co_await core::offload(app.blocking, [&] {
+                 auto found = app.rooms.find(roomId);
+                 if (!found) throw core::notFound("no such room, or it has ended");
+                 app.admission.checkConversation(userId, found->conversationId);
+                 return std::move(*found);
                });
-               co_return Response::json(200, encodeRoom(*room));
+               co_return Response::json(200, encodeRoom(room));
              });
 
   api::addOpsRoutes(router, {.ready = [&app]() -> awaitable<bool> {

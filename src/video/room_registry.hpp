@@ -6,6 +6,7 @@
 // it will hold this process's connections locally and reach peers on other instances through
 // the broker, which is why a join and the lookups speak of connections, not only of users.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,14 @@ struct JoinResult {
 struct ExpiredRoom {
   std::string roomId;
   std::vector<PeerConnection> connections;  // to close
+};
+
+// What every backend is built with.
+struct RegistrySettings {
+  int maxPeers = 4;
+  std::int64_t ttlMs = 3600 * 1000;
+  std::function<std::int64_t()> nowMs;  // wall clock in ms; tests pass their own
+  std::function<std::string()> newId;   // room ids
 };
 
 class RoomRegistry {

@@ -57,15 +57,19 @@ class RoomSession final : public ws::SocketSession {
     asio::post(app_.blocking, [self = selfAs<RoomSession>()] { self->decideJoin(); });
   }
 
-  // On the blocking pool: the conversation rule and the user's blocks; then back on the strand.
+  // On the blocking pool: the conversation rule, the user's blocks and the join itself (a
+  // Redis registry asks Redis); then back on the strand to tell everyone.
   void decideJoin() {
     std::optional<core::ApiError> refusal;
-    std::vector<std::string> blocked;
+    JoinResult result;
+    std::vector<PeerConnection> others;
     try {
       const auto room = app_.rooms.find(roomId_);
       if (!room) throw core::notFound("no such room, or it has ended");
       app_.admission.checkConversation(userId(), room->conversationId);
-      blocked = app_.admission.blockedBy(userId());
+      result = app_.rooms.join(roomId_, shared_from_this(), app_.admission.blockedBy(userId()));
+      if (result.outcome == JoinResult::Outcome::Joined)
+        others = app_.rooms.others(roomId_, userId());
     } catch (const core::ApiError& e) {
       refusal = e;
     } catch (const std::exception& e) {
@@ -73,15 +77,16 @@ class RoomSession final : public ws::SocketSession {
       refusal = core::unavailable("the room cannot be joined now; retry");
     }
     asio::post(executor(), [self = selfAs<RoomSession>(), refusal = std::move(refusal),
-                            blocked = std::move(blocked)]() mutable {
-      self->join(std::move(refusal), std::move(blocked));
+                            result = std::move(result), others = std::move(others)]() mutable {
+      self->joined(std::move(refusal), std::move(result), std::move(others));
     });
   }
 
-  void join(std::optional<core::ApiError> refusal, std::vector<std::string> blocked) {
-    if (isClosed()) return;  // gone while we looked
+  void joined(std::optional<core::ApiError> refusal, JoinResult result,
+              std::vector<PeerConnection> others) {
+    const bool in = !refusal && result.outcome == JoinResult::Outcome::Joined;
+    if (!in && isClosed()) return;  // gone while we looked
     if (refusal) return refuse(refusal->code(), refusal->what());
-    auto result = app_.rooms.join(roomId_, shared_from_this(), std::move(blocked));
     switch (result.outcome) {
       case JoinResult::Outcome::NotFound:
         return refuse("not_found", "no such room, or it has ended");
@@ -96,7 +101,6 @@ class RoomSession final : public ws::SocketSession {
     joined_ = true;
     const auto ice = iceServersFor(app_.options, userId(), core::nowMs() / 1000);
     enqueueText(shared(encodeWelcome(userId(), result.peers, encodeIceServers(ice))));
-    const auto others = app_.rooms.others(roomId_, userId());
     if (result.replaced) {
       result.replaced->send(shared(
           ws::encodeErrorFrame("replaced", "you joined this room from another connection", {})));
@@ -105,9 +109,11 @@ class RoomSession final : public ws::SocketSession {
       const auto left = shared(encodePeerEvent("peer-left", userId()));
       for (const auto& peer : others) peer->send(left);
     }
-    const auto joined = shared(encodePeerEvent("peer-joined", userId()));
-    for (const auto& peer : others) peer->send(joined);
+    const auto arrived = shared(encodePeerEvent("peer-joined", userId()));
+    for (const auto& peer : others) peer->send(arrived);
     spdlog::debug("{} joined room {} ({} others)", userId(), roomId_, others.size());
+    // Gone while the join was decided: it counted, so it leaves like any other close.
+    if (isClosed()) return leaveRoom();
     resumeReading();
   }
 
@@ -161,13 +167,19 @@ class RoomSession final : public ws::SocketSession {
 
   void onClosed() override {
     app_.hub.detach(this);
-    if (!joined_) return;
-    // Only if this is still the user's connection there: a replaced one leaves silently.
-    const auto rest = app_.rooms.leave(roomId_, *this);
-    if (!rest) return;
-    const auto left = shared(encodePeerEvent("peer-left", userId()));
-    for (const auto& peer : *rest) peer->send(left);
-    spdlog::debug("{} left room {}", userId(), roomId_);
+    if (joined_) leaveRoom();
+  }
+
+  // On the blocking pool (a Redis registry asks Redis): only if this is still the user's
+  // connection there are the others told; a replaced one leaves silently.
+  void leaveRoom() {
+    asio::post(app_.blocking, [self = selfAs<RoomSession>()] {
+      const auto rest = self->app_.rooms.leave(self->roomId_, *self);
+      if (!rest) return;
+      const auto left = shared(encodePeerEvent("peer-left", self->userId()));
+      for (const auto& peer : *rest) peer->send(left);
+      spdlog::debug("{} left room {}", self->userId(), self->roomId_);
+    });
   }
 
   VideoApp& app_;

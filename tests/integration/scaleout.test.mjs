@@ -11,51 +11,18 @@
 // offline when its words expire; typing crosses instances.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { api, connectWs, dmId, postMessage, register, tryConnectWs, uniqueName, waitFor } from './lib/client.mjs';
 import { repoRoot, randomSecret, startServer } from './lib/server.mjs';
+import { startRedis, stopRedis } from './lib/redis.mjs';
 
 const T = { timeout: 60_000 };
 let postgres; // { url, dir }
 let redis; // { port, child }
 let s1;
 let s2;
-
-function freePort() {
-  return new Promise((resolvePort) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function startRedis(port) {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  await waitFor(
-    () => {
-      try {
-        return execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG';
-      } catch {
-        return false;
-      }
-    },
-    { what: 'redis-server to answer PING' },
-  );
-  return { port, child };
-}
-
-async function stopRedis() {
-  if (!redis?.child || redis.child.exitCode !== null) return;
-  const gone = new Promise((r) => redis.child.once('exit', r));
-  redis.child.kill('SIGKILL');
-  await gone;
-}
 
 before(async () => {
   const env = execFileSync(join(repoRoot, 'scripts', 'postgres.sh'), ['start'], { encoding: 'utf8' });
@@ -64,7 +31,7 @@ before(async () => {
   const database = `gc_scaleout_${randomBytes(6).toString('hex')}`;
   execFileSync('psql', [url, '-qc', `CREATE DATABASE ${database}`]);
   postgres = { url: url.replace(/\/postgres$/, `/${database}`), dir };
-  redis = await startRedis(await freePort());
+  redis = await startRedis();
   const jwtSecret = randomSecret();
   // A short grace and presence ttl: a user's last connection going, and an instance dying, are
   // seen as offline within a test's time.
@@ -82,7 +49,7 @@ before(async () => {
 after(async () => {
   await s1?.cleanup();
   await s2?.cleanup();
-  await stopRedis();
+  await stopRedis(redis);
   if (postgres) execFileSync(join(repoRoot, 'scripts', 'postgres.sh'), ['stop', postgres.dir]);
 });
 
@@ -280,7 +247,7 @@ describe('two instances, one database, one Redis', () => {
       },
       { what: 'delivery across instances' },
     );
-    await stopRedis();
+    await stopRedis(redis);
     const during = await aOn1.sendMessage(cid, 'while Redis is away'); // committed and acknowledged
     assert.equal(during.type, 'ack');
     redis = await startRedis(redis.port);
