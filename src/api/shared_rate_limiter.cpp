@@ -69,7 +69,7 @@ asio::awaitable<RedisReply> replyWithin(std::function<void(broker::RedisLink::Do
   auto initiate = [send = std::move(send), limit, executor](auto handler) {
     using Handler = decltype(handler);
     struct Race {
-      Race(Handler h, asio::any_io_executor ex) : handler(std::move(h)), timer(std::move(ex)) {}
+      Race(Handler h, const asio::any_io_executor& ex) : handler(std::move(h)), timer(ex) {}
       Handler handler;
       asio::steady_timer timer;
       std::atomic<bool> decided{false};

@@ -60,7 +60,7 @@ class RedisLink {
   auto asyncScript(const RedisScript& s, std::vector<std::string> keys,
                    std::vector<std::string> args, Token&& token) {
     return boost::asio::async_initiate<Token, void(RedisReply)>(
-        [this, &s](auto handler, std::vector<std::string> keys, std::vector<std::string> args) {
+        [this, &s](auto handler, std::vector<std::string>&& keys, std::vector<std::string>&& args) {
           auto shared = std::make_shared<decltype(handler)>(std::move(handler));
           script(s, std::move(keys), std::move(args), [shared](const RedisReply& reply) {
             auto ex = boost::asio::get_associated_executor(*shared);

@@ -100,6 +100,7 @@ std::optional<std::vector<PeerConnection>> MemoryRoomRegistry::leave(
     return std::vector<PeerConnection>{};
   }
   std::vector<PeerConnection> rest;
+  rest.reserve(members.size());
   for (const auto& m : members) rest.push_back(m.connection);
   return rest;
 }

@@ -42,7 +42,7 @@ struct ExpiredRoom {
 // What every backend is built with.
 struct RegistrySettings {
   int maxPeers = 4;
-  std::int64_t ttlMs = 3600 * 1000;
+  std::int64_t ttlMs = std::int64_t{3600} * 1000;
   std::function<std::int64_t()> nowMs;  // wall clock in ms; tests pass their own
   std::function<std::string()> newId;   // room ids
 };
