@@ -128,20 +128,9 @@ std::vector<PeerConnection> MemoryRoomRegistry::others(std::string_view roomId,
 }
 
 std::vector<ExpiredRoom> MemoryRoomRegistry::expire() {
-  const auto now = settings_.nowMs();
-  std::vector<ExpiredRoom> expired;
   std::lock_guard lock(mutex_);
-  for (auto it = rooms_.begin(); it != rooms_.end();) {
-    if (it->second.room.expiresAtMs > now) {
-      ++it;
-      continue;
-    }
-    ExpiredRoom gone{.roomId = it->first, .connections = {}};
-    for (auto& m : it->second.members) gone.connections.push_back(std::move(m.connection));
-    peers_ -= it->second.members.size();
-    expired.push_back(std::move(gone));
-    it = rooms_.erase(it);
-  }
+  auto expired = takeExpiredRooms(rooms_, settings_.nowMs());
+  for (const auto& room : expired) peers_ -= room.connections.size();
   return expired;
 }
 

@@ -255,20 +255,10 @@ std::vector<PeerConnection> RedisRoomRegistry::localOthers(std::string_view room
 }
 
 std::vector<ExpiredRoom> RedisRoomRegistry::expire() {
-  const auto now = settings_.rooms.nowMs();
   std::vector<ExpiredRoom> expired;
   {
     std::lock_guard lock(mutex_);
-    for (auto it = local_.begin(); it != local_.end();) {
-      if (it->second.room.expiresAtMs > now) {
-        ++it;
-        continue;
-      }
-      ExpiredRoom gone{.roomId = it->first, .connections = {}};
-      for (auto& m : it->second.members) gone.connections.push_back(std::move(m.connection));
-      expired.push_back(std::move(gone));
-      it = local_.erase(it);
-    }
+    expired = takeExpiredRooms(local_, settings_.rooms.nowMs());
   }
   // Redis drops the keys by themselves at the same moment; deleting them here as well keeps
   // an injected clock (tests) and Redis's in step. Nobody waits for the answer.

@@ -39,6 +39,25 @@ struct ExpiredRoom {
   std::vector<PeerConnection> connections;  // to close
 };
 
+// Takes out of `rooms` (room id → a value with `room` and `members`, each member with its
+// `connection`) the rooms whose time is up at `nowMs`, with their connections to close: the
+// local map of every backend has this shape. Call it with the map's lock held.
+template <typename RoomMap>
+std::vector<ExpiredRoom> takeExpiredRooms(RoomMap& rooms, std::int64_t nowMs) {
+  std::vector<ExpiredRoom> expired;
+  for (auto it = rooms.begin(); it != rooms.end();) {
+    if (it->second.room.expiresAtMs > nowMs) {
+      ++it;
+      continue;
+    }
+    ExpiredRoom gone{.roomId = it->first, .connections = {}};
+    for (auto& m : it->second.members) gone.connections.push_back(std::move(m.connection));
+    expired.push_back(std::move(gone));
+    it = rooms.erase(it);
+  }
+  return expired;
+}
+
 // What every backend is built with.
 struct RegistrySettings {
   int maxPeers = 4;
