@@ -406,9 +406,14 @@ describe('quota and sweeper', () => {
         what: 'the unattached upload to be swept',
       });
       assert.equal((await download(srv, b, sent.url)).status, 200);
-      // Its file and preview are gone from the disk too; the attached one's remain.
+      // Its file and preview go from the disk too (just after its row, so wait for them); the
+      // attached one's remain.
+      await waitFor(() => !storedFiles(srv).some((f) => f.includes(loose.id)), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        what: "the swept upload's files to be removed",
+      });
       const files = storedFiles(srv).join('\n');
-      assert.ok(!files.includes(loose.id), files);
       assert.ok(files.includes(`${sent.id}.thumb.jpg`), files);
     } finally {
       await srv.cleanup();
