@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <span>
+#include <utility>
 
 #include "core/metrics.hpp"
 #include "ws/frame_codec.hpp"
@@ -26,6 +27,8 @@ using Event = FrameParser::Event;
 constexpr auto kCloseTimeout = std::chrono::seconds(3);
 // One socket read at most; also what a network thread keeps for all of its connections.
 constexpr std::size_t kScratchSize = 64 * 1024;
+// Frames of inbox capacity a connection keeps between bursts (see drainInbox).
+constexpr std::size_t kKeptInboxCapacity = 64;
 // Full reads in a row before yielding the thread to other connections.
 constexpr int kReadsPerTurn = 4;
 
@@ -84,21 +87,59 @@ void SocketSession::start(std::string_view key, bool answerSubprotocol, std::str
   waitReadable();
 }
 
+// A hand-over appends to the inbox and posts a drain only when none is on its way. A fan-out
+// hands 1,000 connections a frame each per commit; when the network threads fall behind, the
+// next commits' frames join the inbox instead of queueing more handlers, and the drain writes
+// them all in one gather: the busier the server, the more frames share a sendmsg, with no
+// timer and no delay when it is not busy.
 void SocketSession::send(broker::SharedFrame frame) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), frame = std::move(frame)] {
-    self->enqueue(Opcode::Text, frame);
-  });
+  bool post = false;
+  {
+    std::lock_guard lock(inboxMutex_);
+    if (closeCalled_) return;
+    inbox_.push_back(std::move(frame));
+    post = !std::exchange(drainPosted_, true);
+  }
+  if (post) asio::post(socket_.get_executor(), [self = shared_from_this()] { self->drainInbox(); });
 }
 
 void SocketSession::sendBatch(std::vector<broker::SharedFrame> frames) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
-    // All of them in one write, not the first alone and the rest behind it.
-    for (const auto& frame : frames) self->enqueue(Opcode::Text, frame, false);
-    self->flush();
-  });
+  bool post = false;
+  {
+    std::lock_guard lock(inboxMutex_);
+    if (closeCalled_) return;
+    if (inbox_.empty()) {
+      inbox_.swap(frames);
+    } else {
+      inbox_.insert(inbox_.end(), std::make_move_iterator(frames.begin()),
+                    std::make_move_iterator(frames.end()));
+    }
+    post = !std::exchange(drainPosted_, true);
+  }
+  if (post) asio::post(socket_.get_executor(), [self = shared_from_this()] { self->drainInbox(); });
+}
+
+// On the strand: everything handed over so far, in order, in one write.
+void SocketSession::drainInbox() {
+  {
+    std::lock_guard lock(inboxMutex_);
+    draining_.swap(inbox_);
+    drainPosted_ = false;
+  }
+  for (auto& frame : draining_) enqueue(Opcode::Text, std::move(frame), false);
+  draining_.clear();
+  // A burst's capacity is not kept for the life of a mostly idle connection.
+  if (draining_.capacity() > kKeptInboxCapacity) draining_ = {};
+  flush();
 }
 
 void SocketSession::close(std::uint16_t code, std::string reason) {
+  {
+    // What is handed over after a close is not written: the close frame must come last, even
+    // when a drain posted before it is still to run.
+    std::lock_guard lock(inboxMutex_);
+    closeCalled_ = true;
+  }
   asio::post(socket_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
     self->startClose(code, reason);
   });

@@ -6,12 +6,15 @@
 // the video room session (video/room_session.cpp).
 //
 // Everything runs on the connection's strand (the socket's executor); send(), close() and
-// keepAlive() may be called from any thread and post onto it.
+// keepAlive() may be called from any thread and post onto it. Frames sent from other threads
+// wait in an inbox that one posted drain empties: while the strand is behind, the frames of
+// several hand-overs gather there and leave in one write (see send()).
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +93,7 @@ class SocketSession : public hub::Connection, public std::enable_shared_from_thi
   Clock::time_point lastActivity() const;
   void onIdle(std::chrono::milliseconds idleTimeout);
   bool admit(std::string_view payload, bool text);
+  void drainInbox();
   void enqueue(Opcode opcode, broker::SharedFrame payload, bool now = true);
   void push(broker::SharedFrame payload, FrameHeader header, bool now = true);
   void flush();
@@ -107,6 +111,11 @@ class SocketSession : public hub::Connection, public std::enable_shared_from_thi
   SessionLimits limits_;
   FrameParser parser_;
   std::string unread_;  // read while paused, parsed on resume
+  std::mutex inboxMutex_;
+  std::vector<broker::SharedFrame> inbox_;  // inboxMutex_: sent, not yet on the strand
+  bool drainPosted_ = false;                // inboxMutex_: a drainInbox() is on its way
+  bool closeCalled_ = false;  // inboxMutex_: close() ran, later hand-overs are dropped
+  std::vector<broker::SharedFrame> draining_;  // on the strand: the inbox being drained
   std::vector<Outgoing> queue_;
   std::vector<Outgoing> inFlight_;
   std::vector<boost::asio::const_buffer> gather_;
