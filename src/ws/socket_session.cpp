@@ -26,7 +26,7 @@ using Event = FrameParser::Event;
 // socket before the threads stop.
 constexpr auto kCloseTimeout = std::chrono::seconds(3);
 // One socket read at most; also what a network thread keeps for all of its connections.
-constexpr std::size_t kScratchSize = 64 * 1024;
+constexpr std::size_t kScratchSize = std::size_t{64} * 1024;
 // Frames of inbox capacity a connection keeps between bursts (see drainInbox).
 constexpr std::size_t kKeptInboxCapacity = 64;
 // Full reads in a row before yielding the thread to other connections.
