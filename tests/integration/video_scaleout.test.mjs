@@ -8,10 +8,12 @@
 // limit, bounded per session; a session closed while its lookups wait relays nothing. With Redis down,
 // creating and joining fail at once with `unavailable` while peers on one instance keep
 // talking, and a restarted, empty Redis gets the rooms back. An instance killed with SIGKILL
-// loses its participants once its heartbeat lapses (last: it kills v2).
+// loses its participants once its heartbeat lapses (--instance-heartbeat-ms and the ttl's
+// environment twin GC_INSTANCE_TTL_MS set short here; last: it kills v2).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startVideo } from './lib/server.mjs';
+import { spawnSync } from 'node:child_process';
+import { startServer, startVideo, videoBin } from './lib/server.mjs';
 import { api, assertError, register, connectWs, closeAllWs, waitFor, withTimeout } from './lib/client.mjs';
 import { startRedis, stopRedis, pauseRedis, resumeRedis } from './lib/redis.mjs';
 
@@ -35,12 +37,17 @@ let server; // the chat server: accounts
 let redis;
 let v1; // two video instances on one Redis, --max-peers 3
 let v2;
+// Heartbeats every 500 ms, dead after 4 s without one (the defaults are 2 s and 10 s): the
+// ttl as its environment twin, to check both spellings.
+const HEARTBEAT_MS = 500;
+const INSTANCE_TTL_MS = 4000;
 before(async () => {
   server = await startServer();
   redis = await startRedis();
-  const args = ['--redis', redis.url, '--max-peers', '3'];
-  v1 = await startVideo({ server, args });
-  v2 = await startVideo({ server, args });
+  const args = ['--redis', redis.url, '--max-peers', '3', '--instance-heartbeat-ms', String(HEARTBEAT_MS)];
+  const env = { GC_INSTANCE_TTL_MS: String(INSTANCE_TTL_MS) };
+  v1 = await startVideo({ server, args, env });
+  v2 = await startVideo({ server, args, env });
 });
 after(async () => {
   closeAllWs();
@@ -253,6 +260,12 @@ describe('rooms shared by two video instances', () => {
     assert.deepEqual(await B.ws.next('offer'), { type: 'offer', from: c.user.id, sdp: SDP });
   });
 
+  it('a heartbeat ttl not above the heartbeat is refused at start', T, () => {
+    const run = spawnSync(videoBin, ['--instance-heartbeat-ms', '2000', '--instance-ttl-ms', '2000'], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /--instance-ttl-ms must be more than --instance-heartbeat-ms/);
+  });
+
   it('Redis down: create and join answer `unavailable` at once, local peers keep talking; a restarted Redis gets the room back', T, async () => {
     const [a, b, c] = await users(3);
     const roomId = await createRoom(a, v1);
@@ -284,7 +297,7 @@ describe('rooms shared by two video instances', () => {
     }, { what: 'relays from v2 to v1 again' });
   });
 
-  it('an instance killed with SIGKILL: once its heartbeat lapses (≤ 10 s) its participants leave, their peers hear peer-left, the cap is free', { timeout: 40_000 }, async () => {
+  it('an instance killed with SIGKILL: once its heartbeat lapses (--instance-ttl-ms) its participants leave, their peers hear peer-left, the cap is free', { timeout: 40_000 }, async () => {
     const [a, b, c, d] = await users(4);
     const roomId = await createRoom(a, v1);
     const A = await join(a, roomId, v1);
@@ -293,8 +306,11 @@ describe('rooms shared by two video instances', () => {
     await refusedJoin(d, roomId, 'room_full', v1);
     A.ws.drain('peer-joined');
     await v2.kill9();
-    // v1's sweep removes them and tells the peers left (nobody on v2 can).
-    const left = await A.ws.collect('peer-left', 2, 20_000);
+    // v1's sweep removes them and tells the peers left (nobody on v2 can), within the ttl and
+    // a heartbeat (with the default 10 s ttl this would time out).
+    const killed = Date.now();
+    const left = await A.ws.collect('peer-left', 2, INSTANCE_TTL_MS + 3 * HEARTBEAT_MS + 1000);
+    assert.ok(Date.now() - killed >= INSTANCE_TTL_MS - HEARTBEAT_MS, `peer-left ${Date.now() - killed} ms after the kill, before the ttl`);
     assert.deepEqual(left.map((f) => f.userId).sort(), [b.user.id, c.user.id].sort());
     assert.deepEqual(await participants(a, roomId, v1), [a.user.id]);
     const D = await join(d, roomId, v1);
