@@ -40,14 +40,14 @@ broker::SharedFrame shared(std::string text) {
 class RoomSession final : public ws::SocketSession {
  public:
   RoomSession(VideoApp& app, asio::ip::tcp::socket socket, chat::Claims claims, std::string roomId)
-      : SocketSession(
-            std::move(socket), std::move(claims),
-            {// Room for an SDP of maxSdpBytes and its envelope: a larger one gets the
-             // too_large error frame, not a 1009 close.
-             .frameLimit = std::max(app.config.wsFrameLimit, app.options.maxSdpBytes + 16 * 1024),
-             .queueBytes = app.config.wsQueueBytes,
-             .frameRate = app.config.wsFrameRateLimit,
-             .floodLimit = app.config.wsFloodLimit}),
+      : SocketSession(std::move(socket), std::move(claims),
+                      {// Room for an SDP of maxSdpBytes and its envelope: a larger one gets the
+                       // too_large error frame, not a 1009 close.
+                       .frameLimit = std::max(app.config.wsFrameLimit,
+                                              app.options.maxSdpBytes + std::size_t{16} * 1024),
+                       .queueBytes = app.config.wsQueueBytes,
+                       .frameRate = app.config.wsFrameRateLimit,
+                       .floodLimit = app.config.wsFloodLimit}),
         app_(app),
         roomId_(std::move(roomId)) {}
 
@@ -78,13 +78,12 @@ class RoomSession final : public ws::SocketSession {
       refusal = core::unavailable("the room cannot be joined now; retry");
     }
     asio::post(executor(), [self = selfAs<RoomSession>(), refusal = std::move(refusal),
-                            result = std::move(result), others = std::move(others)]() mutable {
-      self->joined(std::move(refusal), std::move(result), std::move(others));
-    });
+                            result = std::move(result),
+                            others = std::move(others)] { self->joined(refusal, result, others); });
   }
 
-  void joined(std::optional<core::ApiError> refusal, JoinResult result,
-              std::vector<PeerConnection> others) {
+  void joined(const std::optional<core::ApiError>& refusal, const JoinResult& result,
+              const std::vector<PeerConnection>& others) {
     const bool in = !refusal && result.outcome == JoinResult::Outcome::Joined;
     if (!in && isClosed()) return;  // gone while we looked
     if (refusal) return refuse(refusal->code(), refusal->what());
@@ -179,11 +178,11 @@ class RoomSession final : public ws::SocketSession {
     });
   }
 
-  void deliverAll(std::vector<RelayQueue::Relay> ready) {
-    for (auto& r : ready) deliver(std::move(r));
+  void deliverAll(const std::vector<RelayQueue::Relay>& ready) {
+    for (const auto& r : ready) deliver(r);
   }
 
-  void deliver(RelayQueue::Relay r) {
+  void deliver(const RelayQueue::Relay& r) {
     switch (r.targets.outcome) {
       case RelayTargets::Outcome::Found:
         for (const auto& peer : r.targets.connections) peer->send(r.frame);
