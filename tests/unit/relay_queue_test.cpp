@@ -21,6 +21,7 @@ RelayTargets found() {
 
 std::vector<std::string> texts(const std::vector<RelayQueue::Relay>& relays) {
   std::vector<std::string> out;
+  out.reserve(relays.size());
   for (const auto& r : relays) out.push_back(*r.frame);
   return out;
 }
