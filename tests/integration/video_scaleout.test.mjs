@@ -186,6 +186,11 @@ describe('rooms shared by two video instances', () => {
     assert.deepEqual(gotC.map(label), toC);
     assert.ok([...gotB, ...gotC].every((f) => f.from === a.user.id), 'every frame stamped from a');
     await A.ws.assertNoFrame('error', 'an error for a relay');
+    // A `to` in no room (asked of Redis, since it is not here): not_found, the connection stays.
+    A.ws.send({ type: 'offer', to: 'f'.repeat(24), sdp: SDP });
+    const missing = await A.ws.next('error');
+    assert.deepEqual({ code: missing.code, ref: missing.ref }, { code: 'not_found', ref: null });
+    await A.ws.sync();
   });
 
   it('a stalled Redis (SIGSTOP) holds only the relays that need it: a relay on one instance goes on; the waiting ones get `unavailable` after the call limit and are never relayed late; a flood is bounded', T, async () => {
