@@ -27,7 +27,7 @@ class RelayQueue {
     std::size_t relays = 256;                      // waiting at once
     std::size_t bytes = std::size_t{1024} * 1024;  // of their encoded frames
   };
-  // A relay whose receivers are known: what flush hands out.
+  // A relay whose receivers are known: what answer() hands out, in arrival order.
   struct Relay {
     broker::SharedFrame frame;  // encoded, with the sender's `from`
     Clock::time_point arrived;  // when its frame was parsed (the relay latency's start)
@@ -40,8 +40,8 @@ class RelayQueue {
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
 
-  // Queues a relay whose receivers are not known yet; nullopt (nothing queued) when the limits
-  // are reached.
+  // Queues a relay that cannot go out yet (its lookup runs, or one ahead of it waits); nullopt
+  // (nothing queued) when the limits are reached.
   std::optional<Ticket> push(broker::SharedFrame frame, Clock::time_point arrived);
   // The receivers of `ticket` are known: the relays that may go out now, in order (none while
   // one ahead still waits; else this one and the answered ones right behind it). A ticket
