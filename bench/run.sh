@@ -31,6 +31,8 @@
 #   USERS [400, or MEMBERS when fanout runs and needs more]
 #   BENCH_OUT [unset] (append each scenario's JSON result line to this file)
 #   ROOMS [100]  VIDEO_RATE [1000] (video: relays/s offered over all rooms)
+#   VIDEO_REDIS [0] (video: 1 = the video service keeps its rooms in a throwaway Redis,
+#   scripts/redis.sh, as with --redis in a cluster; both peers of a room on the one instance)
 #   UPLOAD_MIB [25]  UPLOAD_SEQUENTIAL [6]  UPLOAD_PARALLEL [10]
 #   presence: USERS [19000 when presence runs] users, one WebSocket each (spread over
 #   SOURCES); FRIENDS [50] per user, provisioned with `admin create-friendships` (0: none, a
@@ -154,6 +156,14 @@ if ((INSTANCES > 1)); then
   eval "$("$ROOT/scripts/redis.sh" start)"
   REDIS_DIR="$GC_REDIS_DIR"
   REDIS_URL="$GC_TEST_REDIS_URL"
+fi
+VIDEO_REDIS_ARGS=()
+if [[ "${VIDEO_REDIS:-0}" == 1 ]]; then
+  if [[ -z "$REDIS_DIR" ]]; then
+    eval "$("$ROOT/scripts/redis.sh" start)"
+    REDIS_DIR="$GC_REDIS_DIR"
+  fi
+  VIDEO_REDIS_ARGS=(--redis "$GC_TEST_REDIS_URL")
 fi
 SERVER_PID=""
 SERVER_LOG=""
@@ -294,7 +304,7 @@ start_server() {
 start_video() {
   local log="$DATA_DIR/video.log"
   "$VIDEO" --listen 127.0.0.1:0 --data-dir "$DATA_DIR" --db "$DB_URL" --max-peers 2 \
-    "${VIDEO_LIMIT_ARGS[@]}" >"$log" 2>&1 &
+    "${VIDEO_LIMIT_ARGS[@]}" "${VIDEO_REDIS_ARGS[@]}" >"$log" 2>&1 &
   VIDEO_PID=$!
   VIDEO_PORT="$(listening_port "$log" "$VIDEO_PID")" || return 1
   echo "run.sh: video pid $VIDEO_PID listening on 127.0.0.1:$VIDEO_PORT (log $log)"

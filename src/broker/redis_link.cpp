@@ -205,6 +205,38 @@ void RedisLink::script(const RedisScript& s, std::vector<std::string> keys,
           });
 }
 
+void RedisLink::scriptWithin(const RedisScript& s, std::vector<std::string> keys,
+                             std::vector<std::string> args, std::chrono::milliseconds limit,
+                             Done done) {
+  if (state_->closed) {
+    done(errorReply("redis: closed"));
+    return;
+  }
+  // The reply and the timer meet on the link's thread: the first one answers, and empties
+  // `done` so that the other finds nothing to call.
+  struct Race {
+    Race(asio::io_context& ioc, Done d) : timer(ioc), done(std::move(d)) {}
+    asio::steady_timer timer;
+    Done done;
+  };
+  auto race = std::make_shared<Race>(state_->ioc, std::move(done));
+  asio::post(state_->ioc, [this, lua = &s, race, limit, keys = std::move(keys),
+                           args = std::move(args)]() mutable {
+    race->timer.expires_after(limit);
+    race->timer.async_wait([race, limit](boost::system::error_code ec) {
+      if (ec || !race->done) return;
+      const auto done = std::exchange(race->done, nullptr);
+      done(errorReply("redis: no answer in " + std::to_string(limit.count()) + " ms"));
+    });
+    script(*lua, std::move(keys), std::move(args), [race](const RedisReply& reply) {
+      if (!race->done) return;  // too late: the caller heard the error already
+      race->timer.cancel();
+      const auto done = std::exchange(race->done, nullptr);
+      done(reply);
+    });
+  });
+}
+
 namespace {
 
 RedisReply waitFor(std::future<RedisReply> reply, std::chrono::milliseconds limit) {

@@ -70,6 +70,13 @@ class RedisLink {
         token, std::move(keys), std::move(args));
   }
 
+  // A script answered within `limit`: after it `done` gets an error reply and the late reply
+  // is dropped (the link answers at once while Redis is away, but a stalled Redis would hold
+  // a command forever). `done` runs once, on the link's thread; never blocks the caller. `s`
+  // must outlive the call (scripts are statics).
+  void scriptWithin(const RedisScript& s, std::vector<std::string> keys,
+                    std::vector<std::string> args, std::chrono::milliseconds limit, Done done);
+
   // Blocking, for threads that may wait (never the link's own): an error reply after `limit`.
   RedisReply call(std::vector<std::string> args, std::chrono::milliseconds limit);
   RedisReply callScript(const RedisScript& script, std::vector<std::string> keys,

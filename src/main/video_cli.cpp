@@ -44,12 +44,34 @@ std::variant<VideoCommand, int> parseVideo(int argc, char** argv) {
       ->envname("GC_REVOCATION_POLL_MS")
       ->check(CLI::Range(50, 60000))
       ->capture_default_str();
+  app.add_option("--instance-heartbeat-ms", o.instanceHeartbeatMs,
+                 "with --redis: how often this instance says it is alive (milliseconds)")
+      ->envname("GC_INSTANCE_HEARTBEAT_MS")
+      ->check(CLI::Range(100, 60'000))
+      ->capture_default_str();
+  app.add_option("--instance-ttl-ms", o.instanceTtlMs,
+                 "with --redis: an instance silent this long is dead and its peers leave "
+                 "(milliseconds; more than the heartbeat)")
+      ->envname("GC_INSTANCE_TTL_MS")
+      ->check(CLI::Range(500, 600'000))
+      ->capture_default_str();
+  app.add_option("--redis-call-limit-ms", o.redisCallLimitMs,
+                 "with --redis: the longest wait for one Redis round trip, then `unavailable` "
+                 "(milliseconds)")
+      ->envname("GC_REDIS_CALL_LIMIT_MS")
+      ->check(CLI::Range(10, 60'000))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   finishSharedOptions(c, rates);
+  if (o.instanceTtlMs <= o.instanceHeartbeatMs) {
+    // A deadline that passes before the next heartbeat would declare a live instance dead.
+    std::fprintf(stderr, "--instance-ttl-ms must be more than --instance-heartbeat-ms\n");
+    return 2;
+  }
   if (o.turnSecret.empty() != o.turnUrls.empty()) {
     std::fprintf(stderr, "--turn-secret and --turn-urls go together\n");
     return 2;

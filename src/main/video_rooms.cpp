@@ -18,15 +18,15 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using std::chrono::milliseconds;
 
 constexpr std::string_view kRelayChannel = "gc:video";
-constexpr std::int64_t kInstanceTtlMs = 10'000;
 
 }  // namespace
 
 VideoRooms::VideoRooms(const core::Config& config, const video::Options& options,
                        asio::thread_pool& blocking)
-    : blocking_(blocking) {
+    : blocking_(blocking), heartbeat_(options.instanceHeartbeatMs) {
   video::RegistrySettings rooms{.maxPeers = options.maxPeers,
                                 .ttlMs = std::int64_t{options.roomTtlSeconds} * 1000,
                                 .nowMs = [] { return core::nowMs(); },
@@ -45,8 +45,8 @@ VideoRooms::VideoRooms(const core::Config& config, const video::Options& options
       *redis_, *relays_,
       video::RedisRegistrySettings{.rooms = std::move(rooms),
                                    .instance = core::newId(),
-                                   .instanceTtlMs = kInstanceTtlMs,
-                                   .callLimit = 1000ms});
+                                   .instanceTtlMs = options.instanceTtlMs,
+                                   .callLimit = milliseconds(options.redisCallLimitMs)});
   shared_ = registry.get();
   registry_ = std::move(registry);
   relays_->subscribe([shared = shared_](const broker::Delivery& delivery) {
@@ -72,7 +72,7 @@ VideoRooms::~VideoRooms() {
 
 void VideoRooms::startTimers(asio::io_context& ioc) {
   if (!shared_) return;
-  every(ioc, std::chrono::milliseconds(kInstanceTtlMs / 5), [this] {
+  every(ioc, heartbeat_, [this] {
     asio::post(blocking_, [this] {
       shared_->heartbeat();
       // The users of an instance that died leave their rooms; nobody else would say so.

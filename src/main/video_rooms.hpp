@@ -4,6 +4,7 @@
 // running: the instance's heartbeat and the put-back after Redis lost its data.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <memory>
 
 #include "broker/broker.hpp"
@@ -24,13 +25,14 @@ class VideoRooms {
   ~VideoRooms();
 
   video::RoomRegistry& registry() { return *registry_; }
-  // With --redis: the heartbeat, every instanceTtl / 5.
+  // With --redis: the heartbeat (and the sweep of dead instances), every --instance-heartbeat-ms.
   void startTimers(boost::asio::io_context& ioc);
   // Stops hearing other instances (before the sessions and the registry go).
   void close();
 
  private:
   boost::asio::thread_pool& blocking_;
+  std::chrono::milliseconds heartbeat_;
   std::unique_ptr<broker::RedisLink> redis_;
   std::unique_ptr<broker::Broker> relays_;
   video::RedisRoomRegistry* shared_ = nullptr;  // registry_, with --redis

@@ -105,16 +105,6 @@ std::optional<std::vector<PeerConnection>> MemoryRoomRegistry::leave(
   return rest;
 }
 
-PeerConnection MemoryRoomRegistry::peer(std::string_view roomId, std::string_view userId) const {
-  std::lock_guard lock(mutex_);
-  const Entry* entry = live(*this, roomId);
-  if (!entry) return nullptr;
-  for (const auto& m : entry->members) {
-    if (m.userId == userId) return m.connection;
-  }
-  return nullptr;
-}
-
 std::vector<PeerConnection> MemoryRoomRegistry::others(std::string_view roomId,
                                                        std::string_view userId) const {
   std::lock_guard lock(mutex_);
@@ -125,6 +115,27 @@ std::vector<PeerConnection> MemoryRoomRegistry::others(std::string_view roomId,
     if (m.userId != userId) out.push_back(m.connection);
   }
   return out;
+}
+
+std::optional<RelayTargets> MemoryRoomRegistry::relayTargetsNow(const RelayLookup& lookup) const {
+  if (lookup.to.empty()) {
+    return RelayTargets{.outcome = RelayTargets::Outcome::Found,
+                        .connections = others(lookup.roomId, lookup.from)};
+  }
+  std::lock_guard lock(mutex_);
+  const Entry* entry = live(*this, lookup.roomId);
+  if (entry) {
+    for (const auto& m : entry->members) {
+      if (m.userId == lookup.to) {
+        return RelayTargets{.outcome = RelayTargets::Outcome::Found, .connections = {m.connection}};
+      }
+    }
+  }
+  return RelayTargets{.outcome = RelayTargets::Outcome::NotFound, .connections = {}};
+}
+
+void MemoryRoomRegistry::fetchRelayTargets(const RelayLookup& lookup, RelayTargetsDone done) const {
+  done(*relayTargetsNow(lookup));
 }
 
 std::vector<ExpiredRoom> MemoryRoomRegistry::expire() {

@@ -18,9 +18,12 @@ class MemoryRoomRegistry final : public RoomRegistry {
                   std::vector<std::string> blocked) override;
   std::optional<std::vector<PeerConnection>> leave(std::string_view roomId,
                                                    const hub::Connection& connection) override;
-  PeerConnection peer(std::string_view roomId, std::string_view userId) const override;
   std::vector<PeerConnection> others(std::string_view roomId,
                                      std::string_view userId) const override;
+  // Always answers: memory is the whole answer here.
+  std::optional<RelayTargets> relayTargetsNow(const RelayLookup& lookup) const override;
+  // Calls `done` inline with relayTargetsNow's answer.
+  void fetchRelayTargets(const RelayLookup& lookup, RelayTargetsDone done) const override;
   std::vector<ExpiredRoom> expire() override;
   std::size_t roomCount() const override;
   std::size_t peerCount() const override;

@@ -16,6 +16,11 @@ struct Options {
   std::vector<std::string> stunUrls;                 // stun: URLs, always given
   int turnTtlSeconds = 3600;                         // credential lifetime, at most one hour
   int revocationPollMs = 1000;                       // how often logouts are read from the database
+  // With --redis: this instance's heartbeat (how often it writes its deadline) and that deadline
+  // (an instance silent this long is dead: its participants leave their rooms).
+  int instanceHeartbeatMs = 2000;
+  int instanceTtlMs = 10'000;
+  int redisCallLimitMs = 1000;  // one Redis round trip at most; then `unavailable`
 };
 
 }  // namespace gc::video

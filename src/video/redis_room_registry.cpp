@@ -178,36 +178,69 @@ std::optional<std::vector<PeerConnection>> RedisRoomRegistry::leave(
   return connectionsOf(roomId, reply, 0, {});
 }
 
-PeerConnection RedisRoomRegistry::peer(std::string_view roomId, std::string_view userId) const {
-  // A peer on this instance is its own connection here: no round trip (a relay to a local
-  // peer costs what it costs in memory). The local map is exact: a replacement on another
-  // instance takes the old connection out of it before closing it (deliver).
-  const auto now = settings_.rooms.nowMs();
-  {
-    std::lock_guard lock(mutex_);
-    const auto room = local_.find(std::string(roomId));
-    if (room != local_.end()) {
-      if (room->second.room.expiresAtMs <= now) return nullptr;
-      for (const auto& m : room->second.members) {
-        if (m.userId == userId) return m.connection;
-      }
-    }
-  }
-  const auto reply = run(scripts::lookup(), roomId, {std::to_string(now)});
-  if (reply.isError() || !isArray(reply, kMetaFields)) return nullptr;
-  const auto& e = reply.elements;
-  for (std::size_t i = kMetaFields; i + 2 < e.size(); i += 3) {
-    if (e[i].text == userId) return connectionOf(roomId, e[i].text, e[i + 1].text, e[i + 2].text);
-  }
-  return nullptr;
-}
-
 std::vector<PeerConnection> RedisRoomRegistry::others(std::string_view roomId,
                                                       std::string_view userId) const {
   const auto reply = run(scripts::lookup(), roomId, {std::to_string(settings_.rooms.nowMs())});
   if (reply.isError()) return localOthers(roomId, userId);
   if (!isArray(reply, kMetaFields)) return {};
   return connectionsOf(roomId, reply, kMetaFields, userId);
+}
+
+std::optional<RelayTargets> RedisRoomRegistry::relayTargetsNow(const RelayLookup& lookup) const {
+  // A broadcast needs the peers on other instances too: only Redis knows them.
+  if (lookup.to.empty()) return std::nullopt;
+  // A peer on this instance is its own connection here: no round trip (a relay to a local
+  // peer costs what it costs in memory). The local map is exact: a replacement on another
+  // instance takes the old connection out of it before closing it (deliver).
+  std::lock_guard lock(mutex_);
+  const auto room = local_.find(std::string(lookup.roomId));
+  if (room == local_.end()) return std::nullopt;
+  if (room->second.room.expiresAtMs <= settings_.rooms.nowMs())
+    return RelayTargets{.outcome = RelayTargets::Outcome::NotFound, .connections = {}};
+  for (const auto& m : room->second.members) {
+    if (m.userId == lookup.to)
+      return RelayTargets{.outcome = RelayTargets::Outcome::Found, .connections = {m.connection}};
+  }
+  return std::nullopt;
+}
+
+void RedisRoomRegistry::fetchRelayTargets(const RelayLookup& lookup, RelayTargetsDone done) const {
+  std::vector<std::string> keys{metaKey(lookup.roomId), participantsKey(lookup.roomId),
+                                std::string(kInstancesKey)};
+  std::vector<std::string> args{std::to_string(settings_.rooms.nowMs())};
+  // The registry outlives the link's callbacks: the link is closed before it goes.
+  redis_.scriptWithin(
+      scripts::lookup(), std::move(keys), std::move(args), settings_.callLimit,
+      [this, roomId = std::string(lookup.roomId), from = std::string(lookup.from),
+       to = std::string(lookup.to), done = std::move(done)](const RedisReply& reply) {
+        done(relayTargetsFrom({.roomId = roomId, .from = from, .to = to}, reply));
+      });
+}
+
+RelayTargets RedisRoomRegistry::relayTargetsFrom(const RelayLookup& lookup,
+                                                 const RedisReply& reply) const {
+  using Outcome = RelayTargets::Outcome;
+  if (reply.isError()) {
+    if (!lookup.to.empty()) return {.outcome = Outcome::Unavailable, .connections = {}};
+    // A broadcast reaches who it can: the peers of the room on this instance.
+    return {.outcome = Outcome::Found, .connections = localOthers(lookup.roomId, lookup.from)};
+  }
+  if (!isArray(reply, kMetaFields)) {
+    // The room is gone: nobody to tell, and no such peer.
+    return {.outcome = lookup.to.empty() ? Outcome::Found : Outcome::NotFound, .connections = {}};
+  }
+  if (lookup.to.empty()) {
+    return {.outcome = Outcome::Found,
+            .connections = connectionsOf(lookup.roomId, reply, kMetaFields, lookup.from)};
+  }
+  const auto& e = reply.elements;
+  for (std::size_t i = kMetaFields; i + 2 < e.size(); i += 3) {
+    if (e[i].text != lookup.to) continue;
+    auto connection = connectionOf(lookup.roomId, e[i].text, e[i + 1].text, e[i + 2].text);
+    if (!connection) break;  // meant to be here, but gone
+    return {.outcome = Outcome::Found, .connections = {std::move(connection)}};
+  }
+  return {.outcome = Outcome::NotFound, .connections = {}};
 }
 
 PeerConnection RedisRoomRegistry::connectionOf(std::string_view roomId, const std::string& userId,

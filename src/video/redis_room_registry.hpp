@@ -5,11 +5,14 @@
 // A peer connected to another instance is reached through a RemotePeer (the broker's pub/sub
 // channel), so a session relays to a peer without knowing where it is.
 //
-// `peer` answers a peer on this instance from memory; every other lookup (find, others, a
-// peer elsewhere) asks Redis: one round trip on loopback, and the only way to hear of a peer
-// that joined on another instance. Without Redis, creating and joining fail with
-// `unavailable` (core::ApiError, 503) at once, and lookups answer from this instance's own
-// connections, so the peers of a room on one instance keep talking.
+// A relay to a peer on this instance is answered from memory (relayTargetsNow); every other
+// lookup (find, others, a peer elsewhere, a broadcast) asks Redis: one round trip on loopback,
+// and the only way to hear of a peer that joined on another instance. A relay's round trip is
+// asynchronous (fetchRelayTargets, answered on the link's thread within callLimit); the rest
+// block and run on the blocking pool. Without Redis, creating and joining fail with
+// `unavailable` (core::ApiError, 503) at once; a relay to a peer elsewhere gets Unavailable,
+// and broadcasts answer from this instance's own connections, so the peers of a room on one
+// instance keep talking.
 //
 // An instance that dies leaves its participants in Redis: each instance writes a heartbeat
 // deadline in `video:instances` (heartbeat(), every few seconds), and every script drops the
@@ -44,9 +47,12 @@ class RedisRoomRegistry final : public RoomRegistry {
                   std::vector<std::string> blocked) override;
   std::optional<std::vector<PeerConnection>> leave(std::string_view roomId,
                                                    const hub::Connection& connection) override;
-  PeerConnection peer(std::string_view roomId, std::string_view userId) const override;
   std::vector<PeerConnection> others(std::string_view roomId,
                                      std::string_view userId) const override;
+  // A `to` connected here (or a room of this instance's that has expired); nullopt otherwise.
+  std::optional<RelayTargets> relayTargetsNow(const RelayLookup& lookup) const override;
+  // One lookup script, answered on the link's thread within callLimit.
+  void fetchRelayTargets(const RelayLookup& lookup, RelayTargetsDone done) const override;
   // The rooms of this instance's connections whose time is up (their keys are deleted too;
   // Redis drops the rest by their expiry).
   std::vector<ExpiredRoom> expire() override;
@@ -87,6 +93,8 @@ class RedisRoomRegistry final : public RoomRegistry {
 
   broker::RedisReply run(const broker::RedisScript& script, std::string_view roomId,
                          std::vector<std::string> args) const;
+  // A lookup script's reply (or its error) as a relay's targets.
+  RelayTargets relayTargetsFrom(const RelayLookup& lookup, const broker::RedisReply& reply) const;
   // A participant as a connection: this instance's own, or a RemotePeer; null when it is
   // meant to be here but is gone.
   PeerConnection connectionOf(std::string_view roomId, const std::string& userId,

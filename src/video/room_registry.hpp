@@ -5,6 +5,7 @@
 // backend (scale-out) keeps the same rules on `room:<id>:meta` and `room:<id>:participants`;
 // it will hold this process's connections locally and reach peers on other instances through
 // the broker, which is why a join and the lookups speak of connections, not only of users.
+// The relay lookups never block: a session's network thread asks them for every frame.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,6 +34,24 @@ struct JoinResult {
   std::vector<std::string> peers;  // Joined: the others already in the room, in join order
   PeerConnection replaced;         // Joined: the user's earlier connection to the room, if any
 };
+
+// Whom a relay goes to: `to`'s connection (offer, answer, ice-candidate), or with `to` empty
+// everyone in the room but `from` (media-state). Views: a lookup that goes on after the call
+// copies what it keeps.
+struct RelayLookup {
+  std::string_view roomId;
+  std::string_view from;
+  std::string_view to;
+};
+
+struct RelayTargets {
+  // NotFound: `to` is not in the room (or the room is gone). Unavailable: the shared state did
+  // not answer in time; a broadcast never says so, it falls back to the peers this process holds.
+  enum class Outcome { Found, NotFound, Unavailable } outcome = Outcome::NotFound;
+  std::vector<PeerConnection> connections;  // Found: `to`'s, or everyone else's (maybe none)
+};
+
+using RelayTargetsDone = std::function<void(RelayTargets)>;
 
 struct ExpiredRoom {
   std::string roomId;
@@ -84,11 +103,19 @@ class RoomRegistry {
   // room gone). The last one out removes the room.
   virtual std::optional<std::vector<PeerConnection>> leave(std::string_view roomId,
                                                            const hub::Connection& connection) = 0;
-  // The connection of `userId` in the room; null when they are not in it.
-  virtual PeerConnection peer(std::string_view roomId, std::string_view userId) const = 0;
-  // Every connection in the room except `userId`'s.
+  // Every connection in the room except `userId`'s. May block on shared state (the Redis
+  // registry asks Redis): call it off the network threads.
   virtual std::vector<PeerConnection> others(std::string_view roomId,
                                              std::string_view userId) const = 0;
+
+  // A relay's lookup, in two steps so that a network thread never waits. relayTargetsNow
+  // answers from this process's memory when that is the whole answer (always for the memory
+  // registry; for the Redis one, a `to` connected here) and is nullopt when only the shared
+  // state knows; then fetchRelayTargets asks it: `done` runs once, on a thread of the
+  // registry's (or inline when it can answer at once), within the registry's call limit.
+  // Neither blocks.
+  virtual std::optional<RelayTargets> relayTargetsNow(const RelayLookup& lookup) const = 0;
+  virtual void fetchRelayTargets(const RelayLookup& lookup, RelayTargetsDone done) const = 0;
   // Removes the rooms whose time is up and returns their connections.
   virtual std::vector<ExpiredRoom> expire() = 0;
 

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "video/relay_queue.hpp"
 #include "video/signal_frame.hpp"
 #include "video/turn_credentials.hpp"
 #include "ws/frame_codec.hpp"
@@ -39,14 +40,14 @@ broker::SharedFrame shared(std::string text) {
 class RoomSession final : public ws::SocketSession {
  public:
   RoomSession(VideoApp& app, asio::ip::tcp::socket socket, chat::Claims claims, std::string roomId)
-      : SocketSession(
-            std::move(socket), std::move(claims),
-            {// Room for an SDP of maxSdpBytes and its envelope: a larger one gets the
-             // too_large error frame, not a 1009 close.
-             .frameLimit = std::max(app.config.wsFrameLimit, app.options.maxSdpBytes + 16 * 1024),
-             .queueBytes = app.config.wsQueueBytes,
-             .frameRate = app.config.wsFrameRateLimit,
-             .floodLimit = app.config.wsFloodLimit}),
+      : SocketSession(std::move(socket), std::move(claims),
+                      {// Room for an SDP of maxSdpBytes and its envelope: a larger one gets the
+                       // too_large error frame, not a 1009 close.
+                       .frameLimit = std::max(app.config.wsFrameLimit,
+                                              app.options.maxSdpBytes + std::size_t{16} * 1024),
+                       .queueBytes = app.config.wsQueueBytes,
+                       .frameRate = app.config.wsFrameRateLimit,
+                       .floodLimit = app.config.wsFloodLimit}),
         app_(app),
         roomId_(std::move(roomId)) {}
 
@@ -77,13 +78,12 @@ class RoomSession final : public ws::SocketSession {
       refusal = core::unavailable("the room cannot be joined now; retry");
     }
     asio::post(executor(), [self = selfAs<RoomSession>(), refusal = std::move(refusal),
-                            result = std::move(result), others = std::move(others)]() mutable {
-      self->joined(std::move(refusal), std::move(result), std::move(others));
-    });
+                            result = std::move(result),
+                            others = std::move(others)] { self->joined(refusal, result, others); });
   }
 
-  void joined(std::optional<core::ApiError> refusal, JoinResult result,
-              std::vector<PeerConnection> others) {
+  void joined(const std::optional<core::ApiError>& refusal, const JoinResult& result,
+              const std::vector<PeerConnection>& others) {
     const bool in = !refusal && result.outcome == JoinResult::Outcome::Joined;
     if (!in && isClosed()) return;  // gone while we looked
     if (refusal) return refuse(refusal->code(), refusal->what());
@@ -139,23 +139,60 @@ class RoomSession final : public ws::SocketSession {
       case SignalFrame::Type::Ping:
         enqueueText(pongFrame());
         return;
-      case SignalFrame::Type::MediaState: {
-        const auto out = shared(encodeRelayed(frame, userId()));
-        const auto peers = app_.rooms.others(roomId_, userId());
-        for (const auto& peer : peers) peer->send(out);
-        relayed(arrived, peers.size());
-        return;
-      }
+      case SignalFrame::Type::MediaState:
+        return relay(frame, arrived);
       case SignalFrame::Type::Offer:
       case SignalFrame::Type::Answer:
       case SignalFrame::Type::IceCandidate:
-        break;
+        if (frame.to == userId()) return reject("invalid_request", "to: is yourself", {});
+        return relay(frame, arrived);
     }
-    if (frame.to == userId()) return reject("invalid_request", "to: is yourself", {});
-    const auto peer = app_.rooms.peer(roomId_, frame.to);
-    if (!peer) return reject("not_found", "to: no such peer in this room", {});
-    peer->send(shared(encodeRelayed(frame, userId())));
-    relayed(arrived, 1);
+  }
+
+  // Hands the frame to its receivers (`to`, or everyone else for a media-state). At once when
+  // nothing of this session waits and the registry knows them from memory (the common case: a
+  // peer on this instance); otherwise it waits in relays_ behind the frames before it while
+  // the registry asks Redis, so that each receiver gets this session's frames in order.
+  void relay(const SignalFrame& frame, SteadyClock::time_point arrived) {
+    const RelayLookup lookup{.roomId = roomId_, .from = userId(), .to = frame.to};
+    auto now = app_.rooms.relayTargetsNow(lookup);
+    auto out = shared(encodeRelayed(frame, userId()));
+    if (now && relays_.empty()) {
+      return deliver({.frame = std::move(out), .arrived = arrived, .targets = std::move(*now)});
+    }
+    const auto ticket = relays_.push(std::move(out), arrived);
+    if (!ticket) {
+      app_.metrics.relaysWaitingRefused.fetch_add(1, std::memory_order_relaxed);
+      return reject("rate_limited", "too many frames waiting for the room's state; slow down", {});
+    }
+    if (now) return deliverAll(relays_.answer(*ticket, std::move(*now)));
+    // The answer comes on the registry's thread; back on the strand it is taken only if the
+    // session is still open (a closed one cleared relays_, and may be gone: hence weak).
+    app_.rooms.fetchRelayTargets(lookup, [weak = weak_from_this(), strand = executor(),
+                                          ticket = *ticket](RelayTargets targets) {
+      asio::post(strand, [weak, ticket, targets = std::move(targets)]() mutable {
+        const auto self = std::static_pointer_cast<RoomSession>(weak.lock());
+        if (!self || self->isClosed()) return;
+        self->deliverAll(self->relays_.answer(ticket, std::move(targets)));
+      });
+    });
+  }
+
+  void deliverAll(const std::vector<RelayQueue::Relay>& ready) {
+    for (const auto& r : ready) deliver(r);
+  }
+
+  void deliver(const RelayQueue::Relay& r) {
+    switch (r.targets.outcome) {
+      case RelayTargets::Outcome::Found:
+        for (const auto& peer : r.targets.connections) peer->send(r.frame);
+        return relayed(r.arrived, r.targets.connections.size());
+      case RelayTargets::Outcome::NotFound:
+        return reject("not_found", "to: no such peer in this room", {});
+      case RelayTargets::Outcome::Unavailable:
+        app_.metrics.relayLookupsFailed.fetch_add(1, std::memory_order_relaxed);
+        return reject("unavailable", "the room's state is unreachable now; retry", {});
+    }
   }
 
   void relayed(SteadyClock::time_point arrived, std::size_t count) {
@@ -167,6 +204,7 @@ class RoomSession final : public ws::SocketSession {
 
   void onClosed() override {
     app_.hub.detach(this);
+    relays_.clear();  // nothing of a closed session's is relayed
     if (joined_) leaveRoom();
   }
 
@@ -185,6 +223,7 @@ class RoomSession final : public ws::SocketSession {
   VideoApp& app_;
   std::string roomId_;
   bool joined_ = false;  // in the registry (until onClosed)
+  RelayQueue relays_{{}};
 };
 
 }  // namespace

@@ -16,6 +16,12 @@ std::string VideoMetrics::render(const RoomRegistry& rooms) const {
          joinsRefused.load(std::memory_order_relaxed));
   series("gc_video_rooms_expired_total", "counter", "Rooms ended by their TTL.",
          roomsExpired.load(std::memory_order_relaxed));
+  series("gc_video_relays_waiting_refused_total", "counter",
+         "Signaling frames refused: too many of the sender's relays waited for Redis.",
+         relaysWaitingRefused.load(std::memory_order_relaxed));
+  series("gc_video_relay_lookups_failed_total", "counter",
+         "Relay lookups Redis did not answer within the call limit (unavailable).",
+         relayLookupsFailed.load(std::memory_order_relaxed));
   relayLatencySeconds.render(
       out, "gc_video_relay_latency_seconds",
       "From a signaling frame's arrival to its hand-over to the recipients.");

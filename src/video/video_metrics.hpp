@@ -15,7 +15,12 @@ struct VideoMetrics {
   std::atomic<std::uint64_t> relays{0};        // signaling frames handed to a peer
   std::atomic<std::uint64_t> joinsRefused{0};  // not found, forbidden, blocked, full
   std::atomic<std::uint64_t> roomsExpired{0};
-  // From a frame's arrival (parsed) to its hand-over to every recipient's write queue.
+  // Relays refused because too many of the sender's waited for Redis (rate_limited).
+  std::atomic<std::uint64_t> relaysWaitingRefused{0};
+  // Relay lookups Redis did not answer in time (unavailable).
+  std::atomic<std::uint64_t> relayLookupsFailed{0};
+  // From a frame's arrival (parsed) to its hand-over to every recipient's write queue (with a
+  // lookup in Redis, its wait included).
   core::Histogram relayLatencySeconds{std::array<double, 10>{
       0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1}};
 

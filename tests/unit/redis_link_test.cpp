@@ -1,6 +1,7 @@
 // The command link on a real redis-server: commands and scripts answer (a script Redis forgot
 // in a restart is sent again in full), an outage answers at once with an error instead of
-// queueing, and the link comes back by itself and says so.
+// queueing, a stalled Redis is answered by the call's limit, and the link comes back by itself
+// and says so.
 #include "broker/redis_link.hpp"
 
 #include <gtest/gtest.h>
@@ -100,6 +101,56 @@ TEST(RedisLinkTest, AnOutageAnswersAtOnceAndTheLinkComesBack) {
   }
   // A fresh Redis knows neither the key nor the script: the source goes again.
   EXPECT_EQ(link.callScript(kIncrementBy, {"n"}, {"4"}, 1s).integer, 4);
+}
+
+// Collects the answers of scriptWithin: how many came, and the first.
+struct Answers {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<RedisReply> replies;
+
+  RedisLink::Done add() {
+    return [this](const RedisReply& r) {
+      std::lock_guard lock(mutex);
+      replies.push_back(r);
+      cv.notify_all();
+    };
+  }
+  bool waitFor(std::size_t count, std::chrono::milliseconds limit) {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, limit, [&] { return replies.size() >= count; });
+  }
+  std::size_t count() {
+    std::lock_guard lock(mutex);
+    return replies.size();
+  }
+};
+
+TEST(RedisLinkTest, AScriptWithinALimitAnswersOnceEvenWhenRedisStalls) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ready());
+  RedisLink link({.url = urlOf(redis), .reconnected = nullptr});
+  firstAnswer([&] { return link.call({"PING"}, 1s); });
+  Answers answers;
+  link.scriptWithin(kIncrementBy, {"n"}, {"2"}, 1s, answers.add());
+  ASSERT_TRUE(answers.waitFor(1, 5s));
+  EXPECT_EQ(answers.replies[0].integer, 2);
+
+  redis.pause();
+  const auto started = std::chrono::steady_clock::now();
+  link.scriptWithin(kIncrementBy, {"n"}, {"3"}, 200ms, answers.add());
+  const bool answered = answers.waitFor(2, 5s);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  redis.resume();
+  ASSERT_TRUE(answered);
+  EXPECT_TRUE(answers.replies[1].isError());
+  EXPECT_NE(answers.replies[1].text.find("no answer in 200 ms"), std::string::npos);
+  EXPECT_GE(waited, 190ms);
+  EXPECT_LT(waited, 2s);
+  // Redis ran the script once it went on; its late reply reached nobody. The next reply
+  // comes after it on the same connection, so by then it has been dropped.
+  EXPECT_EQ(link.call({"GET", "n"}, 5s).text, "5");
+  EXPECT_EQ(answers.count(), 2u);
 }
 
 TEST(RedisLinkTest, AfterCloseCommandsAreAnsweredAtOnce) {

@@ -1,8 +1,9 @@
 // What only the Redis registry does, on a real redis-server: two instances share a room (the
 // cap counts both, a relay to a peer on the other instance reaches it through the broker, a
 // replacement on one closes the connection on the other), an instance without a heartbeat
-// loses its participants, Redis down answers `unavailable` while local lookups still work,
-// and a restarted, empty Redis gets the rooms back. The broker here is the in-process one
+// loses its participants, Redis down answers `unavailable` while local lookups still work, a
+// stalled Redis answers relay lookups within the call limit, and a restarted, empty Redis gets
+// the rooms back. The broker here is the in-process one
 // (the instances share a process); the Redis pub/sub one is covered by
 // tests/integration/video_scaleout.test.mjs.
 #include <gtest/gtest.h>
@@ -32,7 +33,8 @@ class RedisRoomRegistryTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<RedisRoomRegistry> instance(std::string id) {
+  std::unique_ptr<RedisRoomRegistry> instance(std::string id,
+                                              std::chrono::milliseconds callLimit = 1000ms) {
     return std::make_unique<RedisRoomRegistry>(
         *link, *relays,
         RedisRegistrySettings{.rooms = {.maxPeers = 3,
@@ -41,7 +43,7 @@ class RedisRoomRegistryTest : public ::testing::Test {
                                         .newId = [this] { return "room" + std::to_string(++ids); }},
                               .instance = std::move(id),
                               .instanceTtlMs = 10'000,
-                              .callLimit = 1000ms});
+                              .callLimit = callLimit});
   }
 
   std::int64_t now = core::nowMs();
@@ -89,13 +91,14 @@ TEST_F(RedisRoomRegistryTest, TwoInstancesShareARoomAndRelayToEachOther) {
   EXPECT_EQ(two->find(id)->participants, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(two->find(id)->conversationId, "dm");
 
-  // Instance two reaches a, on instance one, through the broker.
-  const auto toA = two->peer(id, "a");
+  // Instance two reaches a, on instance one, through the broker, after asking Redis.
+  EXPECT_FALSE(two->relayTargetsNow({.roomId = id, .from = "b", .to = "a"}));
+  const auto toA = peerOf(*two, id, "a");
   ASSERT_TRUE(toA);
   EXPECT_NE(toA, a);
   toA->send(std::make_shared<const std::string>(R"({"type":"offer"})"));
   EXPECT_EQ(a->frames(), (std::vector<std::string>{R"({"type":"offer"})"}));
-  const auto fromA = one->others(id, "a");
+  const auto fromA = relayTargets(*one, id, {}, "a").connections;
   ASSERT_EQ(fromA.size(), 1u);
   fromA[0]->send(std::make_shared<const std::string>(R"({"type":"answer"})"));
   EXPECT_EQ(b->frames(), (std::vector<std::string>{R"({"type":"answer"})"}));
@@ -121,7 +124,7 @@ TEST_F(RedisRoomRegistryTest, AReplacementOnOneInstanceClosesTheConnectionOnTheO
   again.replaced->close(4000, "replaced");
   EXPECT_EQ(b1->closedWith(), 4000);
   // From then on instance two sends b's frames to b2 on instance one, never to b1.
-  const auto toB = two->peer(id, "b");
+  const auto toB = peerOf(*two, id, "b");
   ASSERT_TRUE(toB);
   toB->send(std::make_shared<const std::string>(R"({"type":"offer"})"));
   EXPECT_EQ(b2->frames(), (std::vector<std::string>{R"({"type":"offer"})"}));
@@ -129,7 +132,7 @@ TEST_F(RedisRoomRegistryTest, AReplacementOnOneInstanceClosesTheConnectionOnTheO
   // The old connection's close on instance two is not a leave; b stays, on instance one.
   EXPECT_FALSE(two->leave(id, *b1));
   EXPECT_EQ(one->find(id)->participants, (std::vector<std::string>{"b", "a"}));
-  EXPECT_EQ(one->peer(id, "b"), b2);
+  EXPECT_EQ(peerOf(*one, id, "b"), b2);
   // The last one out, on either instance, ends the room for both.
   ASSERT_TRUE(one->leave(id, *b2));
   const auto last = one->leave(id, *a);
@@ -181,12 +184,51 @@ TEST_F(RedisRoomRegistryTest, WithoutRedisJoinsFailAtOnceAndLocalPeersStillTalk)
   EXPECT_THROW(one->join(id, conn("c"), {}), core::ApiError);
   EXPECT_THROW(one->find(id), core::ApiError);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
-  EXPECT_EQ(one->peer(id, "b"), b);
+  EXPECT_EQ(one->relayTargetsNow({.roomId = id, .from = "a", .to = "b"})->connections,
+            (std::vector<PeerConnection>{b}));
   EXPECT_EQ(one->others(id, "a"), (std::vector<PeerConnection>{b}));
+  // A broadcast reaches the peers here; a relay to a peer elsewhere cannot be looked up.
+  EXPECT_EQ(relayTargets(*one, id, {}, "a").connections, (std::vector<PeerConnection>{b}));
+  EXPECT_EQ(relayTargets(*one, id, "someone-elsewhere", "a").outcome,
+            RelayTargets::Outcome::Unavailable);
   // A leave Redis cannot hear still tells the local peers.
   const auto rest = one->leave(id, *a);
   ASSERT_TRUE(rest);
   EXPECT_EQ(*rest, (std::vector<PeerConnection>{b}));
+}
+
+TEST_F(RedisRoomRegistryTest, AStalledRedisAnswersRelayLookupsWithinTheCallLimit) {
+  using Outcome = RelayTargets::Outcome;
+  const auto limited = instance("three", 200ms);
+  const auto id = limited->create("a", "").id;
+  auto a = conn("a");
+  auto c = conn("c");
+  limited->join(id, a, {});
+  limited->join(id, c, {});
+  two->join(id, conn("b"), {});
+  redis.pause();
+  struct Resume {
+    broker::RedisServer& redis;
+    ~Resume() { redis.resume(); }
+  } resume{redis};
+  // A peer here is answered from memory, Redis or not.
+  const auto toC = limited->relayTargetsNow({.roomId = id, .from = "a", .to = "c"});
+  ASSERT_TRUE(toC);
+  EXPECT_EQ(toC->connections, (std::vector<PeerConnection>{c}));
+  // A peer elsewhere: `unavailable` once the call limit is up, not a wait without end.
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(relayTargets(*limited, id, "b", "a").outcome, Outcome::Unavailable);
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, 190ms);
+  EXPECT_LT(waited, 1500ms);
+  // A broadcast reaches the peers here once the limit is up.
+  started = std::chrono::steady_clock::now();
+  const auto everyone = relayTargets(*limited, id, {}, "a");
+  EXPECT_EQ(everyone.outcome, Outcome::Found);
+  EXPECT_EQ(everyone.connections, (std::vector<PeerConnection>{c}));
+  waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, 190ms);
+  EXPECT_LT(waited, 1500ms);
 }
 
 TEST_F(RedisRoomRegistryTest, ARestartedEmptyRedisGetsTheRoomsBack) {
@@ -212,7 +254,7 @@ TEST_F(RedisRoomRegistryTest, ARestartedEmptyRedisGetsTheRoomsBack) {
   EXPECT_EQ(room->participants, (std::vector<std::string>{"a", "b"}));  // restored in that order
   // The blocks came back with the participants.
   EXPECT_EQ(two->join(id, conn("mallory"), {}).outcome, JoinResult::Outcome::Blocked);
-  EXPECT_TRUE(two->peer(id, "a"));
+  EXPECT_TRUE(peerOf(*two, id, "a"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // A redis-server of a test's own, in the foreground as a child process on a free loopback
-// port: started, killed (SIGKILL) and started again on the same port.
+// port: started, stalled (SIGSTOP) and resumed, killed (SIGKILL) and started again on the same
+// port.
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
@@ -70,6 +71,13 @@ class RedisServer {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
+  }
+  // SIGSTOP: a stalled Redis (connections stay open, nothing is answered) until resume().
+  void pause() {
+    if (pid_ > 0) ::kill(pid_, SIGSTOP);
+  }
+  void resume() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
   }
   int port() const { return port_; }
 

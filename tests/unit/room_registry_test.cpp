@@ -91,7 +91,7 @@ TEST_P(RoomRegistryTest, SecondConnectionOfAUserReplacesTheFirstEvenWhenFull) {
   EXPECT_EQ(again.outcome, JoinResult::Outcome::Joined);
   EXPECT_EQ(again.replaced, a1);
   EXPECT_EQ(again.peers, (std::vector<std::string>{"b", "c"}));
-  EXPECT_EQ(rooms().peer(id, "a"), a2);
+  EXPECT_EQ(peerOf(rooms(), id, "a"), a2);
   EXPECT_EQ(rooms().peerCount(), 3u);
   // The replaced connection's close is not a leave: nobody is told, the user stays.
   EXPECT_FALSE(rooms().leave(id, *a1));
@@ -114,6 +114,33 @@ TEST_P(RoomRegistryTest, LeaveReturnsTheOthersAndTheLastOneOutRemovesTheRoom) {
   EXPECT_FALSE(rooms().find(id));
   EXPECT_EQ(rooms().roomCount(), 0u);
   EXPECT_EQ(rooms().join(id, conn("a"), {}).outcome, JoinResult::Outcome::NotFound);
+}
+
+TEST_P(RoomRegistryTest, RelayLookupsFindTheAddresseeOrEveryoneElse) {
+  using Outcome = RelayTargets::Outcome;
+  const auto id = rooms().create("a", "").id;
+  auto a = conn("a");
+  auto b = conn("b");
+  auto c = conn("c");
+  rooms().join(id, a, {});
+  rooms().join(id, b, {});
+  rooms().join(id, c, {});
+  const auto toB = relayTargets(rooms(), id, "b", "a");
+  EXPECT_EQ(toB.outcome, Outcome::Found);
+  EXPECT_EQ(toB.connections, (std::vector<PeerConnection>{b}));
+  EXPECT_EQ(relayTargets(rooms(), id, "nobody", "a").outcome, Outcome::NotFound);
+  EXPECT_EQ(relayTargets(rooms(), "no-such-room", "b", "a").outcome, Outcome::NotFound);
+  const auto everyone = relayTargets(rooms(), id, {}, "a");  // a media-state
+  EXPECT_EQ(everyone.outcome, Outcome::Found);
+  EXPECT_EQ(everyone.connections, (std::vector<PeerConnection>{b, c}));
+  const auto nobody = relayTargets(rooms(), "no-such-room", {}, "a");
+  EXPECT_EQ(nobody.outcome, Outcome::Found);
+  EXPECT_TRUE(nobody.connections.empty());
+  // A peer connected to this process is answered from memory by every registry, without
+  // waiting for anything.
+  const auto fromMemory = rooms().relayTargetsNow({.roomId = id, .from = "a", .to = "c"});
+  ASSERT_TRUE(fromMemory);
+  EXPECT_EQ(fromMemory->connections, (std::vector<PeerConnection>{c}));
 }
 
 TEST_P(RoomRegistryTest, BlocksRefuseEitherWayRound) {

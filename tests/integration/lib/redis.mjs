@@ -3,6 +3,7 @@
 //
 //   const redis = await startRedis();          // { port, url, child }
 //   await stopRedis(redis); await startRedis(redis.port);
+//   pauseRedis(redis); resumeRedis(redis);  // SIGSTOP / SIGCONT: stalled, then going on
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { waitFor } from './client.mjs';
@@ -39,4 +40,13 @@ export async function stopRedis(redis) {
   const gone = new Promise((r) => redis.child.once('exit', r));
   redis.child.kill('SIGKILL');
   await gone;
+}
+
+// SIGSTOP: a stalled Redis (its connections stay open, nothing is answered) until resumeRedis.
+export function pauseRedis(redis) {
+  redis.child.kill('SIGSTOP');
+}
+
+export function resumeRedis(redis) {
+  redis.child.kill('SIGCONT');
 }
