@@ -2,11 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <functional>
 #include <memory>
@@ -53,48 +48,6 @@ end
 return {1, 0}
 )lua");
 
-RedisReply errorReply(std::string text) {
-  RedisReply r;
-  r.type = RedisReply::Type::Error;
-  r.text = std::move(text);
-  return r;
-}
-
-// Starts a Redis call with `send` and awaits its reply on the caller's executor for at most
-// `limit`; after that the answer is an error reply and the late reply is dropped. (The link
-// answers at once while Redis is down, but a stuck Redis would hold a request forever.)
-asio::awaitable<RedisReply> replyWithin(std::function<void(broker::RedisLink::Done)> send,
-                                        std::chrono::milliseconds limit) {
-  const auto executor = co_await asio::this_coro::executor;
-  auto initiate = [send = std::move(send), limit, executor](auto handler) {
-    using Handler = decltype(handler);
-    struct Race {
-      Race(Handler h, const asio::any_io_executor& ex) : handler(std::move(h)), timer(ex) {}
-      Handler handler;
-      asio::steady_timer timer;
-      std::atomic<bool> decided{false};
-    };
-    auto race = std::make_shared<Race>(std::move(handler), executor);
-    // The first of the reply and the timer answers, on the handler's executor (the reply
-    // arrives on the link's thread).
-    auto finish = [race](RedisReply reply) {
-      if (race->decided.exchange(true)) return;
-      const auto ex = asio::get_associated_executor(race->handler, race->timer.get_executor());
-      asio::post(ex, [race, reply = std::move(reply)]() mutable {
-        race->timer.cancel();
-        std::move(race->handler)(std::move(reply));
-      });
-    };
-    race->timer.expires_after(limit);
-    race->timer.async_wait([finish, limit](boost::system::error_code ec) {
-      if (!ec) finish(errorReply("redis: no answer in " + std::to_string(limit.count()) + " ms"));
-    });
-    send([finish](const RedisReply& reply) { finish(reply); });
-  };
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(RedisReply)>(
-      std::move(initiate), asio::use_awaitable);
-}
-
 // The script's {allowed, µs to wait}; nullopt for anything else (an error reply).
 std::optional<core::RateDecision> decisionFrom(const RedisReply& reply) {
   if (reply.type != RedisReply::Type::Array || reply.elements.size() != 2) return std::nullopt;
@@ -140,7 +93,8 @@ asio::awaitable<core::RateDecision> SharedRateLimiter::decide(Mode mode, std::st
                  args = std::move(args)](broker::RedisLink::Done done) {
       redis->script(kTokenBucket, keys, args, std::move(done));
     };
-    const auto reply = co_await replyWithin(std::move(send), kRedisAnswerLimit);
+    const auto reply =
+        co_await redis_->asyncWithin(kRedisAnswerLimit, std::move(send), asio::use_awaitable);
     if (const auto decision = decisionFrom(reply)) {
       noteRedisAnswered(true, {});
       co_return *decision;
@@ -160,7 +114,7 @@ asio::awaitable<void> SharedRateLimiter::forget(std::string key) {
     redis->command(std::move(del), std::move(done));
   };
   // Best effort: a bucket Redis keeps through an outage expires by itself.
-  co_await replyWithin(std::move(send), kRedisAnswerLimit);
+  co_await redis_->asyncWithin(kRedisAnswerLimit, std::move(send), asio::use_awaitable);
 }
 
 void SharedRateLimiter::noteRedisAnswered(bool answered, std::string_view why) {

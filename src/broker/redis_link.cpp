@@ -205,9 +205,7 @@ void RedisLink::script(const RedisScript& s, std::vector<std::string> keys,
           });
 }
 
-void RedisLink::scriptWithin(const RedisScript& s, std::vector<std::string> keys,
-                             std::vector<std::string> args, std::chrono::milliseconds limit,
-                             Done done) {
+void RedisLink::within(std::chrono::milliseconds limit, std::function<void(Done)> send, Done done) {
   if (state_->closed) {
     done(errorReply("redis: closed"));
     return;
@@ -220,21 +218,31 @@ void RedisLink::scriptWithin(const RedisScript& s, std::vector<std::string> keys
     Done done;
   };
   auto race = std::make_shared<Race>(state_->ioc, std::move(done));
-  asio::post(state_->ioc, [this, lua = &s, race, limit, keys = std::move(keys),
-                           args = std::move(args)]() mutable {
+  asio::post(state_->ioc, [race, limit, send = std::move(send)] {
     race->timer.expires_after(limit);
     race->timer.async_wait([race, limit](boost::system::error_code ec) {
       if (ec || !race->done) return;
       const auto done = std::exchange(race->done, nullptr);
       done(errorReply("redis: no answer in " + std::to_string(limit.count()) + " ms"));
     });
-    script(*lua, std::move(keys), std::move(args), [race](const RedisReply& reply) {
+    send([race](const RedisReply& reply) {
       if (!race->done) return;  // too late: the caller heard the error already
       race->timer.cancel();
       const auto done = std::exchange(race->done, nullptr);
       done(reply);
     });
   });
+}
+
+void RedisLink::scriptWithin(const RedisScript& s, std::vector<std::string> keys,
+                             std::vector<std::string> args, std::chrono::milliseconds limit,
+                             Done done) {
+  within(
+      limit,
+      [this, lua = &s, keys = std::move(keys), args = std::move(args)](Done reply) mutable {
+        script(*lua, std::move(keys), std::move(args), std::move(reply));
+      },
+      std::move(done));
 }
 
 namespace {

@@ -70,12 +70,28 @@ class RedisLink {
         token, std::move(keys), std::move(args));
   }
 
-  // A script answered within `limit`: after it `done` gets an error reply and the late reply
-  // is dropped (the link answers at once while Redis is away, but a stalled Redis would hold
-  // a command forever). `done` runs once, on the link's thread; never blocks the caller. `s`
-  // must outlive the call (scripts are statics).
+  // A reply within `limit`: `send` issues one command or script with the Done it is given, and
+  // `done` gets its reply, or after `limit` an error reply (the late reply is dropped: the link
+  // answers at once while Redis is away, but a stalled Redis would hold a command forever).
+  // `done` runs once, on the link's thread; never blocks the caller.
+  void within(std::chrono::milliseconds limit, std::function<void(Done)> send, Done done);
+  // within() for one script; `s` must outlive the call (scripts are statics).
   void scriptWithin(const RedisScript& s, std::vector<std::string> keys,
                     std::vector<std::string> args, std::chrono::milliseconds limit, Done done);
+  // within(), completing on the caller's executor:
+  // `co_await link.asyncWithin(limit, send, use_awaitable)`.
+  template <typename Token>
+  auto asyncWithin(std::chrono::milliseconds limit, std::function<void(Done)> send, Token&& token) {
+    return boost::asio::async_initiate<Token, void(RedisReply)>(
+        [this, limit](auto handler, std::function<void(Done)>&& send) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          within(limit, std::move(send), [shared](const RedisReply& reply) {
+            auto ex = boost::asio::get_associated_executor(*shared);
+            boost::asio::post(ex, [shared, reply] { std::move (*shared)(reply); });
+          });
+        },
+        token, std::move(send));
+  }
 
   // Blocking, for threads that may wait (never the link's own): an error reply after `limit`.
   RedisReply call(std::vector<std::string> args, std::chrono::milliseconds limit);
