@@ -79,6 +79,18 @@ async function refusedJoin(who, roomId, code, svc) {
   assert.equal((await withTimeout(ws.closed, 5000, 'close after a refused join')).code, 1008);
 }
 
+// Three users in one room: a and c on v1, b on v2; each has heard of the others' joins.
+async function aAndCOnV1BOnV2() {
+  const [a, b, c] = await users(3);
+  const roomId = await createRoom(a, v1);
+  const A = await join(a, roomId, v1);
+  const B = await join(b, roomId, v2);
+  const C = await join(c, roomId, v1);
+  await A.ws.collect('peer-joined', 2);
+  await B.ws.next('peer-joined');
+  return { a, b, c, A, B, C, roomId };
+}
+
 const participants = async (who, roomId, svc) => (await api(svc, 'GET', `/api/rooms/${roomId}`, { token: who.token })).json?.participants;
 
 describe('rooms shared by two video instances', () => {
@@ -151,13 +163,7 @@ describe('rooms shared by two video instances', () => {
   });
 
   it('one sender\'s frames reach each receiver in the order sent: across instances, and past lookups that wait for Redis', T, async () => {
-    const [a, b, c] = await users(3);
-    const roomId = await createRoom(a, v1);
-    const A = await join(a, roomId, v1);
-    const B = await join(b, roomId, v2);
-    const C = await join(c, roomId, v1);
-    await A.ws.collect('peer-joined', 2);
-    await B.ws.next('peer-joined');
+    const { a, b, c, A, B, C } = await aAndCOnV1BOnV2();
     // Offers and candidates to b (on the other instance: each lookup asks Redis), media-states to
     // both (a broadcast asks Redis too) and candidates to c (on this instance: answered from
     // memory at once, so without the session's queue they would overtake the media-states).
@@ -194,13 +200,7 @@ describe('rooms shared by two video instances', () => {
   });
 
   it('a stalled Redis (SIGSTOP) holds only the relays that need it: a relay on one instance goes on; the waiting ones get `unavailable` after the call limit and are never relayed late; a flood is bounded', T, async () => {
-    const [a, b, c] = await users(3);
-    const roomId = await createRoom(a, v1);
-    const A = await join(a, roomId, v1);
-    const B = await join(b, roomId, v2);
-    const C = await join(c, roomId, v1);
-    await A.ws.collect('peer-joined', 2);
-    await B.ws.next('peer-joined');
+    const { a, b, c, A, B, C } = await aAndCOnV1BOnV2();
     const seenByA = [];
     A.ws.tap((f) => seenByA.push(label(f)));
     const flood = SESSION_WAITING_LIMIT + 44;
