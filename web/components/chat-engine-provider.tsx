@@ -25,7 +25,8 @@ export function ChatEngineProvider({
   );
   useEffect(() => {
     engine.start();
-    engine.refreshConversations(takePrefetchedConversations()).catch(() => {});
+    const early = takePrefetchedConversations();
+    if (early !== 'spent') engine.refreshConversations(early).catch(() => {});
     const wake = () => {
       engine.reconnectNow();
       engine.markReadIfSeen();
