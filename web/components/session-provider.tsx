@@ -7,6 +7,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
 import { prefetchConversations, prefetchSettled } from '@/lib/early-requests';
+import { prepareTimeFormats } from '@/lib/time';
 import type { User } from '@/lib/types';
 
 type Session =
@@ -33,6 +34,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let live = true;
     prefetchConversations();
     const me = api.me();
+    // While both requests are on their way: the conversation list's time stamps need these.
+    prepareTimeFormats();
     me
       .then(async ({ user }) => {
         await prefetchSettled(LIST_WAIT_MS);

@@ -1,4 +1,7 @@
-// Day separators and timestamps in the reader's locale.
+// Day separators and timestamps in the reader's locale. The sidebar's formats are made once
+// and kept: `toLocaleTimeString` with options builds a new formatter on every call, and the
+// first one in a page costs ~40 ms (ICU loads the locale and time zone data), which
+// prepareTimeFormats lets the session check's network wait absorb (docs/performance.md).
 export function dayKey(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
@@ -19,8 +22,22 @@ export function dayLabel(iso: string, now = new Date()): string {
   });
 }
 
+let formats: { time: Intl.DateTimeFormat; weekday: Intl.DateTimeFormat; monthDay: Intl.DateTimeFormat } | null = null;
+
+/** Makes the formats of timeLabel and shortStamp now rather than at their first use. */
+export function prepareTimeFormats(): NonNullable<typeof formats> {
+  formats ??= {
+    time: new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }),
+    weekday: new Intl.DateTimeFormat(undefined, { weekday: 'short' }),
+    monthDay: new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }),
+  };
+  // A format, not only the formatters: ICU loads its data on the first one.
+  formats.time.format(0);
+  return formats;
+}
+
 export function timeLabel(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  return (formats ?? prepareTimeFormats()).time.format(new Date(iso));
 }
 
 /** Sidebar stamp: the time today, the weekday this week, else a short date. */
@@ -28,6 +45,6 @@ export function shortStamp(iso: string, now = new Date()): string {
   const d = new Date(iso);
   const age = now.getTime() - d.getTime();
   if (dayKey(iso) === dayKey(now.toISOString())) return timeLabel(iso);
-  if (age < 6 * 86_400_000) return d.toLocaleDateString(undefined, { weekday: 'short' });
-  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  const f = formats ?? prepareTimeFormats();
+  return age < 6 * 86_400_000 ? f.weekday.format(d) : f.monthDay.format(d);
 }
