@@ -6,7 +6,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
-import { prefetchConversations, prefetchSettled } from '@/lib/early-requests';
+import { checkSession, prefetchConversations, prefetchSettled } from '@/lib/early-requests';
 import { prepareTimeFormats } from '@/lib/time';
 import type { User } from '@/lib/types';
 
@@ -33,7 +33,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let live = true;
     prefetchConversations();
-    const me = api.me();
+    const me = checkSession();
     // While both requests are on their way: the conversation list's time stamps need these.
     prepareTimeFormats();
     me
