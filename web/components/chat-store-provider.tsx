@@ -4,7 +4,7 @@
 // conversation list asked for with the session check when that has arrived (lib/early-requests.ts).
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import { takeArrivedConversations } from '@/lib/early-requests';
+import { seedChatStore } from '@/lib/early-requests';
 import { createChatStore, type ChatState, type ChatStore } from '@/stores/chat-store';
 import type { User } from '@/lib/types';
 
@@ -13,8 +13,7 @@ const ChatStoreContext = createContext<ChatStore | null>(null);
 export function ChatStoreProvider({ me, children }: { me: User; children: ReactNode }) {
   const [store] = useState(() => {
     const created = createChatStore({ me });
-    const early = takeArrivedConversations();
-    if (early) created.getState().setConversations(early.conversations);
+    seedChatStore(created);
     return created;
   });
   return <ChatStoreContext.Provider value={store}>{children}</ChatStoreContext.Provider>;

@@ -10,6 +10,7 @@
 import { api, readResponse } from './api';
 import { HTML_FETCHES_KEY, type HtmlFetches } from './early-fetch-script';
 import type { User } from './types';
+import type { ChatStore } from '@/stores/chat-store';
 
 type ConversationList = Awaited<ReturnType<typeof api.conversations>>;
 
@@ -33,8 +34,12 @@ interface Prefetch {
 }
 
 let prefetch: Prefetch | null = null;
-/** A store started with the prefetched answer: the engine's first refresh is not needed. */
-let spent = false;
+/**
+ * The chat stores started with the prefetched answer (seedChatStore). Only the store of the
+ * tree React commits matters: a render React throws away (an interrupted concurrent render
+ * is restarted from scratch, and its state initialisers run again) leaves a store nobody uses.
+ */
+const seeded = new WeakSet<object>();
 
 export function prefetchConversations(): void {
   const started = takeHtmlFetch('conversations');
@@ -46,7 +51,6 @@ export function prefetchConversations(): void {
     () => {}, // handled by whoever takes it
   );
   prefetch = p;
-  spent = false;
 }
 
 /**
@@ -66,26 +70,26 @@ export function prefetchSettled(withinMs: number): Promise<void> {
   });
 }
 
-/** The prefetched list if it has arrived, for a new chat store's first state (taken once). */
-export function takeArrivedConversations(): ConversationList | null {
-  const list = prefetch?.arrived ?? null;
-  if (list) {
-    prefetch = null;
-    spent = true;
-  }
-  return list;
+/**
+ * Starts a new chat store with the prefetched list when it has arrived. Called while
+ * rendering, so it takes nothing: a render that is thrown away and done again seeds its new
+ * store the same way.
+ */
+export function seedChatStore(store: ChatStore): void {
+  const list = prefetch?.arrived;
+  if (!list) return;
+  store.getState().setConversations(list.conversations);
+  seeded.add(store);
 }
 
 /**
- * What is left of the prefetch for the chat engine's first refresh: the request in flight,
- * `'spent'` when the store already started with its answer, or null when there is nothing.
+ * What is left of the prefetch for the chat engine's first refresh (called once the store's
+ * tree is committed, and taken then): `'seeded'` when this store started with its answer, the
+ * request in flight, or null when there is nothing.
  */
-export function takePrefetchedConversations(): Promise<ConversationList> | 'spent' | null {
-  if (spent) {
-    spent = false;
-    return 'spent';
-  }
-  const taken = prefetch?.request ?? null;
+export function takePrefetchedConversations(store: ChatStore): Promise<ConversationList> | 'seeded' | null {
+  const taken = prefetch;
   prefetch = null;
-  return taken;
+  if (seeded.has(store)) return 'seeded';
+  return taken?.request ?? null;
 }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createChatStore } from '@/stores/chat-store';
 
 // The module keeps one prefetch per page load: a fresh copy for every test.
 async function load() {
@@ -6,8 +7,11 @@ async function load() {
   return import('@/lib/early-requests');
 }
 
-const list = { conversations: [{ id: 'dm_a_b' }] };
 const me = { user: { id: 'a', username: 'alice' } };
+const list = {
+  conversations: [{ id: 'dm_a_b', kind: 'dm', peer: { id: 'b', username: 'bob' }, lastSeq: 1, readSeq: 0, unread: 1, lastMessage: null }],
+};
+const newStore = () => createChatStore({ me: me.user as never });
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -28,15 +32,23 @@ afterEach(() => {
 });
 
 describe('early requests', () => {
-  it('gives an arrived list to the store once, and then tells the engine it is spent', async () => {
+  it('starts a store with an arrived list, and the engine then does not ask again', async () => {
     const early = await load();
     early.prefetchConversations();
     await flush();
-    expect(early.takeArrivedConversations()).toEqual(list);
-    expect(early.takeArrivedConversations()).toBeNull();
-    expect(early.takePrefetchedConversations()).toBe('spent');
-    expect(early.takePrefetchedConversations()).toBeNull();
+    // React may throw a render away and do it again: both stores start with the list.
+    const discarded = newStore();
+    early.seedChatStore(discarded);
+    const committed = newStore();
+    early.seedChatStore(committed);
+    expect(Object.keys(committed.getState().conversations)).toEqual(['dm_a_b']);
+    expect(early.takePrefetchedConversations(committed)).toBe('seeded');
     expect(fetchMock).toHaveBeenCalledTimes(1);
+    // Taken: a later session's store starts empty and its engine asks.
+    const later = newStore();
+    early.seedChatStore(later);
+    expect(later.getState().conversations).toEqual({});
+    expect(early.takePrefetchedConversations(later)).toBeNull();
   });
 
   it('leaves a list still in flight to the engine', async () => {
@@ -44,8 +56,10 @@ describe('early requests', () => {
     fetchMock.mockImplementation(() => new Promise<Response>((r) => (answer = r)));
     const early = await load();
     early.prefetchConversations();
-    expect(early.takeArrivedConversations()).toBeNull();
-    const inFlight = early.takePrefetchedConversations();
+    const store = newStore();
+    early.seedChatStore(store);
+    expect(store.getState().conversations).toEqual({});
+    const inFlight = early.takePrefetchedConversations(store);
     expect(inFlight).toBeInstanceOf(Promise);
     answer(json(list));
     await expect(inFlight).resolves.toEqual(list);
@@ -69,8 +83,10 @@ describe('early requests', () => {
     const early = await load();
     early.prefetchConversations();
     await early.prefetchSettled(60_000);
-    expect(early.takeArrivedConversations()).toBeNull();
-    await expect(early.takePrefetchedConversations()).rejects.toMatchObject({ status: 401 });
+    const store = newStore();
+    early.seedChatStore(store);
+    expect(store.getState().conversations).toEqual({});
+    await expect(early.takePrefetchedConversations(store)).rejects.toMatchObject({ status: 401 });
   });
 
   it("takes the answers the page's inline script asked for instead of asking again", async () => {
@@ -83,7 +99,9 @@ describe('early requests', () => {
     await expect(early.checkSession()).resolves.toEqual(me);
     early.prefetchConversations();
     await early.prefetchSettled(1_000);
-    expect(early.takeArrivedConversations()).toEqual(list);
+    const store = newStore();
+    early.seedChatStore(store);
+    expect(Object.keys(store.getState().conversations)).toEqual(['dm_a_b']);
     expect(fetchMock).not.toHaveBeenCalled();
     // Taken once: a later check (after a sign-out and in) asks the server.
     await expect(early.checkSession()).resolves.toEqual(me);
