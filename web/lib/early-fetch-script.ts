@@ -14,8 +14,5 @@ export interface HtmlFetches {
 export const HTML_FETCHES_KEY = '__gcEarly';
 
 // Plain ES5 in a string (it runs before any bundle). A failed fetch is caught here so that it
-// is not reported as unhandled; its taker still sees the rejection. The timeout formats one
-// time stamp after the parser is done, while the bundles are still loading: the first date
-// format in a page costs ~40 ms of ICU set-up (locale and time zone data, once per page),
-// which would otherwise fall into the render of the conversation list (lib/time.ts).
-export const earlyFetchScript = `(function(){try{var f=function(p){var r=fetch(p,{credentials:'same-origin'});r.catch(function(){});return r};window.${HTML_FETCHES_KEY}={me:f('/api/auth/me'),conversations:f('/api/conversations')};setTimeout(function(){try{new Intl.DateTimeFormat(void 0,{hour:'numeric',minute:'2-digit'}).format(0)}catch(_){}},0)}catch(_){}})();`;
+// is not reported as unhandled; its taker still sees the rejection.
+export const earlyFetchScript = `(function(){try{var f=function(p){var r=fetch(p,{credentials:'same-origin'});r.catch(function(){});return r};window.${HTML_FETCHES_KEY}={me:f('/api/auth/me'),conversations:f('/api/conversations')}}catch(_){}})();`;
