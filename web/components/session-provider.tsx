@@ -3,11 +3,9 @@
 // keeps it). 'loading' until the first answer, and, when signed in, until the conversation list
 // asked for with it has arrived too (at most LIST_WAIT_MS more): the signed-in tree then
 // renders once with the list instead of once empty and again with it (docs/performance.md).
-
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
 import { checkSession, prefetchConversations, prefetchSettled } from '@/lib/early-requests';
-import { prepareTimeFormats } from '@/lib/time';
 import type { User } from '@/lib/types';
 
 type Session =
@@ -33,10 +31,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let live = true;
     prefetchConversations();
-    const me = checkSession();
-    // While both requests are on their way: the conversation list's time stamps need these.
-    prepareTimeFormats();
-    me
+    checkSession()
       .then(async ({ user }) => {
         await prefetchSettled(LIST_WAIT_MS);
         if (live) setSession({ status: 'signed-in', user });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareTimeFormats, shortStamp, timeLabel } from '@/lib/time';
+import { stampFormats, shortStamp, timeLabel } from '@/lib/time';
 
 // The kept formatters must say exactly what the per-call toLocale*String forms said.
 describe('time stamps', () => {
@@ -22,6 +22,6 @@ describe('time stamps', () => {
   });
 
   it('makes the formats once', () => {
-    expect(prepareTimeFormats()).toBe(prepareTimeFormats());
+    expect(stampFormats()).toBe(stampFormats());
   });
 });
