@@ -7,13 +7,18 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useCall, useCallStoreApi } from '@/components/call-provider';
 
 const IncomingCall = lazy(() => import('./incoming-call').then((m) => ({ default: m.IncomingCall })));
-const CallSession = lazy(() => import('./call-session').then((m) => ({ default: m.CallSession })));
+const loadCallSession = () => import('./call-session');
+const CallSession = lazy(() => loadCallSession().then((m) => ({ default: m.CallSession })));
 
 const NOTICE_MS = 6_000;
 
 export function CallLayer() {
   const ringing = useCall((s) => s.incoming !== null);
   const call = useCall((s) => s.call);
+  useEffect(() => {
+    // While it rings, so that accepting does not wait for the call's code.
+    if (ringing) void loadCallSession();
+  }, [ringing]);
   return (
     <>
       {/* Two boundaries: the first invite's code loading must not hide a call on screen. */}
