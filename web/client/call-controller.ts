@@ -52,14 +52,10 @@ export class CallController {
       .fetchConfig()
       .then((c) => this.calls.getState().setVideoUrl(c.videoUrl))
       .catch(() => this.calls.getState().setVideoUrl(null));
-    // The first list is the state we arrived in, not news (as the message notifier does).
-    let armed = false;
+    // The change that loads the list is the state we arrived in, not news (as the message
+    // notifier does); a store started with the list has it from the start.
     this.unsubscribe = this.chat.subscribe((s, prev) => {
-      if (s.conversations === prev.conversations) return;
-      if (!armed) {
-        armed = true;
-        return;
-      }
+      if (s.conversations === prev.conversations || !prev.listLoaded) return;
       for (const signal of newCallSignals(prev.conversations, s.conversations)) this.onSignal(signal);
     });
   }

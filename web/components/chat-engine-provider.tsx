@@ -25,7 +25,8 @@ export function ChatEngineProvider({
   );
   useEffect(() => {
     engine.start();
-    engine.refreshConversations(takePrefetchedConversations()).catch(() => {});
+    const early = takePrefetchedConversations(store);
+    if (early !== 'seeded') engine.refreshConversations(early).catch(() => {});
     const wake = () => {
       engine.reconnectNow();
       engine.markReadIfSeen();
@@ -37,7 +38,7 @@ export function ChatEngineProvider({
       document.removeEventListener('visibilitychange', wake);
       engine.stop();
     };
-  }, [engine]);
+  }, [engine, store]);
   return <EngineContext.Provider value={engine}>{children}</EngineContext.Provider>;
 }
 

@@ -1,9 +1,11 @@
 'use client';
 // Who is signed in, from GET /api/auth/me (the HttpOnly cookie is the session, so a reload
-// keeps it). 'loading' until the first answer.
+// keeps it). 'loading' until the first answer, and, when signed in, until the conversation list
+// asked for with it has arrived too (at most LIST_WAIT_MS more): the signed-in tree then
+// renders once with the list instead of once empty and again with it (docs/performance.md).
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
-import { prefetchConversations } from '@/lib/early-requests';
+import { checkSession, prefetchConversations, prefetchSettled } from '@/lib/early-requests';
 import type { User } from '@/lib/types';
 
 type Session =
@@ -21,14 +23,19 @@ interface SessionApi {
 
 const SessionContext = createContext<SessionApi | null>(null);
 
+/** Normally the list arrives with the session check; a slow one is not waited for longer. */
+const LIST_WAIT_MS = 300;
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ status: 'loading' });
   useEffect(() => {
     let live = true;
     prefetchConversations();
-    api
-      .me()
-      .then(({ user }) => live && setSession({ status: 'signed-in', user }))
+    checkSession()
+      .then(async ({ user }) => {
+        await prefetchSettled(LIST_WAIT_MS);
+        if (live) setSession({ status: 'signed-in', user });
+      })
       .catch(() => live && setSession({ status: 'anonymous' }));
     return () => {
       live = false;

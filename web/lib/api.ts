@@ -11,15 +11,22 @@ export class ApiError extends Error {
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
+export function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return readResponse<T>(
+    fetch(path, {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }),
+  );
+}
+
+/** The body of a response as `request` gives it, for a fetch started elsewhere (lib/early-requests.ts). */
+export async function readResponse<T>(response: Promise<Response>): Promise<T> {
+  let res: Response;
+  try {
+    res = await response;
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server');
   }

@@ -65,6 +65,12 @@ export interface Gap {
 export interface ChatState {
   me: User | null;
   conversations: Record<string, Conversation>;
+  /**
+   * The list has been loaded (setConversations) at least once. Whoever watches the list for
+   * news skips the change that loads it: that is the state the reader arrived in. A store
+   * started with the list (lib/early-requests.ts) is loaded from the start.
+   */
+  listLoaded: boolean;
   timelines: Record<string, Timeline>;
   outbox: OutboxEntry[];
   /** Other participants' read markers (for receipts): conversation → user → seq. */
@@ -115,6 +121,7 @@ export interface ChatState {
 const initial = {
   me: null,
   conversations: {},
+  listLoaded: false,
   timelines: {},
   outbox: [],
   peerRead: {},
@@ -175,7 +182,7 @@ export function createChatStore(init: Partial<Pick<ChatState, 'me'>> = {}) {
             activityAt: c.lastMessage?.createdAt ?? known?.activityAt ?? new Date(0).toISOString(),
           };
         }
-        return { conversations };
+        return { conversations, listLoaded: true };
       }),
 
     openDraft: (id, peer, now = new Date().toISOString()) =>

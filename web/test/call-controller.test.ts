@@ -29,8 +29,11 @@ const ended = (reason: string, over: Partial<Message> = {}) =>
   message({ type: 'system', body: 'Call declined', metadata: { roomId: ROOM, event: 'call-ended', reason, durationSeconds: 0 }, ...over });
 
 let posted: { cid: string; body: Record<string, unknown> }[];
-function setup({ videoUrl = 'http://127.0.0.1:4000' as string | null } = {}) {
+function setup({ videoUrl = 'http://127.0.0.1:4000' as string | null, listFirst = false } = {}) {
   const chat = createChatStore({ me: ME });
+  const list = () => chat.getState().setConversations([{ id: DM, kind: 'dm', peer: BOB, lastMessage: null, lastSeq: 0, unread: 0 }]);
+  // A store started with the list (lib/early-requests.ts) has it before the controller starts.
+  if (listFirst) list();
   const calls = createCallStore();
   const controller = new CallController(chat, calls, {
     fetchConfig: async () => ({ videoUrl }),
@@ -44,7 +47,7 @@ function setup({ videoUrl = 'http://127.0.0.1:4000' as string | null } = {}) {
   });
   controller.start();
   // The first list is the state we arrived in; then messages arrive live.
-  chat.getState().setConversations([{ id: DM, kind: 'dm', peer: BOB, lastMessage: null, lastSeq: 0, unread: 0 }]);
+  if (!listFirst) list();
   const arrive = (m: Message) => chat.getState().receive([m], { live: true });
   return { chat, calls, controller, arrive };
 }
@@ -132,6 +135,29 @@ describe('placing a call', () => {
 });
 
 describe('an incoming invite', () => {
+  it('rings also when the store started with the list (the first change is then news)', async () => {
+    const { calls, arrive } = setup({ listFirst: true });
+    await settle();
+    arrive(invite());
+    expect(calls.getState().incoming?.conversationId).toBe(DM);
+  });
+
+  it('does not ring for an invite already in the list it arrived to', async () => {
+    const chat = createChatStore({ me: ME });
+    const calls = createCallStore();
+    const controller = new CallController(chat, calls, {
+      fetchConfig: async () => ({ videoUrl: 'http://127.0.0.1:4000' }),
+      createRoom: async () => ({ roomId: ROOM, iceServers: [], expiresAt: '' }),
+      postMessage: async (cid) => ({ message: message({ conversationId: cid }) }),
+      now: () => Date.now(),
+      newClientMsgId: () => 'call-0',
+    });
+    controller.start();
+    await settle();
+    chat.getState().setConversations([{ id: DM, kind: 'dm', peer: BOB, lastMessage: invite(), lastSeq: 1, unread: 1 }]);
+    expect(calls.getState().incoming).toBeNull();
+  });
+
   it('rings; accepting starts the call as the callee, who records nothing at the end', async () => {
     const { calls, controller, arrive } = setup();
     await settle();

@@ -1,27 +1,29 @@
 'use client';
-// Everything about calls that sits above the app: the ringing invite, the call itself (whose
-// connections useWebRTC owns for as long as the call lasts), and the line that says how the
-// last call ended.
-import { useEffect } from 'react';
-import { useCall, useCallController, useCallStoreApi } from '@/components/call-provider';
-import { useChat } from '@/components/chat-store-provider';
-import { useWebRTC } from '@/hooks/use-webrtc';
-import { CallView } from './call-view';
-import { IncomingCall } from './incoming-call';
+// Everything about calls that sits above the app: the ringing invite, the call itself (its
+// connections and view, components/calls/call-session.tsx), and the line that says how the
+// last call ended. The invite and the call are loaded when first needed, not with the first
+// screen (docs/performance.md, "Web client").
+import { lazy, Suspense, useEffect } from 'react';
+import { useCall, useCallStoreApi } from '@/components/call-provider';
+
+const IncomingCall = lazy(() => import('./incoming-call').then((m) => ({ default: m.IncomingCall })));
+const loadCallSession = () => import('./call-session');
+const CallSession = lazy(() => loadCallSession().then((m) => ({ default: m.CallSession })));
 
 const NOTICE_MS = 6_000;
 
 export function CallLayer() {
-  const store = useCallStoreApi();
-  const controller = useCallController();
+  const ringing = useCall((s) => s.incoming !== null);
   const call = useCall((s) => s.call);
-  const videoUrl = useCall((s) => s.videoUrl);
-  const selfId = useChat((s) => s.me?.id ?? '');
-  const controls = useWebRTC({ store, controller, roomId: call?.roomId ?? null, videoUrl, selfId });
+  useEffect(() => {
+    // While it rings, so that accepting does not wait for the call's code.
+    if (ringing) void loadCallSession();
+  }, [ringing]);
   return (
     <>
-      <IncomingCall />
-      {call && <CallView call={call} controls={controls} />}
+      {/* Two boundaries: the first invite's code loading must not hide a call on screen. */}
+      <Suspense fallback={null}>{ringing && <IncomingCall />}</Suspense>
+      <Suspense fallback={null}>{call && <CallSession call={call} />}</Suspense>
       <CallNotice />
     </>
   );

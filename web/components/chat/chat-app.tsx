@@ -1,15 +1,18 @@
 'use client';
 // The signed-in app: a sidebar of conversations and the open conversation. On a phone only
-// one of the two is on screen (the list, or the conversation with a back button).
+// one of the two is on screen (the list, or the conversation with a back button). The
+// conversation pane is a chunk of its own, loaded when a conversation is open (or once the
+// main thread is idle): the list is the first screen and must not wait for the pane's code
+// (docs/performance.md, "Web client").
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useSession } from '@/components/session-provider';
 import { ChatStoreProvider } from '@/components/chat-store-provider';
 import { ChatEngineProvider, useEngine } from '@/components/chat-engine-provider';
 import { ApiError } from '@/lib/api';
+import { whenIdle } from '@/lib/when-idle';
 import type { User } from '@/lib/types';
 import { Sidebar } from './sidebar';
-import { ConversationView } from './conversation-view';
 import { EmptyState } from './empty-state';
 import { DocumentTitle } from './document-title';
 import { MotionProvider } from '@/components/ui/motion';
@@ -20,6 +23,9 @@ import { MessageNotifier } from './message-notifier';
 import { SearchLauncher } from './search-launcher';
 import { CallProvider } from '@/components/call-provider';
 import { CallLayer } from '@/components/calls/call-layer';
+
+const loadConversationView = () => import('./conversation-view');
+const ConversationView = lazy(() => loadConversationView().then((m) => ({ default: m.ConversationView })));
 
 export function ChatApp() {
   const { session, ended } = useSession();
@@ -65,6 +71,8 @@ function Shell() {
   const engine = useEngine();
   const activeId = params.get('c');
   const [unavailable, setUnavailable] = useState<string | null>(null);
+  // The first click on a conversation should not wait for the pane's code either.
+  useEffect(() => whenIdle(() => void loadConversationView(), 3_000), []);
   useEffect(() => {
     engine.open(activeId).catch((e: unknown) => {
       // Not found or not ours; a network failure is retried by the next reconnect instead.
@@ -90,12 +98,14 @@ function Shell() {
         aria-label="Conversation"
       >
         {activeId ? (
-          <ConversationView
-            key={activeId}
-            id={activeId}
-            unavailable={unavailable === activeId}
-            onBack={() => select(null)}
-          />
+          <Suspense fallback={null}>
+            <ConversationView
+              key={activeId}
+              id={activeId}
+              unavailable={unavailable === activeId}
+              onBack={() => select(null)}
+            />
+          </Suspense>
         ) : (
           <EmptyState />
         )}

@@ -19,17 +19,13 @@ export function MessageNotifier() {
   const social = useSocialStoreApi();
   const router = useRouter();
   useEffect(() => {
-    // The first change is the list as it was when we arrived: nothing in it is news. After
-    // that, "news" is anything not older than ten minutes before then (the slack is for a
-    // client clock ahead of the server's; older messages are history a resync brought).
-    let armed = false;
+    // The change that loads the list is the list as it was when we arrived: nothing in it is
+    // news (a store started with the list has it from the start). After that, "news" is
+    // anything not older than ten minutes before then (the slack is for a client clock ahead
+    // of the server's; older messages are history a resync brought).
     const since = Date.now() - 10 * 60_000;
     return chat.subscribe((s, prev) => {
-      if (s.conversations === prev.conversations) return;
-      if (!armed) {
-        armed = true;
-        return;
-      }
+      if (s.conversations === prev.conversations || !prev.listLoaded) return;
       const news = messagesToNotify(prev.conversations, s.conversations, {
         me: s.me?.id,
         activeId: s.activeId,

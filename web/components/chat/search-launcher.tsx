@@ -1,10 +1,12 @@
 'use client';
 // Opens the search panel on Ctrl/Cmd+K (or the header button) and turns a chosen hit into
-// "open that conversation and jump to that message".
-import { useEffect } from 'react';
+// "open that conversation and jump to that message". The panel's code is loaded the first time
+// it opens: it is not part of the first screen (docs/performance.md, "Web client").
+import { lazy, Suspense, useEffect } from 'react';
 import { useMessageUi, useMessageUiApi } from '@/components/message-features-provider';
 import type { SearchHit } from '@/lib/types';
-import { SearchPanel } from './search-panel';
+
+const SearchPanel = lazy(() => import('./search-panel').then((m) => ({ default: m.SearchPanel })));
 
 export function SearchLauncher({ activeId, onSelect }: { activeId: string | null; onSelect(id: string): void }) {
   const ui = useMessageUiApi();
@@ -26,5 +28,9 @@ export function SearchLauncher({ activeId, onSelect }: { activeId: string | null
     ui.getState().requestJump(conversationId, seq);
     if (conversationId !== activeId) onSelect(conversationId);
   };
-  return <SearchPanel activeId={activeId} onOpenHit={openHit} onClose={() => ui.getState().setSearchOpen(false)} />;
+  return (
+    <Suspense fallback={null}>
+      <SearchPanel activeId={activeId} onOpenHit={openHit} onClose={() => ui.getState().setSearchOpen(false)} />
+    </Suspense>
+  );
 }

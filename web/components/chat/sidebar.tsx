@@ -1,16 +1,20 @@
 'use client';
-import { useMemo, useState } from 'react';
+// The conversation list with its header (friends, groups, new message) and the account menu.
+// The dialogs behind the header's buttons are loaded when first opened: the list is the first
+// screen and must not wait for their code (docs/performance.md, "Web client").
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useChat } from '@/components/chat-store-provider';
 import { conversationTitle, sortedConversations } from '@/stores/chat-store';
 import { ComposeIcon, SearchIcon } from '@/components/ui/icons';
 import { IconButton } from '@/components/ui/icon-button';
 import { Logo } from '@/components/ui/logo';
 import { ConversationItem } from './conversation-item';
-import { NewMessageDialog } from './new-message-dialog';
 import { ConnectionStatus } from './connection-status';
 import { AccountMenu } from './account-menu';
 import { FriendsButton } from '@/components/social/friends-button';
 import { GroupsButton } from '@/components/groups/groups-button';
+
+const NewMessageDialog = lazy(() => import('./new-message-dialog').then((m) => ({ default: m.NewMessageDialog })));
 
 export function Sidebar({ activeId, onSelect }: { activeId: string | null; onSelect(id: string): void }) {
   const conversations = useChat((s) => s.conversations);
@@ -74,13 +78,15 @@ export function Sidebar({ activeId, onSelect }: { activeId: string | null; onSel
       </nav>
       <AccountMenu />
       {composing && (
-        <NewMessageDialog
-          onClose={() => setComposing(false)}
-          onPicked={(id) => {
-            setComposing(false);
-            onSelect(id);
-          }}
-        />
+        <Suspense fallback={null}>
+          <NewMessageDialog
+            onClose={() => setComposing(false)}
+            onPicked={(id) => {
+              setComposing(false);
+              onSelect(id);
+            }}
+          />
+        </Suspense>
       )}
     </aside>
   );

@@ -1,9 +1,11 @@
 'use client';
-// The sidebar's way to groups: create one, or find a public one to join.
-import { useState } from 'react';
+// The sidebar's way to groups: create one, or find a public one to join. The dialog's code is
+// loaded when it first opens (not part of the first screen).
+import { lazy, Suspense, useState } from 'react';
 import { IconButton } from '@/components/ui/icon-button';
 import { GroupIcon } from '@/components/ui/icons';
-import { GroupsDialog } from './groups-dialog';
+
+const GroupsDialog = lazy(() => import('./groups-dialog').then((m) => ({ default: m.GroupsDialog })));
 
 export function GroupsButton({ onOpenConversation }: { onOpenConversation(cid: string): void }) {
   const [open, setOpen] = useState(false);
@@ -13,13 +15,15 @@ export function GroupsButton({ onOpenConversation }: { onOpenConversation(cid: s
         <GroupIcon width={18} height={18} />
       </IconButton>
       {open && (
-        <GroupsDialog
-          onClose={() => setOpen(false)}
-          onOpenConversation={(cid) => {
-            setOpen(false);
-            onOpenConversation(cid);
-          }}
-        />
+        <Suspense fallback={null}>
+          <GroupsDialog
+            onClose={() => setOpen(false)}
+            onOpenConversation={(cid) => {
+              setOpen(false);
+              onOpenConversation(cid);
+            }}
+          />
+        </Suspense>
       )}
     </>
   );

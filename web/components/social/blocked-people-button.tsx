@@ -1,10 +1,12 @@
 'use client';
-// The account menu's way to the people I blocked (the friends panel, on its Blocked tab).
-import { useState } from 'react';
+// The account menu's way to the people I blocked (the friends panel, on its Blocked tab),
+// loaded when it first opens.
+import { lazy, Suspense, useState } from 'react';
 import { IconButton } from '@/components/ui/icon-button';
 import { BlockIcon } from '@/components/ui/icons';
 import { useOpenConversation } from '@/hooks/use-open-conversation';
-import { FriendsPanel } from './friends-panel';
+
+const FriendsPanel = lazy(() => import('./friends-panel').then((m) => ({ default: m.FriendsPanel })));
 
 export function BlockedPeopleButton() {
   const [open, setOpen] = useState(false);
@@ -15,14 +17,16 @@ export function BlockedPeopleButton() {
         <BlockIcon width={18} height={18} />
       </IconButton>
       {open && (
-        <FriendsPanel
-          initialTab="blocked"
-          onClose={() => setOpen(false)}
-          onOpenConversation={(cid) => {
-            setOpen(false);
-            openConversation(cid);
-          }}
-        />
+        <Suspense fallback={null}>
+          <FriendsPanel
+            initialTab="blocked"
+            onClose={() => setOpen(false)}
+            onOpenConversation={(cid) => {
+              setOpen(false);
+              openConversation(cid);
+            }}
+          />
+        </Suspense>
       )}
     </>
   );

@@ -1,10 +1,12 @@
 'use client';
 // The sidebar's way into the friends panel, with the number of requests waiting for an answer.
-import { useState } from 'react';
+// The panel's code is loaded when it first opens (not part of the first screen).
+import { lazy, Suspense, useState } from 'react';
 import { useSocial } from '@/components/social-provider';
 import { IconButton } from '@/components/ui/icon-button';
 import { FriendsIcon } from '@/components/ui/icons';
-import { FriendsPanel } from './friends-panel';
+
+const FriendsPanel = lazy(() => import('./friends-panel').then((m) => ({ default: m.FriendsPanel })));
 
 export function FriendsButton({ onOpenConversation }: { onOpenConversation(cid: string): void }) {
   const incoming = useSocial((s) => s.incoming.length);
@@ -30,14 +32,16 @@ export function FriendsButton({ onOpenConversation }: { onOpenConversation(cid: 
         )}
       </span>
       {open && (
-        <FriendsPanel
-          initialTab={incoming > 0 ? 'pending' : 'friends'}
-          onClose={() => setOpen(false)}
-          onOpenConversation={(cid) => {
-            setOpen(false);
-            onOpenConversation(cid);
-          }}
-        />
+        <Suspense fallback={null}>
+          <FriendsPanel
+            initialTab={incoming > 0 ? 'pending' : 'friends'}
+            onClose={() => setOpen(false)}
+            onOpenConversation={(cid) => {
+              setOpen(false);
+              onOpenConversation(cid);
+            }}
+          />
+        </Suspense>
       )}
     </>
   );
