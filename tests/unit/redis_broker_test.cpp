@@ -124,7 +124,10 @@ TEST(RedisBrokerTest, AfterRedisRestartsBothSubscribeAgainAndSaySo) {
   RedisServer redis;
   ASSERT_TRUE(redis.ready());
   Instance a(redis.port()), b(redis.port());
+  // Both subscriptions confirmed before the kill: one that never was has missed nothing, and
+  // says nothing when it comes up (what a heard from b proves a's; b's the other way).
   ASSERT_FALSE(publishUntilHeard(a, b, "before ").empty());
+  ASSERT_FALSE(publishUntilHeard(b, a, "before, from b ").empty());
   EXPECT_EQ(a.resubscribed + b.resubscribed, 0);
   redis.kill();
   a.broker->publish(event("while away"));  // local only: Redis is gone
