@@ -75,14 +75,17 @@ void VideoRooms::startTimers(asio::io_context& ioc) {
   every(ioc, heartbeat_, [this] {
     asio::post(blocking_, [this] {
       shared_->heartbeat();
-      // The users of an instance that died leave their rooms; nobody else would say so.
+      // The users of an instance that died leave their rooms, and so do the users whose leave
+      // Redis missed; nobody else would say so.
       for (const auto& room : shared_->sweep()) {
         for (const auto& user : room.userIds) {
           const auto left =
               std::make_shared<const std::string>(video::encodePeerEvent("peer-left", user));
           for (const auto& peer : room.rest) peer->send(left);
-          spdlog::info("{} dropped from room {}: its video instance stopped beating", user,
-                       room.roomId);
+          spdlog::info(
+              "{} dropped from room {} (its video instance stopped beating, or its "
+              "leave reached Redis only now)",
+              user, room.roomId);
         }
       }
     });

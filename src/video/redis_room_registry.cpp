@@ -167,11 +167,18 @@ std::optional<std::vector<PeerConnection>> RedisRoomRegistry::leave(
     if (members.empty()) local_.erase(room);
   }
   // Redis has the last word: the user may have joined again on another instance meanwhile.
-  const auto reply = run(scripts::leave(), roomId,
-                         {std::to_string(settings_.rooms.nowMs()), connection.userId(),
-                          settings_.instance, std::to_string(connection.id())});
+  UnrecordedLeave leave{
+      .roomId = std::string(roomId), .userId = connection.userId(), .connection = connection.id()};
+  const auto reply = recordLeave(leave);
   if (reply.isError()) {
-    spdlog::warn("video rooms: leave of room {} not recorded in redis: {}", roomId, reply.text);
+    spdlog::warn(
+        "video rooms: leave of room {} not recorded in redis (tried again at the next "
+        "sweep): {}",
+        roomId, reply.text);
+    {
+      std::lock_guard lock(mutex_);
+      unrecordedLeaves_.push_back(std::move(leave));
+    }
     return localOthers(roomId, connection.userId());
   }
   if (reply.type != RedisReply::Type::Array) return std::nullopt;
@@ -327,14 +334,65 @@ void RedisRoomRegistry::heartbeat() {
   }
 }
 
+broker::RedisReply RedisRoomRegistry::recordLeave(const UnrecordedLeave& leave) const {
+  return run(scripts::leave(), leave.roomId,
+             {std::to_string(settings_.rooms.nowMs()), leave.userId, settings_.instance,
+              std::to_string(leave.connection)});
+}
+
+// The leave found nothing to remove: a stalled Redis ran the first try after its caller had
+// given up (so nobody elsewhere heard of it), or the room is gone, or the user is back from a
+// newer connection. Only in the first case is there someone to tell: the room's participants,
+// when the user is not among them.
+std::optional<std::vector<PeerConnection>> RedisRoomRegistry::restAfterLateLeave(
+    const UnrecordedLeave& leave) const {
+  const auto reply =
+      run(scripts::lookup(), leave.roomId, {std::to_string(settings_.rooms.nowMs())});
+  if (!isArray(reply, kMetaFields)) return std::nullopt;
+  const auto& e = reply.elements;
+  for (std::size_t i = kMetaFields; i + 2 < e.size(); i += 3) {
+    if (e[i].text == leave.userId) return std::nullopt;
+  }
+  return connectionsOf(leave.roomId, reply, kMetaFields, {});
+}
+
+std::vector<RedisRoomRegistry::LostPeers> RedisRoomRegistry::recordMissedLeaves() {
+  std::vector<UnrecordedLeave> pending;
+  {
+    std::lock_guard lock(mutex_);
+    pending.swap(unrecordedLeaves_);
+  }
+  std::vector<LostPeers> recorded;
+  std::vector<UnrecordedLeave> still;
+  for (auto& leave : pending) {
+    const auto reply = recordLeave(leave);
+    if (reply.isError()) {
+      still.push_back(std::move(leave));
+    } else if (reply.type == RedisReply::Type::Array) {
+      recorded.push_back({.roomId = leave.roomId,
+                          .userIds = {leave.userId},
+                          .rest = connectionsOf(leave.roomId, reply, 0, {})});
+    } else if (auto rest = restAfterLateLeave(leave)) {
+      recorded.push_back(
+          {.roomId = leave.roomId, .userIds = {leave.userId}, .rest = std::move(*rest)});
+    }
+  }
+  if (!still.empty()) {
+    std::lock_guard lock(mutex_);
+    unrecordedLeaves_.insert(unrecordedLeaves_.end(), std::make_move_iterator(still.begin()),
+                             std::make_move_iterator(still.end()));
+  }
+  return recorded;
+}
+
 std::vector<RedisRoomRegistry::LostPeers> RedisRoomRegistry::sweep() {
+  auto lost = recordMissedLeaves();
   std::vector<std::string> roomIds;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, room] : local_) roomIds.push_back(id);
   }
   const auto now = std::to_string(settings_.rooms.nowMs());
-  std::vector<LostPeers> lost;
   for (const auto& roomId : roomIds) {
     const auto reply = run(scripts::sweep(), roomId, {now});
     if (!isArray(reply, 1) || reply.elements[0].integer <= 0) continue;

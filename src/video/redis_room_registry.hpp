@@ -71,7 +71,10 @@ class RedisRoomRegistry final : public RoomRegistry {
     std::vector<PeerConnection> rest;
   };
   // Removes them from every room with a connection here. Each is removed once, by whichever
-  // instance sweeps first, which tells the rest (on every instance). Blocking.
+  // instance sweeps first, which tells the rest (on every instance). Also records again the
+  // leaves of this instance that Redis missed (down or stalled then), so that such a user does
+  // not stay a participant for the others until the room ends; their rest hears `peer-left`
+  // (the peers here a second time: a client drops an unknown peer without harm). Blocking.
   std::vector<LostPeers> sweep();
   // After Redis lost its data (a restart): puts back the rooms and participants of this
   // instance's connections. Blocking.
@@ -91,8 +94,19 @@ class RedisRoomRegistry final : public RoomRegistry {
     std::vector<LocalMember> members;
   };
 
+  // A leave Redis did not record, to try again.
+  struct UnrecordedLeave {
+    std::string roomId;
+    std::string userId;
+    std::uint64_t connection = 0;
+  };
+
   broker::RedisReply run(const broker::RedisScript& script, std::string_view roomId,
                          std::vector<std::string> args) const;
+  broker::RedisReply recordLeave(const UnrecordedLeave& leave) const;
+  std::optional<std::vector<PeerConnection>> restAfterLateLeave(const UnrecordedLeave& leave) const;
+  // The leaves Redis missed, tried again; those recorded now, with whom to tell.
+  std::vector<LostPeers> recordMissedLeaves();
   // A lookup script's reply (or its error) as a relay's targets.
   RelayTargets relayTargetsFrom(const RelayLookup& lookup, const broker::RedisReply& reply) const;
   // A participant as a connection: this instance's own, or a RemotePeer; null when it is
@@ -111,6 +125,7 @@ class RedisRoomRegistry final : public RoomRegistry {
   RedisRegistrySettings settings_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, LocalRoom> local_;  // mutex_
+  std::vector<UnrecordedLeave> unrecordedLeaves_;     // mutex_
 };
 
 }  // namespace gc::video

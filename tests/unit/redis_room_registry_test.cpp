@@ -2,9 +2,9 @@
 // cap counts both, a relay to a peer on the other instance reaches it through the broker, a
 // replacement on one closes the connection on the other), an instance without a heartbeat
 // loses its participants, Redis down answers `unavailable` while local lookups still work, a
-// stalled Redis answers relay lookups within the call limit, and a restarted, empty Redis gets
-// the rooms back. The broker here is the in-process one
-// (the instances share a process); the Redis pub/sub one is covered by
+// stalled Redis answers relay lookups within the call limit, a leave a stalled Redis missed is
+// recorded by the next sweep, and a restarted, empty Redis gets the rooms back. The broker here is
+// the in-process one (the instances share a process); the Redis pub/sub one is covered by
 // tests/integration/video_scaleout.test.mjs.
 #include <gtest/gtest.h>
 
@@ -229,6 +229,34 @@ TEST_F(RedisRoomRegistryTest, AStalledRedisAnswersRelayLookupsWithinTheCallLimit
   waited = std::chrono::steady_clock::now() - started;
   EXPECT_GE(waited, 190ms);
   EXPECT_LT(waited, 1500ms);
+}
+
+TEST_F(RedisRoomRegistryTest, ALeaveRedisMissedIsRecordedByTheNextSweepAndTheOthersHearOfIt) {
+  const auto limited = instance("three", 200ms);
+  const auto id = limited->create("a", "").id;
+  auto a = conn("a");
+  limited->join(id, a, {});
+  two->join(id, conn("b"), {});
+  redis.pause();
+  {
+    struct Resume {
+      broker::RedisServer& redis;
+      ~Resume() { redis.resume(); }
+    } resume{redis};
+    const auto rest = limited->leave(id, *a);
+    ASSERT_TRUE(rest);
+    EXPECT_TRUE(rest->empty());  // nobody on this instance to tell; b is on the other
+  }
+  // The stalled Redis ran the leave once resumed, after its caller had given up: b, on the
+  // other instance, has heard nothing of it yet.
+  const auto lost = limited->sweep();
+  ASSERT_EQ(lost.size(), 1U);
+  EXPECT_EQ(lost[0].roomId, id);
+  EXPECT_EQ(lost[0].userIds, (std::vector<std::string>{"a"}));
+  ASSERT_EQ(lost[0].rest.size(), 1U);
+  EXPECT_EQ(lost[0].rest[0]->userId(), "b");  // through its instance
+  EXPECT_EQ(two->find(id)->participants, (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(limited->sweep().empty());  // recorded once
 }
 
 TEST_F(RedisRoomRegistryTest, ARestartedEmptyRedisGetsTheRoomsBack) {
