@@ -46,6 +46,15 @@ class RedisRoomRegistryTest : public ::testing::Test {
                               .callLimit = callLimit});
   }
 
+  // Redis stalled (SIGSTOP) while it lives, resumed however the test leaves the scope.
+  struct Stalled {
+    explicit Stalled(broker::RedisServer& r) : redis(r) { redis.pause(); }
+    ~Stalled() { redis.resume(); }
+    Stalled(const Stalled&) = delete;
+    Stalled& operator=(const Stalled&) = delete;
+    broker::RedisServer& redis;
+  };
+
   std::int64_t now = core::nowMs();
   int ids = 0;
   broker::RedisServer redis;
@@ -206,11 +215,7 @@ TEST_F(RedisRoomRegistryTest, AStalledRedisAnswersRelayLookupsWithinTheCallLimit
   limited->join(id, a, {});
   limited->join(id, c, {});
   two->join(id, conn("b"), {});
-  redis.pause();
-  struct Resume {
-    broker::RedisServer& redis;
-    ~Resume() { redis.resume(); }
-  } resume{redis};
+  const Stalled stalled(redis);
   // A peer here is answered from memory, Redis or not.
   const auto toC = limited->relayTargetsNow({.roomId = id, .from = "a", .to = "c"});
   ASSERT_TRUE(toC);
@@ -237,12 +242,8 @@ TEST_F(RedisRoomRegistryTest, ALeaveRedisMissedIsRecordedByTheNextSweepAndTheOth
   auto a = conn("a");
   limited->join(id, a, {});
   two->join(id, conn("b"), {});
-  redis.pause();
   {
-    struct Resume {
-      broker::RedisServer& redis;
-      ~Resume() { redis.resume(); }
-    } resume{redis};
+    const Stalled stalled(redis);
     const auto rest = limited->leave(id, *a);
     ASSERT_TRUE(rest);
     EXPECT_TRUE(rest->empty());  // nobody on this instance to tell; b is on the other
