@@ -601,15 +601,6 @@ TEST_P(StoreSuite, UpdatesGroupsAndSearchesPublicOnesByName) {
             (std::vector<std::string>{"Open kitchen"}));
 }
 
-// The index follows the store asynchronously: wait (bounded) until it caught up.
-void waitIndexed(Store& store) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (store.search().backlog() > 0) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "search index did not catch up";
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
 std::vector<std::string> bodies(const std::vector<Message>& messages) {
   std::vector<std::string> out;
   for (const auto& m : messages) out.push_back(m.body);

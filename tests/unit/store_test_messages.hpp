@@ -1,7 +1,12 @@
 #pragma once
-// Messages for the store tests: a DM draft, and a send that waits for its commit.
+// Messages for the store tests: a DM draft, a send that waits for its commit, and a wait for
+// the search index.
+#include <gtest/gtest.h>
+
+#include <chrono>
 #include <future>
 #include <string>
+#include <thread>
 
 #include "core/ids.hpp"
 #include "core/time_format.hpp"
@@ -38,6 +43,15 @@ inline AppendResult appendAndWait(Store& store, NewMessage m) {
     }
   });
   return p.get_future().get();
+}
+
+// The index follows the store asynchronously: wait (bounded) until it caught up.
+inline void waitIndexed(Store& store) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store.search().backlog() > 0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "search index did not catch up";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 }  // namespace gc::store

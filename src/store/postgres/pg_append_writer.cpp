@@ -66,8 +66,9 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-PgAppendWriter::PgAppendWriter(std::unique_ptr<PgConnection> conn, std::size_t maxBatch)
-    : conn_(std::move(conn)), maxBatch_(maxBatch) {}
+PgAppendWriter::PgAppendWriter(std::unique_ptr<PgConnection> conn, std::size_t maxBatch,
+                               std::function<void()> afterBatch)
+    : conn_(std::move(conn)), maxBatch_(maxBatch), afterBatch_(std::move(afterBatch)) {}
 
 PgAppendWriter::~PgAppendWriter() {
   drain();
@@ -110,6 +111,12 @@ void PgAppendWriter::drain() {
   if (thread_.joinable()) thread_.join();  // everything queued is committed and completed
 }
 
+bool PgAppendWriter::busyWithin(std::chrono::steady_clock::duration window) const {
+  const auto last =
+      std::chrono::steady_clock::duration(lastBusyBatch_.load(std::memory_order_relaxed));
+  return last.count() != 0 && std::chrono::steady_clock::now().time_since_epoch() - last < window;
+}
+
 void PgAppendWriter::loop() {
   for (;;) {
     Batch batch;
@@ -124,9 +131,13 @@ void PgAppendWriter::loop() {
       }
     }
     const auto began = std::chrono::steady_clock::now();
+    if (batch.size() >= kBusyBatch) {
+      lastBusyBatch_.store(began.time_since_epoch().count(), std::memory_order_relaxed);
+    }
     commit(batch);
     core::metrics().commitSeconds.observe(secondsSince(began));
     complete(batch);
+    if (afterBatch_) afterBatch_();
   }
 }
 

@@ -10,6 +10,8 @@
 // RETURNING last_seq. A retry (same sender, conversation and clientMsgId) is looked up under
 // that lock, so it finds the first message whichever server stored it; the unique constraint
 // on those three columns is the backstop.
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -27,7 +29,10 @@ namespace gc::store::postgres {
 
 class PgAppendWriter {
  public:
-  PgAppendWriter(std::unique_ptr<PgConnection> conn, std::size_t maxBatch);
+  // `afterBatch` runs on the writer's thread after each batch's callbacks (it pokes the
+  // search indexer: the batch queued its messages for the index).
+  PgAppendWriter(std::unique_ptr<PgConnection> conn, std::size_t maxBatch,
+                 std::function<void()> afterBatch);
   ~PgAppendWriter();
 
   // Runs around the callbacks of each committed batch (from the next batch on).
@@ -36,6 +41,10 @@ class PgAppendWriter {
   void append(NewMessage message, MessageStore::AppendCallback done);
   // Commits what is queued and runs its callbacks, then stops; later appends fail with 503.
   void drain();
+  // True when a batch of kBusyBatch sends or more started within `window`: the store is under
+  // heavy load (the search indexer then waits, as the SQLite store's does).
+  bool busyWithin(std::chrono::steady_clock::duration window) const;
+  static constexpr std::size_t kBusyBatch = 200;
 
  private:
   struct Pending {
@@ -57,12 +66,14 @@ class PgAppendWriter {
 
   std::unique_ptr<PgConnection> conn_;
   std::size_t maxBatch_;
+  std::function<void()> afterBatch_;
   std::function<void()> scopeBegin_;
   std::function<void()> scopeEnd_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  std::atomic<std::chrono::steady_clock::rep> lastBusyBatch_{0};  // since the clock's epoch
   std::thread thread_;
 };
 

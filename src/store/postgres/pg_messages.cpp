@@ -26,12 +26,14 @@ void edit(PgConnection& conn, const Message& m, const MessageChange& c) {
   const auto version = conn.query(sql::kNextVersion, m.id).int64(0, 0);
   conn.query(sql::kInsertVersion, m.id, version, m.body, m.editedAtMs.value_or(m.createdAtMs));
   conn.query(sql::kEditBody, m.id, c.body, c.atMs);
+  conn.query(sql::kQueueForSearch, m.id);
 }
 
 void remove(PgConnection& conn, const Message& m, const MessageChange& c) {
   if (m.deletedAtMs) return;  // deleting twice is deleting once
   // A tombstone keeps the message's place and nothing of what it said.
   conn.query(sql::kTombstone, m.id, c.atMs);
+  conn.query(sql::kQueueForSearch, m.id);
   conn.query(sql::kDeleteVersions, m.id);
   conn.query(sql::kDeleteReactions, m.conversationId, m.seq);
 }
@@ -81,7 +83,7 @@ std::optional<Message> PgMessageStore::byId(std::string_view messageId) {
 }
 
 Message PgMessageStore::change(const MessageChange& change) {
-  return pool_.transaction([&change](PgConnection& conn) {
+  auto changed = pool_.transaction([&change](PgConnection& conn) {
     // The message's row lock orders concurrent changes of it (and the reactions' created_at).
     if (conn.query(sql::kLockMessage, change.messageId).empty()) {
       throw core::notFound("message not found");
@@ -104,6 +106,10 @@ Message PgMessageStore::change(const MessageChange& change) {
     }
     return *load(conn, change.messageId);
   });
+  const bool bodyChanged =
+      change.kind == MessageChange::Kind::Edit || change.kind == MessageChange::Kind::Delete;
+  if (bodyChanged && indexChanged_) indexChanged_();
+  return changed;
 }
 
 std::vector<MessageVersion> PgMessageStore::history(std::string_view messageId) {

@@ -38,4 +38,8 @@ std::vector<Message> PgSearchStore::search(const SearchQuery& q) {
   });
 }
 
+std::int64_t PgSearchStore::backlog() {
+  return pool_.with([](PgConnection& conn) { return conn.query(sql::kSearchBacklog).int64(0, 0); });
+}
+
 }  // namespace gc::store::postgres

@@ -31,10 +31,16 @@ int poolSize(const StoreOptions& options) {
 }  // namespace
 
 PgStore::PgStore(const std::string& url, const StoreOptions& options)
-    : writer_(std::make_unique<PgAppendWriter>(openWriterConnection(url, options), kMaxBatch)),
+    : indexer_(options.readOnly
+                   ? nullptr
+                   : std::make_unique<PgSearchIndexer>(
+                         std::make_unique<PgConnection>(url, false),
+                         [this] { return writer_->busyWithin(std::chrono::milliseconds(250)); })),
+      writer_(std::make_unique<PgAppendWriter>(openWriterConnection(url, options), kMaxBatch,
+                                               [this] { pokeIndexer(); })),
       pool_(std::make_unique<PgPool>(url, poolSize(options), options.readOnly)),
       users_(*pool_),
-      messages_(*writer_, *pool_),
+      messages_(*writer_, *pool_, [this] { pokeIndexer(); }),
       conversations_(*pool_),
       tokens_(*pool_),
       friendships_(*pool_),
@@ -42,6 +48,7 @@ PgStore::PgStore(const std::string& url, const StoreOptions& options)
       search_(*pool_),
       uploads_(*pool_) {
   writer_->start();
+  if (indexer_) indexer_->start();
   spdlog::info("store: postgres ({} pooled connections{})", poolSize(options),
                options.readOnly ? ", read-only" : "");
 }
@@ -52,6 +59,11 @@ PgStore::~PgStore() {
 
 void PgStore::drain() {
   writer_->drain();
+  if (indexer_) indexer_->stop();
+}
+
+void PgStore::pokeIndexer() {
+  if (indexer_) indexer_->poke();
 }
 
 bool PgStore::ready() {

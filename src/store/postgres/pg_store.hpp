@@ -8,6 +8,7 @@
 
 #include "store/postgres/pg_append_writer.hpp"
 #include "store/postgres/pg_pool.hpp"
+#include "store/postgres/pg_search_indexer.hpp"
 #include "store/store.hpp"
 
 namespace gc::store::postgres {
@@ -29,7 +30,9 @@ class PgUserStore final : public UserStore {
 
 class PgMessageStore final : public MessageStore {
  public:
-  PgMessageStore(PgAppendWriter& writer, PgPool& pool) : writer_(writer), pool_(pool) {}
+  // `indexChanged` runs after an edit or a delete committed (it pokes the search indexer).
+  PgMessageStore(PgAppendWriter& writer, PgPool& pool, std::function<void()> indexChanged)
+      : writer_(writer), pool_(pool), indexChanged_(std::move(indexChanged)) {}
   void append(NewMessage message, AppendCallback done) override;
   void setBatchScope(std::function<void()> begin, std::function<void()> end) override;
   std::vector<Message> page(std::string_view conversationId, const PageQuery& q) override;
@@ -40,6 +43,7 @@ class PgMessageStore final : public MessageStore {
  private:
   PgAppendWriter& writer_;
   PgPool& pool_;
+  std::function<void()> indexChanged_;
 };
 
 class PgConversationStore final : public ConversationStore, public ReadMarkerStore {
@@ -61,8 +65,8 @@ class PgSearchStore final : public SearchStore {
  public:
   explicit PgSearchStore(PgPool& pool) : pool_(pool) {}
   std::vector<Message> search(const SearchQuery& query) override;
-  // The trigram index is written in the message's own transaction: nothing is ever behind.
-  std::int64_t backlog() override { return 0; }
+  // Sends, edits and deletes queued for the index and not indexed yet (PgSearchIndexer).
+  std::int64_t backlog() override;
 
  private:
   PgPool& pool_;
@@ -153,6 +157,10 @@ class PgStore final : public Store {
   void drain() override;
 
  private:
+  void pokeIndexer();
+
+  // Before the writer, whose batches poke it; absent on a read-only store.
+  std::unique_ptr<PgSearchIndexer> indexer_;
   // The writer's connection opens first and migrates, so the pool finds the schema.
   std::unique_ptr<PgAppendWriter> writer_;
   std::unique_ptr<PgPool> pool_;
