@@ -517,9 +517,11 @@ inline constexpr const char* kIndexBodies =
     " SELECT id, body FROM messages WHERE id = ANY($1::text[]) AND deleted_at IS NULL"
     " AND type <> 'system'"
     " ON CONFLICT (message_id) DO UPDATE SET body = excluded.body";
+// A deleted message keeps its row as a tombstone: the chunk's tombstones leave the index. (As
+// an anti-join over the index table this took 30-80 ms a chunk: the planner hashed a table.)
 inline constexpr const char* kUnindexDeleted =
-    "DELETE FROM message_search s WHERE s.message_id = ANY($1::text[]) AND NOT EXISTS"
-    " (SELECT 1 FROM messages m WHERE m.id = s.message_id AND m.deleted_at IS NULL)";
+    "DELETE FROM message_search WHERE message_id IN (SELECT id FROM messages"
+    " WHERE id = ANY($1::text[]) AND deleted_at IS NOT NULL)";
 inline constexpr const char* kSearchBacklog = "SELECT count(*) FROM search_queue";
 // At most this many terms in one query (the search service allows 8).
 inline constexpr std::size_t kMaxSearchTerms = 8;
