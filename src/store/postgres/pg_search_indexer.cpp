@@ -20,8 +20,11 @@ constexpr std::int64_t kChunk = 1000;
 constexpr std::chrono::milliseconds kIdleLook{1000};
 // While the store is busy, whether it still is is asked this often.
 constexpr std::chrono::milliseconds kBusyLook{250};
-// Another server holds the indexer's lock: it is indexing; look again after this.
-constexpr std::chrono::milliseconds kLockTaken{50};
+// Another server holds the indexer's lock: it is indexing (the whole queue, whoever queued it);
+// look again after this. Long, so that servers do not take turns at full pace: with several,
+// the index still takes about a quarter of one backend, not a quarter each (docs/performance.md,
+// "Search off the PostgreSQL send path").
+constexpr std::chrono::milliseconds kLockTaken{1000};
 // The database is out of reach: try again after this.
 constexpr std::chrono::milliseconds kAfterFailure{1000};
 

@@ -3,11 +3,12 @@
 //
 // A send, an edit or a delete queues the message's id (search_queue) in its own transaction,
 // which costs a row; this thread, on a connection of its own, takes the queue in chunks and
-// copies the bodies into the index, a fraction of a second behind. One server indexes at a
-// time (an advisory lock held for the chunk's transaction); the others find it taken and look
-// again shortly, so whichever server is poked does the work and nothing is indexed twice at
-// once. A chunk's queue rows are deleted in the transaction that indexes them: a crash loses
-// no work, it is simply done again.
+// copies the bodies into the index, a fraction of a second (at most about one) behind. One
+// server indexes at a time (an advisory lock held for the chunk's transaction), the whole
+// queue whoever queued it; the others find the lock taken and look again a second later, so
+// nothing is indexed twice at once and several servers together index at one server's pace.
+// A chunk's queue rows are deleted in the transaction that indexes them: a crash loses no
+// work, it is simply done again.
 //
 // Under load the index lags rather than slows chat (as the SQLite store's does): while the
 // store's writer commits large batches it waits, and behind a backlog it rests three times as
