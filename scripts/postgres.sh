@@ -29,8 +29,8 @@ as_owner() {
 # Tests need no durability; a benchmark of durable writes does (GC_POSTGRES_DURABLE=1). A
 # fresh cluster has no WAL segments to recycle yet, so under load backends keep creating and
 # zero-filling 16 MB segments, which stalls commits by tens of ms (measured at 10,000 msgs/s:
-# ack p99 130-340 ms with the zero-fill, 57-90 ms without); a cluster in service recycles
-# its segments. wal_init_zero=off skips the zero-fill, so the benchmark
+# ack p99 131 and 177 ms with the zero-fill, 58 and 90 ms without); a cluster in service
+# recycles its segments. wal_init_zero=off skips the zero-fill, so the benchmark
 # measures that steady state (docs/operations.md says when to set it in production).
 start_server() {
   local dir=$1 port=$2 durability="-c fsync=off -c full_page_writes=off"
