@@ -544,7 +544,7 @@ inline const char* search(std::size_t terms) {
           " AND m.deleted_at IS NULL AND m.type <> 'system' AND NOT" GC_PG_HIDDEN_FROM("$1");
       for (std::size_t t = 0; t < n; ++t) {
         const auto param = "$" + std::to_string(7 + t);
-        q += " AND s.body ILIKE " + param + " AND m.body ILIKE " + param;
+        q.append(" AND s.body ILIKE ").append(param).append(" AND m.body ILIKE ").append(param);
       }
       q += " ORDER BY CASE WHEN $3::boolean THEN 0 ELSE similarity(m.body, $4::text) END DESC,"
            " m.created_at DESC, m.id DESC LIMIT $5 OFFSET $6";
