@@ -3,7 +3,6 @@
 // (scripts/test.sh always sets it).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -15,12 +14,6 @@
 
 namespace gc::store {
 namespace {
-
-std::vector<std::string> clusters() {
-  const char* url = std::getenv("GC_TEST_POSTGRES_URL");
-  if (!url || !*url) return {};
-  return {url};
-}
 
 constexpr StoreOptions kOptions{
     .synchronous = "full", .pageSize = 4096, .readers = 2, .readOnly = false};
@@ -118,7 +111,7 @@ TEST_P(PostgresSearchIndex, TheRetryLookupIsAnIndexProbePerSendNotAJoinOverTheTa
   EXPECT_EQ(text.find("Hash"), std::string::npos) << text;
 }
 
-INSTANTIATE_TEST_SUITE_P(Postgres, PostgresSearchIndex, ::testing::ValuesIn(clusters()),
+INSTANTIATE_TEST_SUITE_P(Postgres, PostgresSearchIndex, ::testing::ValuesIn(postgresClusters()),
                          [](const auto&) { return std::string("postgres"); });
 // Without a cluster there is nothing to run these against (scripts/test.sh always has one).
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PostgresSearchIndex);

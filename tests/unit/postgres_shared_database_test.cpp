@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <future>
 #include <mutex>
 #include <set>
@@ -19,12 +18,6 @@
 
 namespace gc::store {
 namespace {
-
-std::vector<std::string> clusters() {
-  const char* url = std::getenv("GC_TEST_POSTGRES_URL");
-  if (!url || !*url) return {};
-  return {url};
-}
 
 class SharedDatabase : public ::testing::TestWithParam<std::string> {
  protected:
@@ -131,7 +124,7 @@ TEST_P(SharedDatabase, SessionsTheDatabaseDroppedAreOpenedAgainOnTheirNextUse) {
   EXPECT_TRUE(server.ready());
 }
 
-INSTANTIATE_TEST_SUITE_P(Postgres, SharedDatabase, ::testing::ValuesIn(clusters()),
+INSTANTIATE_TEST_SUITE_P(Postgres, SharedDatabase, ::testing::ValuesIn(postgresClusters()),
                          [](const auto&) { return std::string("postgres"); });
 // Without a cluster there is nothing to run these against (scripts/test.sh always has one).
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(SharedDatabase);

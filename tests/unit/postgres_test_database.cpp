@@ -2,10 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include "core/ids.hpp"
 #include "store/postgres/pg_connection.hpp"
 
 namespace gc::store {
+
+std::vector<std::string> postgresClusters() {
+  const char* url = std::getenv("GC_TEST_POSTGRES_URL");
+  if (!url || !*url) return {};
+  return {url};
+}
 
 std::string withDatabase(const std::string& url, const std::string& database) {
   const auto scheme = url.find("://");

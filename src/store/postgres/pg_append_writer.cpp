@@ -172,20 +172,7 @@ void PgAppendWriter::commit(Batch& batch) {
 }
 
 void PgAppendWriter::transaction(Batch& batch) {
-  conn_->begin();
-  try {
-    writeBatch(batch);
-    conn_->exec("COMMIT");
-  } catch (...) {
-    if (!conn_->broken()) {
-      try {
-        conn_->exec("ROLLBACK");
-      } catch (const std::exception& e) {
-        spdlog::error("postgres rollback failed: {}", e.what());
-      }
-    }
-    throw;
-  }
+  conn_->transaction([&](PgConnection&) { writeBatch(batch); });
 }
 
 void PgAppendWriter::writeBatch(Batch& batch) {

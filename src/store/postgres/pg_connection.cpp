@@ -128,6 +128,15 @@ void PgConnection::exec(const char* sql) {
   check(PQexec(conn_, sql), sql);
 }
 
+void PgConnection::rollbackAfterFailure() {
+  if (broken()) return;
+  try {
+    exec("ROLLBACK");
+  } catch (const std::exception& e) {
+    spdlog::error("postgres rollback failed: {}", e.what());
+  }
+}
+
 void PgConnection::begin() {
   reconnectIfDropped();
   try {

@@ -127,6 +127,30 @@ class PgConnection {
   void begin();
   // The same with parameters gathered beforehand (when their number is known only at run time).
   PgResult query(const char* sql, const PgParams& params) { return execPrepared(sql, params); }
+  // Runs `body(*this)` between BEGIN and COMMIT, once. On any failure the transaction is
+  // rolled back (quietly, see rollbackAfterFailure) and the failure propagates.
+  template <class F>
+  auto transaction(F&& body) -> decltype(body(*this)) {
+    begin();
+    try {
+      if constexpr (std::is_void_v<decltype(body(*this))>) {
+        body(*this);
+        exec("COMMIT");
+        return;
+      } else {
+        auto result = body(*this);
+        exec("COMMIT");
+        return result;
+      }
+    } catch (...) {
+      rollbackAfterFailure();
+      throw;
+    }
+  }
+  // ROLLBACK after a failed statement: nothing to do when the connection went (the server
+  // rolled back then); a ROLLBACK that fails is logged, not thrown, so the first error is the
+  // one that propagates.
+  void rollbackAfterFailure();
   // True when the connection was lost.
   bool broken() const;
   // Before a use: reads (without blocking) what the server sent while the connection sat

@@ -23,13 +23,4 @@ void PgPool::release(std::unique_ptr<PgConnection> conn) {
   available_.notify_one();
 }
 
-void PgPool::rollback(PgConnection& conn) {
-  if (conn.broken()) return;  // the server rolled it back when the connection went
-  try {
-    conn.exec("ROLLBACK");
-  } catch (const std::exception& e) {
-    spdlog::error("postgres rollback failed: {}", e.what());
-  }
-}
-
 }  // namespace gc::store::postgres

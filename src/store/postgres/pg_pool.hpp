@@ -34,23 +34,10 @@ class PgPool {
   auto transaction(F body) -> decltype(body(std::declval<PgConnection&>())) {
     return with([&body](PgConnection& conn) {
       for (int attempt = 1;; ++attempt) {
-        conn.begin();
         try {
-          if constexpr (std::is_void_v<decltype(body(conn))>) {
-            body(conn);
-            conn.exec("COMMIT");
-            return;
-          } else {
-            auto result = body(conn);
-            conn.exec("COMMIT");
-            return result;
-          }
+          return conn.transaction(body);
         } catch (const PgError& e) {
-          rollback(conn);
           if (!e.isRetryable() || attempt == kAttempts) throw;
-        } catch (...) {
-          rollback(conn);
-          throw;
         }
       }
     });
@@ -58,7 +45,6 @@ class PgPool {
 
  private:
   static constexpr int kAttempts = 10;
-  static void rollback(PgConnection& conn);
   std::unique_ptr<PgConnection> acquire();
   void release(std::unique_ptr<PgConnection> conn);
 

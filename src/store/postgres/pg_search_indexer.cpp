@@ -108,13 +108,9 @@ void PgSearchIndexer::loop() {
 }
 
 int PgSearchIndexer::indexChunk() {
-  conn_->begin();
-  try {
-    if (!conn_->query(sql::kTryLockIndexer).boolean(0, 0)) {
-      conn_->exec("COMMIT");
-      return -1;
-    }
-    const auto taken = conn_->query(sql::kTakeSearchQueue, kChunk);
+  return conn_->transaction([](PgConnection& conn) {
+    if (!conn.query(sql::kTryLockIndexer).boolean(0, 0)) return -1;
+    const auto taken = conn.query(sql::kTakeSearchQueue, kChunk);
     std::vector<std::string> ids;
     ids.reserve(static_cast<std::size_t>(taken.rows()));
     for (int i = 0; i < taken.rows(); ++i) ids.push_back(taken.text(i, 0));
@@ -122,21 +118,11 @@ int PgSearchIndexer::indexChunk() {
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       const auto array = pgArray(ids);
-      conn_->query(sql::kIndexBodies, array);
-      conn_->query(sql::kUnindexDeleted, array);
+      conn.query(sql::kIndexBodies, array);
+      conn.query(sql::kUnindexDeleted, array);
     }
-    conn_->exec("COMMIT");
     return taken.rows();
-  } catch (...) {
-    if (!conn_->broken()) {
-      try {
-        conn_->exec("ROLLBACK");
-      } catch (const std::exception& e) {
-        spdlog::error("postgres rollback failed: {}", e.what());
-      }
-    }
-    throw;
-  }
+  });
 }
 
 }  // namespace gc::store::postgres
