@@ -124,6 +124,22 @@ TEST_P(SharedDatabase, SessionsTheDatabaseDroppedAreOpenedAgainOnTheirNextUse) {
   EXPECT_TRUE(server.ready());
 }
 
+// A writer remembers the conversations it wrote to (they are never deleted, so it skips
+// creating them); a database restored from before they existed has lost them even so.
+TEST_P(SharedDatabase, AConversationTheDatabaseLostIsCreatedAgainByTheNextSend) {
+  auto& server = *servers_[0];
+  EXPECT_EQ(sendVia(server, draft("a", "b")).message.seq, 1);
+  postgres::PgConnection admin(database_->url(), false);
+  admin.exec(
+      "DELETE FROM search_queue; DELETE FROM read_markers; DELETE FROM messages;"
+      " DELETE FROM conversation_members; DELETE FROM conversations");
+  EXPECT_EQ(sendVia(server, draft("a", "b")).message.seq, 1);
+  EXPECT_EQ(server.conversations().lastSeq("dm_shared"), 1);
+  const auto list = server.conversations().listForUser("b", 10);
+  ASSERT_EQ(list.size(), 1u);  // the participants are members again
+  EXPECT_EQ(list.front().lastSeq, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Postgres, SharedDatabase, ::testing::ValuesIn(postgresClusters()),
                          [](const auto&) { return std::string("postgres"); });
 // Without a cluster there is nothing to run these against (scripts/test.sh always has one).

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
@@ -19,6 +20,9 @@ namespace {
 
 // A deadlock or serialization failure rolls the whole batch back; it is simply run again.
 constexpr int kAttempts = 5;
+// Conversations remembered as existing (ids of ~40 bytes: a few MB at most); past this the
+// memory starts again, empty.
+constexpr std::size_t kMaxKnownConversations = 100'000;
 
 struct RetryKey {
   std::string sender, conversation, clientMsgId;
@@ -146,6 +150,11 @@ void PgAppendWriter::commit(Batch& batch) {
   for (int attempt = 1;; ++attempt) {
     try {
       transaction(batch);
+      // Committed: these conversations exist from now on.
+      if (knownConversations_.size() + batchConversations_.size() > kMaxKnownConversations) {
+        knownConversations_.clear();
+      }
+      knownConversations_.insert(batchConversations_.begin(), batchConversations_.end());
       return;
     } catch (const PgError& e) {
       if (e.isRetryable() && attempt < kAttempts) continue;
@@ -224,17 +233,22 @@ void PgAppendWriter::writeBatch(Batch& batch) {
   if (accepted.empty()) return;
 
   // 2. The conversations, created when new (their participants become members), then locked
-  // in id order until commit.
+  // in id order until commit. Conversations are never deleted, so one this writer committed
+  // to before needs no creating (a statement fewer for most batches).
   std::map<std::string, const NewMessage*> conversations;
   for (auto i : accepted)
     conversations.emplace(batch[i].draft.message.conversationId, &batch[i].draft);
-  std::vector<std::string> cids, kinds;
-  for (const auto& [cid, draft] : conversations) {
-    cids.push_back(cid);
-    kinds.push_back(draft->conversationKind);
-  }
-  const auto created = conn_->query(sql::kCreateConversations, pgArray(cids), pgArray(kinds));
-  if (!created.empty()) {
+  std::vector<std::string> cids;
+  for (const auto& [cid, draft] : conversations) cids.push_back(cid);
+  const auto create = [&](bool all) {
+    std::vector<std::string> newIds, kinds;
+    for (const auto& [cid, draft] : conversations) {
+      if (!all && knownConversations_.contains(cid)) continue;
+      newIds.push_back(cid);
+      kinds.push_back(draft->conversationKind);
+    }
+    if (newIds.empty()) return;
+    const auto created = conn_->query(sql::kCreateConversations, pgArray(newIds), pgArray(kinds));
     std::vector<std::string> users, memberOf;
     for (int r = 0; r < created.rows(); ++r) {
       const auto cid = created.text(r, 0);
@@ -246,8 +260,17 @@ void PgAppendWriter::writeBatch(Batch& batch) {
     if (!users.empty()) {
       conn_->query(sql::kAddConversationMembers, pgArray(users), pgArray(memberOf));
     }
+  };
+  create(false);
+  if (std::cmp_not_equal(conn_->query(sql::kLockConversations, pgArray(cids)).rows(),
+                         cids.size())) {
+    // A conversation known here is not in the database (it was restored from an older
+    // backup, or replaced): forget what is known and create what is missing.
+    knownConversations_.clear();
+    create(true);
+    conn_->query(sql::kLockConversations, pgArray(cids));
   }
-  conn_->query(sql::kLockConversations, pgArray(cids));
+  batchConversations_ = cids;
 
   // 3. Retries: of a message stored before (by any server), or of one earlier in this batch.
   std::vector<std::string> senders, retryCids, clientIds;
@@ -290,12 +313,15 @@ void PgAppendWriter::writeBatch(Batch& batch) {
   }
   if (fresh.empty()) return;
 
-  // 4. Seqs: n per conversation reserved on its counter row, handed out in batch order.
+  // 4. One statement: seqs reserved per conversation (n each, handed out in batch order: the
+  // k-th send of a conversation gets last - n + k), the messages, their search queue rows and
+  // the senders' read markers.
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> perConversation;  // n, newest
+  std::vector<std::int64_t> ordinals;  // k, per fresh send
   for (auto i : fresh) {
     const auto& m = batch[i].draft.message;
     auto& [n, newest] = perConversation[m.conversationId];
-    ++n;
+    ordinals.push_back(++n);
     newest = std::max(newest, m.createdAtMs);
   }
   std::vector<std::string> counterIds;
@@ -305,31 +331,15 @@ void PgAppendWriter::writeBatch(Batch& batch) {
     counts.push_back(v.first);
     newest.push_back(v.second);
   }
-  const auto reserved =
-      conn_->query(sql::kReserveSeqs, pgArray(counterIds), pgArray(counts), pgArray(newest));
-  std::unordered_map<std::string, std::int64_t> nextSeq;
-  for (int r = 0; r < reserved.rows(); ++r) {
-    const auto cid = reserved.text(r, 0);
-    nextSeq[cid] = reserved.int64(r, 1) - perConversation.at(cid).first + 1;
-  }
-
-  // 5. The messages, their senders' read markers and their attachments: one statement each.
   std::vector<std::string> ids, mcids, from, to, bodies, types, metadata;
   std::vector<std::optional<std::string>> clients, replies;
-  std::vector<std::int64_t> seqs, times;
-  std::map<std::pair<std::string, std::string>, std::int64_t> markers;
+  std::vector<std::int64_t> times;
   std::vector<std::string> attachUploads, attachMessages, attachCids;
   for (auto i : fresh) {
-    auto& p = batch[i];
+    const auto& p = batch[i];
     const auto& m = p.draft.message;
-    const auto seq = nextSeq.at(m.conversationId)++;
-    auto replyTo = std::move(p.result.message.replyTo);
-    p.result = AppendResult{.message = m, .duplicate = false};
-    p.result.message.seq = seq;
-    p.result.message.replyTo = std::move(replyTo);
     ids.push_back(m.id);
     mcids.push_back(m.conversationId);
-    seqs.push_back(seq);
     from.push_back(m.from);
     to.push_back(m.to);
     bodies.push_back(m.body);
@@ -338,26 +348,35 @@ void PgAppendWriter::writeBatch(Batch& batch) {
     clients.push_back(m.clientMsgId.empty() ? std::nullopt : std::optional(m.clientMsgId));
     times.push_back(m.createdAtMs);
     replies.push_back(m.replyToId.empty() ? std::nullopt : std::optional(m.replyToId));
-    auto& marker = markers[{m.from, m.conversationId}];
-    marker = std::max(marker, seq);
     for (const auto& upload : p.draft.attachmentIds) {
       attachUploads.push_back(upload);
       attachMessages.push_back(m.id);
       attachCids.push_back(m.conversationId);
     }
   }
-  conn_->query(sql::kInsertMessages, pgArray(ids), pgArray(mcids), pgArray(seqs), pgArray(from),
-               pgArray(to), pgArray(bodies), pgArray(types), pgArray(metadata), pgArray(clients),
-               pgArray(times), pgArray(replies));
-  std::vector<std::string> markerUsers, markerCids;
-  std::vector<std::int64_t> markerSeqs;
-  for (const auto& [key, seq] : markers) {
-    markerUsers.push_back(key.first);
-    markerCids.push_back(key.second);
-    markerSeqs.push_back(seq);
+  const auto reserved = conn_->query(
+      sql::kWriteBatch, pgArray(counterIds), pgArray(counts), pgArray(newest), pgArray(ids),
+      pgArray(mcids), pgArray(ordinals), pgArray(from), pgArray(to), pgArray(bodies),
+      pgArray(types), pgArray(metadata), pgArray(clients), pgArray(times), pgArray(replies));
+  std::unordered_map<std::string, std::int64_t> firstSeq;  // of the batch, per conversation
+  for (int r = 0; r < reserved.rows(); ++r) {
+    const auto cid = reserved.text(r, 0);
+    firstSeq[cid] = reserved.int64(r, 1) - perConversation.at(cid).first + 1;
   }
-  conn_->query(sql::kAdvanceSenderMarkers, pgArray(markerUsers), pgArray(markerCids),
-               pgArray(markerSeqs));
+  // A conversation the database did not have (the lock above would have created it) cannot
+  // take sends: fail the batch rather than hand out seqs that were never reserved.
+  if (firstSeq.size() != perConversation.size()) {
+    throw std::runtime_error("postgres: a batch's conversation has no counter row");
+  }
+  for (std::size_t f = 0; f < fresh.size(); ++f) {
+    auto& p = batch[fresh[f]];
+    auto replyTo = std::move(p.result.message.replyTo);
+    p.result = AppendResult{.message = p.draft.message, .duplicate = false};
+    p.result.message.seq = firstSeq.at(p.draft.message.conversationId) + ordinals[f] - 1;
+    p.result.message.replyTo = std::move(replyTo);
+  }
+
+  // 5. Attachments (rare): one statement.
   if (!attachUploads.empty()) {
     conn_->query(sql::kRecordAttachments, pgArray(attachUploads), pgArray(attachMessages),
                  pgArray(attachCids));

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "store/postgres/pg_connection.hpp"
@@ -66,6 +67,10 @@ class PgAppendWriter {
 
   std::unique_ptr<PgConnection> conn_;
   std::size_t maxBatch_;
+  // Conversations committed to by this writer (so they exist: none is ever deleted), and
+  // those of the batch in hand; only the writer's thread touches them.
+  std::unordered_set<std::string> knownConversations_;
+  std::vector<std::string> batchConversations_;
   std::function<void()> afterBatch_;
   std::function<void()> scopeBegin_;
   std::function<void()> scopeEnd_;

@@ -280,27 +280,34 @@ inline constexpr const char* kFindRetries =
     " AND x.conversation_id = r.conversation AND x.client_msg_id = r.client LIMIT 1) m"
     " LEFT JOIN LATERAL (SELECT sender_id, seq, body, deleted_at FROM messages y"
     " WHERE y.id = m.reply_to LIMIT 1) o ON true";
-inline constexpr const char* kReserveSeqs =
-    "UPDATE conversations c SET last_seq = c.last_seq + u.n,"
+// The batch's writes in one statement (one round trip): each conversation's seqs reserved on
+// its counter row ($1-$3: id, n, newest time; the rows are locked already), the messages with
+// seq = the reserved last - n + their ordinal k in the conversation ($4-$14), their ids queued
+// for the search index (system messages are never found), and the senders' read markers moved
+// to their newest message (writing means having read). Returns each conversation's last_seq,
+// from which the writer hands out the same seqs.
+inline constexpr const char* kWriteBatch =
+    "WITH reserved AS (UPDATE conversations c SET last_seq = c.last_seq + u.n,"
     " last_activity = GREATEST(c.last_activity, u.at)"
     " FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(id, n, at)"
-    " WHERE c.id = u.id RETURNING c.id, c.last_seq";
-// The messages, and their ids queued for the search index (system messages are never found).
-inline constexpr const char* kInsertMessages =
-    "WITH inserted AS (INSERT INTO messages (id, conversation_id, seq, sender_id, recipient_id,"
+    " WHERE c.id = u.id RETURNING c.id, c.last_seq, u.n),"
+    " inserted AS (INSERT INTO messages (id, conversation_id, seq, sender_id, recipient_id,"
     " body, type, metadata, client_msg_id, created_at, reply_to)"
-    " SELECT id, cid, seq, sender, recipient, body, type, metadata::jsonb, client, at, reply"
-    " FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],"
-    " $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[])"
-    " AS u(id, cid, seq, sender, recipient, body, type, metadata, client, at, reply)"
-    " RETURNING id, type)"
-    " INSERT INTO search_queue (message_id) SELECT id FROM inserted WHERE type <> 'system'";
-// Writing a message means having read the conversation up to it (pairs sorted and unique).
-inline constexpr const char* kAdvanceSenderMarkers =
-    "INSERT INTO read_markers (user_id, conversation_id, seq)"
-    " SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])"
+    " SELECT m.id, m.cid, r.last_seq - r.n + m.k, m.sender, m.recipient, m.body, m.type,"
+    " m.metadata::jsonb, m.client, m.at, m.reply"
+    " FROM unnest($4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
+    " $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[])"
+    " AS m(id, cid, k, sender, recipient, body, type, metadata, client, at, reply)"
+    " JOIN reserved r ON r.id = m.cid"
+    " RETURNING id, conversation_id, seq, sender_id, type),"
+    " queued AS (INSERT INTO search_queue (message_id)"
+    " SELECT id FROM inserted WHERE type <> 'system'),"
+    " markers AS (INSERT INTO read_markers (user_id, conversation_id, seq)"
+    " SELECT sender_id, conversation_id, max(seq) FROM inserted"
+    " GROUP BY sender_id, conversation_id"
     " ON CONFLICT (user_id, conversation_id)"
-    " DO UPDATE SET seq = GREATEST(read_markers.seq, excluded.seq)";
+    " DO UPDATE SET seq = GREATEST(read_markers.seq, excluded.seq))"
+    " SELECT id, last_seq FROM reserved";
 inline constexpr const char* kRecordAttachments =
     "INSERT INTO upload_attachments (upload_id, message_id, conversation_id)"
     " SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING";
