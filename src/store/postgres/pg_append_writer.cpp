@@ -189,6 +189,8 @@ void PgAppendWriter::writeBatch(Batch& batch) {
     p.result = AppendResult{};
     p.error = nullptr;
   }
+  // Set in step 2; a batch that stops before it names none (not those of a rolled-back one).
+  batchConversations_.clear();
 
   // 1. The rules only the database can check, decided before anything is written. A reply
   // names a message its sender has seen, so acknowledged, so committed in an earlier batch.
