@@ -84,6 +84,8 @@ std::string Metrics::render() const {
                         "WAL fsyncs before acknowledging what they cover.");
   completionSeconds.render(out, "gc_completion_seconds",
                            "Completions (acks, fan-out hand-over) released by one WAL fsync.");
+  sendAckSeconds.render(out, "gc_ws_send_ack_seconds",
+                        "WebSocket sends: frame read to ack handed to the connection.");
   return out;
 }
 

@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <memory>
 #include <vector>
 
 #include "chat/typing_throttle.hpp"
 #include "core/error.hpp"
+#include "core/metrics.hpp"
 #include "core/time_format.hpp"
 #include "hub/outbox.hpp"
 #include "ws/frame_codec.hpp"
@@ -121,24 +123,28 @@ class Session final : public SocketSession {
 
   void submit(const chat::Target& target, chat::SendRequest request) {
     const std::string ref = request.clientMsgId;
+    const auto received = std::chrono::steady_clock::now();
     if (!app_.config.redisUrl.empty()) {
       request.encodeAck = [ref](std::string_view json) { return encodeAckFrame(ref, json); };
     }
     try {
-      app_.messages.send(userId(), target, std::move(request),
-                         [self = selfAs<Session>(), ref](const chat::SendOutcome& outcome,
-                                                         const std::exception_ptr& error) {
-                           // On the store's commit thread, inside the batch's Outbox: the ack joins
-                           // this connection's other frames of the batch in one hand-over.
-                           if (error) {
-                             hub::Outbox::send(self, std::make_shared<const std::string>(
-                                                         errorFrameFor(error, ref)));
-                             return;
-                           }
-                           if (outcome.ackDelivered) return;  // with the delivery, in order
-                           hub::Outbox::send(self, std::make_shared<const std::string>(
-                                                       encodeAckFrame(ref, outcome.messageJson)));
-                         });
+      app_.messages.send(
+          userId(), target, std::move(request),
+          [self = selfAs<Session>(), ref, received](const chat::SendOutcome& outcome,
+                                                    const std::exception_ptr& error) {
+            // On the store's commit thread, inside the batch's Outbox: the ack joins
+            // this connection's other frames of the batch in one hand-over.
+            if (error) {
+              hub::Outbox::send(self,
+                                std::make_shared<const std::string>(errorFrameFor(error, ref)));
+              return;
+            }
+            core::metrics().sendAckSeconds.observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+            if (outcome.ackDelivered) return;  // with the delivery, in order
+            hub::Outbox::send(self, std::make_shared<const std::string>(
+                                        encodeAckFrame(ref, outcome.messageJson)));
+          });
     } catch (const core::ApiError& e) {
       reject(e.code(), e.what(), ref);
     }

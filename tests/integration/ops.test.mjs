@@ -39,6 +39,9 @@ describe('metrics', () => {
     await ws.sync();
     await postMessage(server, a, dmId(a, b), 'count me');
     await ws.next('message');
+    // A send over the WebSocket is timed from its frame to its ack.
+    ws.send({ type: 'send', clientMsgId: 'm-1', conversationId: dmId(a, b), body: 'timed', msgType: 'text' });
+    await ws.next('ack');
 
     const m = await scrapeMetrics(server);
     assert.equal(m.status, 200);
@@ -50,6 +53,7 @@ describe('metrics', () => {
       'gc_commit_seconds',
       'gc_wal_sync_seconds',
       'gc_completion_seconds',
+      'gc_ws_send_ack_seconds',
       'gc_frames_fanned_out_total',
       'gc_slow_consumers_closed_total',
       'gc_http_request_duration_seconds',
@@ -70,6 +74,7 @@ describe('metrics', () => {
       assert.match(m.text, new RegExp(`^# TYPE ${stage} histogram$`, 'm'));
       assert.ok(metricSum(m.values, `${stage}_count`) >= 1, `${stage} observed`);
     }
+    assert.equal(metricSum(m.values, 'gc_ws_send_ack_seconds_count'), 1, 'the WebSocket send is timed');
     assert.ok(metricSum(m.values, 'gc_frames_fanned_out_total') >= 1, 'a fanned-out frame is counted');
     assert.ok(metricSum(m.values, 'gc_http_request_duration_seconds_count') >= 1);
     assert.equal(metricSum(m.values, 'gc_slow_consumers_closed_total'), 0);

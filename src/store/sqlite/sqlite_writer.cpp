@@ -55,7 +55,7 @@ void SqliteWriter::submit(Op op) {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
       queue_.push_back(std::move(op));
-      if (queue_.size() == 1) wake_.notify_one();
+      if (queue_.size() == 1 || queue_.size() == maxBatch_) wake_.notify_one();
       return;
     }
   }
@@ -92,7 +92,11 @@ void SqliteWriter::loop() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      // A full batch does not wait for the sync: it bounds the memory a slow disk can hold.
+      wake_.wait(lock, [this] {
+        return stopping_ || (!queue_.empty() && (!syncing_.load(std::memory_order_acquire) ||
+                                                 queue_.size() >= maxBatch_));
+      });
       if (queue_.empty()) return;  // stopping and nothing left to commit
       if (!addedHooks_.empty()) {
         auto all = std::make_shared<std::vector<BatchHooks>>(*hooks_);
@@ -146,7 +150,13 @@ void SqliteWriter::syncLoop() {
     }
     // One fdatasync covers every batch committed so far.
     const auto syncStarted = std::chrono::steady_clock::now();
+    syncing_.store(true, std::memory_order_release);
     syncWal();
+    {
+      std::lock_guard lock(mutex_);
+      syncing_.store(false, std::memory_order_release);
+      if (!queue_.empty()) wake_.notify_one();
+    }
     const auto completionsStarted = std::chrono::steady_clock::now();
     core::metrics().walSyncSeconds.observe(secondsSince(syncStarted));
     // ... and one batch scope covers their completions: the frames of all of them reach
