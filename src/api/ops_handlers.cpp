@@ -1,4 +1,9 @@
 // GET /healthz, /readyz, /metrics.
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+
 #include "api/ops_routes.hpp"
 #include "api/routes.hpp"
 #include "core/metrics.hpp"
@@ -23,8 +28,11 @@ void addOpsRoutes(Router& router, OpsProbes probes) {
 
   router.add("GET", "/metrics", Access::Public,
              [metrics = std::move(probes.metrics)](Request&) -> awaitable<Response> {
+               // Awaited before the aggregate: GCC 12 destroys temporaries of a co_await
+               // inside a braced initializer twice (a double free, seen here).
+               auto body = co_await metrics();
                co_return Response{.status = 200,
-                                  .body = metrics(),
+                                  .body = std::move(body),
                                   .contentType = "text/plain; version=0.0.4; charset=utf-8",
                                   .headers = {},
                                   .file = std::nullopt};
@@ -32,12 +40,32 @@ void addOpsRoutes(Router& router, OpsProbes probes) {
 }
 
 void addOpsRoutes(Router& router, App& app) {
-  addOpsRoutes(router, {.ready = [&app]() -> awaitable<bool> {
-                          co_return !app.draining && app.broker.ready() &&
-                              co_await core::offload(app.blocking,
-                                                     [&] { return app.store.ready(); });
-                        },
-                        .metrics = [] { return core::metrics().render(); }});
+  addOpsRoutes(router,
+               {.ready = [&app]() -> awaitable<bool> {
+                  co_return !app.draining && app.broker.ready() &&
+                      co_await core::offload(app.blocking, [&] { return app.store.ready(); });
+                },
+                .metrics = [&app]() -> awaitable<std::string> {
+                  auto text = core::metrics().render();
+                  // A query (a count on PostgreSQL): off the network threads. A store
+                  // that cannot answer leaves the gauge out rather than the page.
+                  const auto backlog =
+                      co_await core::offload(app.blocking, [&]() -> std::optional<std::int64_t> {
+                        try {
+                          return app.store.search().backlog();
+                        } catch (const std::exception&) {
+                          return std::nullopt;
+                        }
+                      });
+                  if (backlog) {
+                    core::renderSeries(
+                        text, "gc_search_backlog", "gauge",
+                        "Committed messages and changes the search index has not caught "
+                        "up with.",
+                        static_cast<std::uint64_t>(*backlog));
+                  }
+                  co_return text;
+                }});
 }
 
 }  // namespace gc::api

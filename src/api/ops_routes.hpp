@@ -11,7 +11,7 @@ namespace gc::api {
 
 struct OpsProbes {
   std::function<boost::asio::awaitable<bool>()> ready;  // may run blocking checks offloaded
-  std::function<std::string()> metrics;
+  std::function<boost::asio::awaitable<std::string>()> metrics;  // likewise
 };
 
 void addOpsRoutes(Router& router, OpsProbes probes);

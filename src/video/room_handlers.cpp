@@ -79,12 +79,13 @@ api::Router buildRouter(VideoApp& app) {
                co_return Response::json(200, encodeRoom(room));
              });
 
-  api::addOpsRoutes(router, {.ready = [&app]() -> awaitable<bool> {
-                               co_return !app.draining && co_await core::offload(app.blocking, [&] {
-                                 return app.store.ready();
-                               });
-                             },
-                             .metrics = [&app] { return app.metrics.render(app.rooms); }});
+  api::addOpsRoutes(
+      router,
+      {.ready = [&app]() -> awaitable<bool> {
+         co_return !app.draining &&
+             co_await core::offload(app.blocking, [&] { return app.store.ready(); });
+       },
+       .metrics = [&app]() -> awaitable<std::string> { co_return app.metrics.render(app.rooms); }});
   return router;
 }
 

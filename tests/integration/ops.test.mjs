@@ -54,6 +54,7 @@ describe('metrics', () => {
       'gc_wal_sync_seconds',
       'gc_completion_seconds',
       'gc_ws_send_ack_seconds',
+      'gc_search_backlog',
       'gc_frames_fanned_out_total',
       'gc_slow_consumers_closed_total',
       'gc_http_request_duration_seconds',
@@ -62,6 +63,8 @@ describe('metrics', () => {
       assert.match(m.text, new RegExp(`^# TYPE ${name} `, 'm'), `# TYPE line for ${name}`);
     }
     assert.match(m.text, /^# TYPE gc_ws_connections gauge$/m);
+    assert.match(m.text, /^# TYPE gc_search_backlog gauge$/m);
+    assert.match(m.text, /^gc_search_backlog \d+$/m);
     assert.match(m.text, /^# TYPE gc_commit_batch_size histogram$/m);
     assert.match(m.text, /^# TYPE gc_http_request_duration_seconds histogram$/m);
     assert.match(m.text, /^gc_http_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*\} \d+/m);
