@@ -32,11 +32,13 @@ as_owner() {
 # ack p99 131 and 177 ms with the zero-fill, 58 and 90 ms without); a cluster in service
 # recycles its segments. wal_init_zero=off skips the zero-fill, so the benchmark
 # measures that steady state (docs/operations.md says when to set it in production).
+# GC_POSTGRES_OPTIONS adds server settings for an experiment, e.g.
+# "-c log_min_duration_statement=40 -c logging_collector=on -c log_directory=/tmp/pglogs".
 start_server() {
   local dir=$1 port=$2 durability="-c fsync=off -c full_page_writes=off"
   [[ ${GC_POSTGRES_DURABLE:-0} == 1 ]] && durability="-c fsync=on -c synchronous_commit=on -c wal_init_zero=off"
   as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $durability ${GC_POSTGRES_OPTIONS:-}" \
     start >/dev/null 2>&1
 }
 
