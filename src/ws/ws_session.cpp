@@ -186,14 +186,14 @@ class Session final : public SocketSession {
                    spdlog::warn("typing not relayed: {}", e.what());
                    return;
                  }
-                 asio::post(self->executor(), [self, target = std::move(target),
-                                               error = std::move(error), state = std::move(state)] {
-                   if (error) {
-                     self->reject(error->code(), error->what(), {});
-                   } else {
-                     self->throttleTyping(*target, state);
-                   }
-                 });
+                 asio::post(self->executor(),
+                            [self, target = std::move(target), error = std::move(error), state] {
+                              if (error) {
+                                self->reject(error->code(), error->what(), {});
+                              } else {
+                                self->throttleTyping(*target, state);
+                              }
+                            });
                });
   }
 
