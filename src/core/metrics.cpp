@@ -85,7 +85,7 @@ std::string Metrics::render() const {
   completionSeconds.render(out, "gc_completion_seconds",
                            "Completions (acks, fan-out hand-over) released by one WAL fsync.");
   sendAckSeconds.render(out, "gc_ws_send_ack_seconds",
-                        "WebSocket sends: frame read to ack handed to the connection.");
+                        "WebSocket sends: accepted (authorized) to ack handed to the connection.");
   return out;
 }
 

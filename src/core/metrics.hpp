@@ -62,8 +62,9 @@ struct Metrics {
       std::array<double, 10>{0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1}};
   Histogram completionSeconds{
       std::array<double, 10>{0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.02, 0.05, 0.1}};
-  // A WebSocket send from its frame read to its ack handed to the connection's writes: the
-  // server's part of what a sender waits for (queueing for the writer included).
+  // A WebSocket send from its acceptance (parsed and authorized) to its ack handed to the
+  // connection's writes: the server's part of what a sender waits for, queueing for the
+  // writer included (a store lookup to authorize an uncached conversation is not).
   Histogram sendAckSeconds{
       std::array<double, 10>{0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.05, 0.1}};
 

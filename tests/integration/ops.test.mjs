@@ -39,7 +39,7 @@ describe('metrics', () => {
     await ws.sync();
     await postMessage(server, a, dmId(a, b), 'count me');
     await ws.next('message');
-    // A send over the WebSocket is timed from its frame to its ack.
+    // A send over the WebSocket is timed from its acceptance to its ack.
     ws.send({ type: 'send', clientMsgId: 'm-1', conversationId: dmId(a, b), body: 'timed', msgType: 'text' });
     await ws.next('ack');
 
