@@ -79,6 +79,10 @@ std::string Metrics::render() const {
   commitBatchSize.render(out, "gc_commit_batch_size", "Operations per store transaction.");
   walCheckpointSeconds.render(out, "gc_wal_checkpoint_seconds",
                               "SQLite WAL checkpoints, run off the commit path.");
+  writerHeldSeconds.render(out, "gc_writer_held_seconds",
+                           "Commits held for a checkpoint that lets the WAL start over.");
+  renderSeries(out, "gc_wal_resets_total", "counter",
+               "Times the SQLite WAL started again from its beginning.", walResets.load());
   commitSeconds.render(out, "gc_commit_seconds", "Store transactions: BEGIN to COMMIT.");
   walSyncSeconds.render(out, "gc_wal_sync_seconds",
                         "WAL fsyncs before acknowledging what they cover.");

@@ -54,6 +54,11 @@ struct Metrics {
   Histogram commitBatchSize{std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
   Histogram walCheckpointSeconds{
       std::array<double, 8>{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5}};
+  // Commits held so that a checkpoint copies the WAL's last frames and the WAL starts again
+  // from its beginning (sqlite_checkpointer.hpp): every send waits this long.
+  Histogram writerHeldSeconds{
+      std::array<double, 8>{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5}};
+  std::atomic<std::uint64_t> walResets{0};
   // The three stages every acknowledged write passes, one after the other: the writer's
   // transaction, the WAL fsync, and the completions (acks and fan-out hand-over) it releases.
   Histogram commitSeconds{

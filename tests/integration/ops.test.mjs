@@ -55,6 +55,8 @@ describe('metrics', () => {
       'gc_completion_seconds',
       'gc_ws_send_ack_seconds',
       'gc_search_backlog',
+      'gc_writer_held_seconds',
+      'gc_wal_resets_total',
       'gc_frames_fanned_out_total',
       'gc_slow_consumers_closed_total',
       'gc_http_request_duration_seconds',

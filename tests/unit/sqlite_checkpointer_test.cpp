@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -87,6 +91,43 @@ TEST_F(SqliteCheckpointerTest, PastTheHardLimitTheWalStartsAgainFromItsBeginning
   EXPECT_LT(q.int64(1), 10);
   q.reset();
   checkpointer.stop();
+}
+
+// Under commits that never pause, a passive checkpoint never catches up (the writer adds
+// frames while it copies), so the WAL would only start over at the hard limit's RESTART.
+// Holding the writer for the last copy lets it start over long before.
+TEST_F(SqliteCheckpointerTest, HoldingTheWriterLetsTheWalStartOverWithoutARestart) {
+  SqliteCheckpointer checkpointer(path_, 10, 1'000'000);
+  // The test's writer commits one batch at a time under `commits`; a hold is wanted first,
+  // so that the loop below stops taking the mutex and the hold cannot be starved of it.
+  std::mutex commits;
+  std::condition_variable unheld;
+  std::atomic<bool> holdWanted{false};
+  checkpointer.watch(*writer_);
+  checkpointer.holdWriterWith(
+      [&](const std::function<void()>& f) {
+        holdWanted = true;
+        {
+          std::lock_guard hold(commits);
+          f();
+          holdWanted = false;
+        }
+        unheld.notify_all();
+      },
+      40);
+  checkpointer.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (checkpointer.resets() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::unique_lock commit(commits);
+    unheld.wait(commit, [&] { return !holdWanted.load(); });
+    commitPages(1);
+  }
+  checkpointer.stop();
+  EXPECT_GE(checkpointer.resets(), 3u);
+  EXPECT_EQ(checkpointer.restarts(), 0u);
+  // Started over each time soon after 40 frames, the WAL file never grew far (unheld, these
+  // commits take it past a GB in the 20 s).
+  EXPECT_LT(std::filesystem::file_size(path_ + "-wal"), 4000u * 4096u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <future>
 
@@ -129,6 +130,58 @@ TEST_F(SqliteWriterTest, BatchesSyncedTogetherShareOneCompletionScope) {
   EXPECT_EQ(scopeOf[0], 1);
   EXPECT_EQ(scopeOf[1], 2);
   EXPECT_EQ(scopeOf[2], 2);  // committed separately, completed in one scope
+}
+
+// The WAL checkpointer holds the writer to copy the WAL's last frames (sqlite_checkpointer.hpp):
+// what is submitted meanwhile waits, and commits once the hold ends.
+TEST_F(SqliteWriterTest, NothingCommitsWhileHeldAndWhatQueuedCommitsAfter) {
+  SqliteWriter writer(openDb(), 64, (dir_ / "w.db-wal").string());
+  writer.start();
+  std::promise<void> applied, completed;
+  writer.whileHeld([&] {
+    writer.submit({[&](SqliteDb& db) {
+                     db.exec("INSERT INTO t (n) VALUES (1)");
+                     applied.set_value();
+                   },
+                   [&](const std::exception_ptr& error) {
+                     EXPECT_FALSE(error);
+                     completed.set_value();
+                   }});
+    // Unheld, the writer applies a queued op within a millisecond or so.
+    EXPECT_EQ(applied.get_future().wait_for(std::chrono::milliseconds(200)),
+              std::future_status::timeout)
+        << "the writer started a transaction while held";
+  });
+  EXPECT_EQ(completed.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}
+
+TEST_F(SqliteWriterTest, AHoldWaitsForTheBatchBeingCommitted) {
+  SqliteWriter writer(openDb(), 64, (dir_ / "w.db-wal").string());
+  writer.start();
+  std::promise<void> applying, release;
+  writer.submit({[&](SqliteDb& db) {
+                   db.exec("INSERT INTO t (n) VALUES (1)");
+                   applying.set_value();
+                   release.get_future().wait();
+                 },
+                 [](const std::exception_ptr& error) { EXPECT_FALSE(error); }});
+  applying.get_future().wait();
+  auto held = std::async(std::launch::async, [&] {
+    std::int64_t rows = -1;
+    writer.whileHeld([&] {
+      // The batch that was being applied has committed by now.
+      SqliteDb reader((dir_ / "w.db").string(), true);
+      rows = *reader.prepare("SELECT count(*) FROM t").one([](const Statement& st) {
+        return st.int64(0);
+      });
+    });
+    return rows;
+  });
+  EXPECT_EQ(held.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "the hold began in the middle of a batch";
+  release.set_value();
+  ASSERT_EQ(held.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(held.get(), 1);
 }
 
 TEST_F(SqliteWriterTest, FailedWalSyncStopsTheProcessBeforeAnyCompletion) {

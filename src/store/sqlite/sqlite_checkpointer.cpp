@@ -27,16 +27,33 @@ int SqliteCheckpointer::onCommit(void* self, sqlite3*, const char*, int frames) 
   return SQLITE_OK;
 }
 
+void SqliteCheckpointer::holdWriterWith(WriterHold hold, int resetAt) {
+  std::lock_guard lock(mutex_);
+  hold_ = std::move(hold);
+  resetAt_ = resetAt;
+}
+
 void SqliteCheckpointer::walHolds(int frames) {
   std::lock_guard lock(mutex_);
-  // Fewer frames than before: the WAL started again from its beginning.
-  if (frames < walFrames_) backfilled_ = lastRunAt_ = 0;
+  if (frames < walFrames_) {
+    // Fewer frames than before: the WAL started again from its beginning.
+    backfilled_ = lastRunAt_ = lastHeldAt_ = 0;
+    resets_.fetch_add(1, std::memory_order_relaxed);
+    core::metrics().walResets.fetch_add(1, std::memory_order_relaxed);
+  }
   walFrames_ = frames;
   if (due()) wake_.notify_one();
 }
 
+bool SqliteCheckpointer::resetDue() const {
+  // Spaced by `threshold` frames: a reader that kept the WAL from starting over is given
+  // time to finish before the writer is held again.
+  return hold_ && walFrames_ >= resetAt_ && walFrames_ - lastHeldAt_ >= threshold_;
+}
+
 bool SqliteCheckpointer::due() const {
-  return walFrames_ - backfilled_ >= threshold_ && walFrames_ - lastRunAt_ >= threshold_ / 8;
+  return walFrames_ - lastRunAt_ >= threshold_ / 8 &&
+         (walFrames_ - backfilled_ >= threshold_ || resetDue());
 }
 
 void SqliteCheckpointer::start() {
@@ -67,29 +84,41 @@ void SqliteCheckpointer::stop() {
 void SqliteCheckpointer::loop() {
   for (;;) {
     int frames = 0;
+    bool restart = false, held = false;
+    std::uint64_t resetsBefore = 0;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || due(); });
       if (stopping_) return;
       frames = lastRunAt_ = walFrames_;
+      restart = frames >= hardLimit_;
+      // Held for a short copy: with more left, one passive run catches up first (it copies
+      // past resetAt, and what is committed while it runs is left for the held one).
+      held = hold_ && (restart || (resetDue() &&
+                                   (frames - backfilled_ < threshold_ || backfilled_ >= resetAt_)));
+      if (held) lastHeldAt_ = frames;
+      resetsBefore = resets_.load(std::memory_order_relaxed);
     }
-    const int mode = frames >= hardLimit_ ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE;
+    const int mode = restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE;
     const auto started = std::chrono::steady_clock::now();
-    int logFrames = 0, copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, mode, &logFrames, &copied);
+    int logFrames = 0, copied = 0, rc = SQLITE_OK;
+    const auto checkpoint = [&] {
+      rc = sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, mode, &logFrames, &copied);
+    };
+    if (held) {
+      hold_(checkpoint);
+    } else {
+      checkpoint();
+    }
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     core::metrics().walCheckpointSeconds.observe(took.count());
     std::lock_guard lock(mutex_);
-    if (rc == SQLITE_OK) {
-      // A restart copied everything; the WAL starts over at the writer's next commit.
-      backfilled_ = mode == SQLITE_CHECKPOINT_RESTART ? 0 : copied;
-      if (mode == SQLITE_CHECKPOINT_RESTART) {
-        walFrames_ = lastRunAt_ = 0;
-        restarts_.fetch_add(1, std::memory_order_relaxed);
-      }
-    } else if (rc == SQLITE_BUSY) {
-      // A restart that could not get the writer out of the way in the busy timeout: the
-      // frames it left are retried after the next commit.
+    if (rc == SQLITE_OK && restart) restarts_.fetch_add(1, std::memory_order_relaxed);
+    // The writer may have started the WAL over while this ran: its counts are new then.
+    if (resets_.load(std::memory_order_relaxed) != resetsBefore) continue;
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
+      // BUSY: a RESTART that could not get the readers out of the way in the busy timeout;
+      // what it could not copy is retried after later commits.
       backfilled_ = copied;
     } else {
       spdlog::warn("wal checkpoint failed: {}", sqlite3_errmsg(db_->handle()));

@@ -98,6 +98,7 @@ SqliteStore::SqliteStore(const std::string& path, const StoreOptions& options)
                           .afterRollback = [] {},
                           .beforeCompletions = {},
                           .afterCompletions = [this] { indexer_->poke(); }});
+  checkpointer_->holdWriterWith([this](const std::function<void()>& f) { writer_->whileHeld(f); });
   checkpointer_->start();
   writer_->start();
   indexer_->start();

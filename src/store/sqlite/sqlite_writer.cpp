@@ -93,9 +93,12 @@ void SqliteWriter::loop() {
     {
       std::unique_lock lock(mutex_);
       // A full batch does not wait for the sync: it bounds the memory a slow disk can hold.
+      // A hold is short (one checkpoint's last frames) and waits for nothing the writer
+      // does, so it holds even a full queue; a drain goes ahead.
       wake_.wait(lock, [this] {
-        return stopping_ || (!queue_.empty() && (!syncing_.load(std::memory_order_acquire) ||
-                                                 queue_.size() >= maxBatch_));
+        return stopping_ ||
+               (!queue_.empty() && !holdRequested_ &&
+                (!syncing_.load(std::memory_order_acquire) || queue_.size() >= maxBatch_));
       });
       if (queue_.empty()) return;  // stopping and nothing left to commit
       if (!addedHooks_.empty()) {
@@ -109,6 +112,7 @@ void SqliteWriter::loop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      committing_ = true;
     }
     if (batch.size() >= kBusyBatch) {
       lastBusyBatch_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
@@ -117,6 +121,11 @@ void SqliteWriter::loop() {
     const auto began = std::chrono::steady_clock::now();
     Committed done{.ops = {}, .errors = commitBatch(batch), .hooks = hooks_};
     core::metrics().commitSeconds.observe(secondsSince(began));
+    {
+      std::lock_guard lock(mutex_);
+      committing_ = false;
+      if (holdRequested_) betweenBatches_.notify_all();
+    }
     done.ops.swap(batch);
     if (walPath_.empty()) {
       runCompletions(done);
@@ -126,6 +135,25 @@ void SqliteWriter::loop() {
     committed_.push_back(std::move(done));
     syncWake_.notify_one();
   }
+}
+
+void SqliteWriter::whileHeld(const std::function<void()>& f) {
+  {
+    std::unique_lock lock(mutex_);
+    holdRequested_ = true;
+    betweenBatches_.wait(lock, [this] { return !committing_; });
+  }
+  const auto began = std::chrono::steady_clock::now();
+  struct Release {
+    SqliteWriter& writer;
+    ~Release() {
+      std::lock_guard lock(writer.mutex_);
+      writer.holdRequested_ = false;
+      if (!writer.queue_.empty()) writer.wake_.notify_one();
+    }
+  } release{*this};
+  f();
+  core::metrics().writerHeldSeconds.observe(secondsSince(began));
 }
 
 bool SqliteWriter::busyWithin(std::chrono::steady_clock::duration window) const {

@@ -76,6 +76,12 @@ class SqliteWriter {
   // submits fail with unavailable.
   void drain();
 
+  // Runs `f` (on the calling thread) while the writer starts no transaction: waits for the
+  // batch being committed, if any, to finish first. The WAL checkpointer uses it to copy the
+  // last frames with no commit adding more, so that the next commit starts the WAL again from
+  // its beginning (sqlite_checkpointer.hpp). Sends queue meanwhile and commit together after.
+  void whileHeld(const std::function<void()>& f);
+
  private:
   using Hooks = std::shared_ptr<const std::vector<BatchHooks>>;
   struct Committed {
@@ -102,6 +108,9 @@ class SqliteWriter {
   std::vector<BatchHooks> addedHooks_;  // guarded by mutex_
   Hooks hooks_;                         // writer thread only
   bool stopping_ = false;
+  bool holdRequested_ = false;  // whileHeld() waits for, or runs, its function
+  bool committing_ = false;     // the writer thread is between taking a batch and its COMMIT
+  std::condition_variable betweenBatches_;  // signalled when committing_ turns false
   std::thread thread_;
 
   std::string walPath_;
