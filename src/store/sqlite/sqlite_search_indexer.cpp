@@ -151,28 +151,17 @@ void SqliteSearchIndexer::loop() {
 // holds of the writer started the WAL over with the read open across the chunk, 57 of 58
 // without. Reading and writing in two transactions is safe: rows are indexed by rowid with
 // INSERT OR REPLACE, and the watermark only moves in the index's own transaction.
-template <class Read>
-void SqliteSearchIndexer::readChat(Read&& read) {
-  SqliteDb& db = *db_;
-  db.exec("BEGIN");  // deferred: only the chat database is read, as one snapshot
-  try {
-    read(db);
-    db.exec("COMMIT");
-  } catch (...) {
-    db.exec("ROLLBACK");
-    throw;
-  }
-}
-
-template <class Write>
-void SqliteSearchIndexer::writeIndex(Write&& write) {
-  // Deferred, never IMMEDIATE: IMMEDIATE takes the write lock of every attached database,
-  // the chat database's too, and would stall the store's writer (every send). Deferred, the
-  // lock taken is the index file's, which nothing else writes.
+//
+// Both are deferred transactions, never IMMEDIATE: IMMEDIATE takes the write lock of every
+// attached database, the chat database's too, and would stall the store's writer (every
+// send). Deferred, a read takes a snapshot of the chat database and a write locks only the
+// index file, which nothing else writes.
+template <class Body>
+void SqliteSearchIndexer::deferredTransaction(Body&& body) {
   SqliteDb& db = *db_;
   db.exec("BEGIN");
   try {
-    write(db);
+    body(db);
     db.exec("COMMIT");
   } catch (...) {
     db.exec("ROLLBACK");
@@ -187,7 +176,7 @@ int SqliteSearchIndexer::indexNewMessages() {
   };
   std::vector<Row> rows;
   std::int64_t newest = 0;
-  readChat([&](SqliteDb& db) {
+  deferredTransaction([&](SqliteDb& db) {  // reads the chat database
     auto& q = db.prepare(
                     "SELECT rowid, conversation_id, body FROM chat.messages"
                     " WHERE rowid > ?1 AND deleted_at IS NULL AND type != 'system'"
@@ -205,7 +194,7 @@ int SqliteSearchIndexer::indexNewMessages() {
   const std::int64_t last =
       std::max({messageWatermark_, newest, rows.empty() ? 0 : rows.back().rowid});
   if (last == messageWatermark_) return 0;
-  writeIndex([&](SqliteDb& db) {
+  deferredTransaction([&](SqliteDb& db) {  // writes the index
     for (const auto& row : rows) {
       db.prepare(
             "INSERT OR REPLACE INTO message_text (rowid, body, conversation_id)"
@@ -228,7 +217,7 @@ int SqliteSearchIndexer::applyChanges() {
     std::string conversationId, body;
   };
   std::vector<Change> changes;
-  readChat([&](SqliteDb& db) {
+  deferredTransaction([&](SqliteDb& db) {  // reads the chat database
     auto& q = db.prepare(
                     "SELECT c.id, c.message_rowid, m.conversation_id, m.body,"
                     " m.deleted_at IS NULL AND m.type != 'system'"
@@ -246,7 +235,7 @@ int SqliteSearchIndexer::applyChanges() {
   });
   if (changes.empty()) return 0;
   const std::int64_t last = changes.back().id;
-  writeIndex([&](SqliteDb& db) {
+  deferredTransaction([&](SqliteDb& db) {  // writes the index
     for (const auto& change : changes) {
       // Rows past the message watermark are indexed as they are now when it gets there.
       if (change.rowid > messageWatermark_) continue;

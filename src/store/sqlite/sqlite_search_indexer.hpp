@@ -46,11 +46,9 @@ class SqliteSearchIndexer {
   // One chunk of each kind of work; returns how many rows it handled.
   int indexNewMessages();
   int applyChanges();
-  // A read-only transaction on the chat database, and a write transaction on the index.
-  template <class Read>
-  void readChat(Read&& read);
-  template <class Write>
-  void writeIndex(Write&& write);
+  // BEGIN (deferred), body, COMMIT; ROLLBACK and rethrow if the body throws.
+  template <class Body>
+  void deferredTransaction(Body&& body);
 
   std::string databasePath_;
   std::string indexPath_;
