@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/ids.hpp"
 
@@ -128,6 +129,68 @@ TEST_F(SqliteCheckpointerTest, HoldingTheWriterLetsTheWalStartOverWithoutARestar
   // Started over each time soon after 40 frames, the WAL file never grew far (unheld, these
   // commits take it past a GB in the 20 s).
   EXPECT_LT(std::filesystem::file_size(path_ + "-wal"), 4000u * 4096u);
+}
+
+// A RESTART cannot start the WAL over while a reader still reads from it, and it waits for
+// the reader with the writer held: that wait is bounded (every send waits with it), and the
+// RESTART is tried again once the reader is gone.
+TEST_F(SqliteCheckpointerTest, ARestartWaitsForAReaderOnlyBrieflyAndRetriesAfterIt) {
+  commitPages(5);
+  SqliteDb reader(path_, true);
+  reader.exec("BEGIN");
+  auto& count = reader.prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(count.step());  // the reader's snapshot now holds the WAL's first frames
+  count.reset();
+
+  SqliteCheckpointer checkpointer(path_, 10, 40);
+  std::mutex commits;
+  std::condition_variable unheld;
+  std::atomic<bool> holdWanted{false};
+  std::mutex heldMutex;
+  std::vector<std::chrono::steady_clock::duration> held;
+  checkpointer.watch(*writer_);
+  checkpointer.holdWriterWith(
+      [&](const std::function<void()>& f) {
+        holdWanted = true;
+        {
+          std::lock_guard hold(commits);
+          const auto began = std::chrono::steady_clock::now();
+          f();
+          std::lock_guard record(heldMutex);
+          held.push_back(std::chrono::steady_clock::now() - began);
+          holdWanted = false;
+        }
+        unheld.notify_all();
+      },
+      1'000'000);  // no resets but the RESTART's
+  const auto commit = [&](int n) {
+    std::unique_lock lock(commits);
+    unheld.wait(lock, [&] { return !holdWanted.load(); });
+    commitPages(n);
+  };
+  commit(30);  // past the hard limit of 40 frames
+  checkpointer.start();
+  const auto holds = [&] {
+    std::lock_guard record(heldMutex);
+    return held.size();
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (holds() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(holds(), 1u);
+  {
+    std::lock_guard record(heldMutex);
+    EXPECT_LT(held.front(), std::chrono::seconds(1)) << "the writer was held while the reader read";
+  }
+  EXPECT_EQ(checkpointer.restarts(), 0u);
+
+  reader.exec("COMMIT");
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (checkpointer.resets() == 0 && std::chrono::steady_clock::now() < deadline) commit(1);
+  checkpointer.stop();
+  EXPECT_GE(checkpointer.restarts(), 1u);
+  EXPECT_GE(checkpointer.resets(), 1u);
 }
 
 }  // namespace

@@ -60,6 +60,10 @@ void SqliteCheckpointer::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
   db_ = std::make_unique<SqliteDb>(path_, false);
+  // A RESTART waits for the readers still reading from the WAL with the writer held, so
+  // every send waits with it: not the connections' 5 s, but this long. It fails (BUSY)
+  // after that, and is tried again once `threshold` more frames are written.
+  sqlite3_busy_timeout(db_->handle(), kRestartWaitMs);
   // A connection learns that the database is in WAL mode when it first reads it; until then
   // a checkpoint is a no-op.
   db_->exec("SELECT count(*) FROM sqlite_schema");
@@ -91,12 +95,13 @@ void SqliteCheckpointer::loop() {
       wake_.wait(lock, [this] { return stopping_ || due(); });
       if (stopping_) return;
       frames = lastRunAt_ = walFrames_;
-      restart = frames >= hardLimit_;
+      // Spaced like the held checkpoints: a reader that made one fail is given time to go.
+      restart = frames >= hardLimit_ && frames - lastHeldAt_ >= threshold_;
       // Held for a short copy: with more left, one passive run catches up first (it copies
       // past resetAt, and what is committed while it runs is left for the held one).
       held = hold_ && (restart || (resetDue() &&
                                    (frames - backfilled_ < threshold_ || backfilled_ >= resetAt_)));
-      if (held) lastHeldAt_ = frames;
+      if (held || restart) lastHeldAt_ = frames;
       resetsBefore = resets_.load(std::memory_order_relaxed);
     }
     const int mode = restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE;

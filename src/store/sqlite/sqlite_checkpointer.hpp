@@ -20,7 +20,7 @@
 // copies those last frames with no commit adding more, and the writer's next commit starts
 // the WAL over (SQLite does that itself, without waiting, when no reader is in the way).
 // Past `hardLimit` frames (readers kept getting in the way) the thread runs one RESTART
-// checkpoint, also with the writer held, which waits for the readers to finish.
+// checkpoint, also with the writer held, which waits up to 100 ms for the readers to finish.
 //
 // Before the hold, the WAL was bounded by RESTART checkpoints alone, which take SQLite's
 // write lock: the writer's BEGIN met it and slept in SQLite's busy handler (1, 2, 5, 10, 15,
@@ -44,6 +44,7 @@ class SqliteCheckpointer {
   static constexpr int kDefaultThreshold = 1000;    // SQLite's own autocheckpoint size
   static constexpr int kDefaultResetAt = 16'000;    // 64 MB of 4 KiB pages
   static constexpr int kDefaultHardLimit = 64'000;  // 256 MB
+  static constexpr int kRestartWaitMs = 100;        // for readers, by a RESTART (see start())
   // Runs its argument while the writer commits nothing (SqliteWriter::whileHeld).
   using WriterHold = std::function<void(const std::function<void()>&)>;
 
@@ -88,7 +89,7 @@ class SqliteCheckpointer {
   int walFrames_ = 0;
   int backfilled_ = 0;
   int lastRunAt_ = 0;
-  int lastHeldAt_ = 0;  // the WAL's size when the last held checkpoint started
+  int lastHeldAt_ = 0;  // the WAL's size when the last held checkpoint or RESTART started
   bool stopping_ = false;
   std::atomic<std::uint64_t> restarts_{0};
   std::atomic<std::uint64_t> resets_{0};
