@@ -43,9 +43,42 @@ class SqliteCheckpointerTest : public ::testing::Test {
   }
   std::uintmax_t databaseBytes() const { return std::filesystem::file_size(path_); }
 
+  // The test's writer as the store's behaves with a checkpointer that holds it: commits go
+  // one batch at a time, and a hold waits for the batch in progress and keeps the next back.
+  // A hold is wanted before it takes the mutex, so that the committing loop cannot starve it.
+  SqliteCheckpointer::WriterHold holdWriter() {
+    return [this](const std::function<void()>& f) {
+      holdWanted_ = true;
+      {
+        std::lock_guard hold(commits_);
+        const auto began = std::chrono::steady_clock::now();
+        f();
+        holds_.push_back(std::chrono::steady_clock::now() - began);
+        holdWanted_ = false;
+      }
+      unheld_.notify_all();
+    };
+  }
+  void commitUnlessHeld(int commits) {
+    std::unique_lock lock(commits_);
+    unheld_.wait(lock, [this] { return !holdWanted_.load(); });
+    commitPages(commits);
+  }
+  // How long each hold so far lasted, once there was one (or `timeout` passed).
+  std::vector<std::chrono::steady_clock::duration> holdsAfterTheFirst(
+      std::chrono::seconds timeout) {
+    std::unique_lock lock(commits_);
+    unheld_.wait_for(lock, timeout, [this] { return !holds_.empty(); });
+    return holds_;
+  }
+
   std::filesystem::path dir_;
   std::string path_;
   std::unique_ptr<SqliteDb> writer_;
+  std::mutex commits_;
+  std::condition_variable unheld_;
+  std::atomic<bool> holdWanted_{false};
+  std::vector<std::chrono::steady_clock::duration> holds_;  // guarded by commits_
 };
 
 TEST_F(SqliteCheckpointerTest, CommitsNeverCheckpointThemselves) {
@@ -99,29 +132,12 @@ TEST_F(SqliteCheckpointerTest, PastTheHardLimitTheWalStartsAgainFromItsBeginning
 // Holding the writer for the last copy lets it start over long before.
 TEST_F(SqliteCheckpointerTest, HoldingTheWriterLetsTheWalStartOverWithoutARestart) {
   SqliteCheckpointer checkpointer(path_, 10, 1'000'000);
-  // The test's writer commits one batch at a time under `commits`; a hold is wanted first,
-  // so that the loop below stops taking the mutex and the hold cannot be starved of it.
-  std::mutex commits;
-  std::condition_variable unheld;
-  std::atomic<bool> holdWanted{false};
   checkpointer.watch(*writer_);
-  checkpointer.holdWriterWith(
-      [&](const std::function<void()>& f) {
-        holdWanted = true;
-        {
-          std::lock_guard hold(commits);
-          f();
-          holdWanted = false;
-        }
-        unheld.notify_all();
-      },
-      40);
+  checkpointer.holdWriterWith(holdWriter(), 40);
   checkpointer.start();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (checkpointer.resets() < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::unique_lock commit(commits);
-    unheld.wait(commit, [&] { return !holdWanted.load(); });
-    commitPages(1);
+    commitUnlessHeld(1);
   }
   checkpointer.stop();
   EXPECT_GE(checkpointer.resets(), 3u);
@@ -143,51 +159,20 @@ TEST_F(SqliteCheckpointerTest, ARestartWaitsForAReaderOnlyBrieflyAndRetriesAfter
   count.reset();
 
   SqliteCheckpointer checkpointer(path_, 10, 40);
-  std::mutex commits;
-  std::condition_variable unheld;
-  std::atomic<bool> holdWanted{false};
-  std::mutex heldMutex;
-  std::vector<std::chrono::steady_clock::duration> held;
   checkpointer.watch(*writer_);
-  checkpointer.holdWriterWith(
-      [&](const std::function<void()>& f) {
-        holdWanted = true;
-        {
-          std::lock_guard hold(commits);
-          const auto began = std::chrono::steady_clock::now();
-          f();
-          std::lock_guard record(heldMutex);
-          held.push_back(std::chrono::steady_clock::now() - began);
-          holdWanted = false;
-        }
-        unheld.notify_all();
-      },
-      1'000'000);  // no resets but the RESTART's
-  const auto commit = [&](int n) {
-    std::unique_lock lock(commits);
-    unheld.wait(lock, [&] { return !holdWanted.load(); });
-    commitPages(n);
-  };
-  commit(30);  // past the hard limit of 40 frames
+  checkpointer.holdWriterWith(holdWriter(), 1'000'000);  // no resets but the RESTART's
+  commitUnlessHeld(30);                                  // past the hard limit of 40 frames
   checkpointer.start();
-  const auto holds = [&] {
-    std::lock_guard record(heldMutex);
-    return held.size();
-  };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (holds() == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ASSERT_GE(holds(), 1u);
-  {
-    std::lock_guard record(heldMutex);
-    EXPECT_LT(held.front(), std::chrono::seconds(1)) << "the writer was held while the reader read";
-  }
+  const auto holds = holdsAfterTheFirst(std::chrono::seconds(20));
+  ASSERT_GE(holds.size(), 1u);
+  EXPECT_LT(holds.front(), std::chrono::seconds(1)) << "the writer was held while the reader read";
   EXPECT_EQ(checkpointer.restarts(), 0u);
 
   reader.exec("COMMIT");
-  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (checkpointer.resets() == 0 && std::chrono::steady_clock::now() < deadline) commit(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (checkpointer.resets() == 0 && std::chrono::steady_clock::now() < deadline) {
+    commitUnlessHeld(1);
+  }
   checkpointer.stop();
   EXPECT_GE(checkpointer.restarts(), 1u);
   EXPECT_GE(checkpointer.resets(), 1u);

@@ -15,10 +15,11 @@
 // every frame copied (and no reader still reading from it). So under steady load it never
 // does by itself, and the file grows: writes past its end cost the file system a block
 // allocation and every fdatasync a journal commit (measured: ack p50 3 ms became 8–10 ms at
-// 10,000 msgs/s). Once the WAL holds `resetAt` frames, and the last checkpoint left less than
-// `threshold` to copy, the next checkpoint runs with the writer held (`holdWriterWith`): it
-// copies those last frames with no commit adding more, and the writer's next commit starts
-// the WAL over (SQLite does that itself, without waiting, when no reader is in the way).
+// 10,000 msgs/s). Once the WAL holds `resetAt` frames, the next checkpoint runs with the
+// writer held (`holdWriterWith`), after at most one passive run to catch up when more than
+// `threshold` frames were left to copy: it copies the last frames with no commit adding
+// more, and the writer's next commit starts the WAL over (SQLite does that itself, without
+// waiting, when no reader is in the way).
 // Past `hardLimit` frames (readers kept getting in the way) the thread runs one RESTART
 // checkpoint, also with the writer held, which waits up to 100 ms for the readers to finish.
 //
