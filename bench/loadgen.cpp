@@ -157,8 +157,6 @@ struct Conn {
   std::atomic<bool> open{false};
   std::atomic<int> pong_round{0};
   std::uint64_t frames = 0, other_frames = 0;  // strand-only
-  std::unique_ptr<DmState> dm;
-  const tcp::endpoint* server = nullptr;  // another instance than --url's (dm --peer-urls)
 };
 
 struct Ctx {
@@ -417,7 +415,7 @@ awaitable<std::string> ws_connect(Ctx& c, Conn& w, const asio::ip::address& src,
   sock.bind(tcp::endpoint(src, 0), ec);
   if (ec) co_return "bind " + src.to_string() + ": " + ec.message();
   lowest.expires_after(std::chrono::seconds(c.opt.connect_timeout_s));
-  co_await lowest.async_connect(w.server ? *w.server : c.server, tok(ec));
+  co_await lowest.async_connect(c.server, tok(ec));
   if (ec) co_return "connect: " + ec.message();
   sock.set_option(tcp::no_delay(true), ec);
   lowest.expires_never();
@@ -496,7 +494,6 @@ awaitable<void> session(Ctx& c, Conn& w) {
   }
   error_code ignore;
   beast::get_lowest_layer(w.ws).socket().close(ignore);
-  if (w.dm) w.dm->wake.cancel();
   --c.sessions_live;
 }
 
@@ -779,6 +776,261 @@ awaitable<void> run_conns(Ctx& c, int& exit_code) {
 }
 
 // ---------------------------------------------------------------------------------------
+// A minimal WebSocket client (dm, fanout, presence)
+//
+// The load generator shares the server's cores, so what it spends per frame is taken from the
+// server. Beast's one-operation-per-message read and write cost it more than the server spent
+// on the same frames (fanout: 300,000+ frames/s). So each socket of these scenarios is a
+// plain TCP socket with a minimal RFC 6455 client: the server's frames are unmasked and never
+// fragmented, a read takes up to 16 KiB and all the frames in it are handled in one coroutine
+// resume, and the frames queued while a write is in flight go out together in the next one.
+
+// A client frame with FIN set, masked with a zero key: the key must be present (§5.3), and an
+// all-zero key leaves the payload as it is. Unpredictable keys protect proxies' caches, which
+// a loopback benchmark has none of.
+void append_client_frame(std::string& out, unsigned opcode, std::string_view payload) {
+  out.push_back(char(0x80 | opcode));
+  if (payload.size() < 126) {
+    out.push_back(char(0x80 | payload.size()));
+  } else if (payload.size() <= 0xffff) {
+    out.push_back(char(0x80 | 126));
+    out.push_back(char(payload.size() >> 8));
+    out.push_back(char(payload.size() & 0xff));
+  } else {
+    out.push_back(char(0x80 | 127));
+    for (int i = 7; i >= 0; --i) out.push_back(char((payload.size() >> (8 * i)) & 0xff));
+  }
+  out.append(4, '\0');
+  out.append(payload);
+}
+
+// A plain TCP socket speaking the minimal client above. Touched only on its strand.
+struct RawConn {
+  explicit RawConn(asio::io_context& ioc) : strand(asio::make_strand(ioc)), sock(strand) {}
+  Strand strand;
+  tcp::socket sock;
+  std::size_t index = 0;
+  std::size_t user = 0;
+  bool open = false;
+  bool writing = false;
+  std::string out, out_flight;  // queued bytes; bytes being written
+  std::vector<char> in = std::vector<char>(16 * 1024);
+  std::size_t in_len = 0;
+  unsigned close_code = 0;                // of the server's close frame; 0 before one came
+  const tcp::endpoint* server = nullptr;  // another instance than --url's (dm --peer-urls)
+};
+
+awaitable<void> raw_write_loop(RawConn& w) {
+  error_code ec;
+  while (!w.out.empty() && w.open) {
+    w.out_flight.clear();
+    w.out_flight.swap(w.out);
+    co_await asio::async_write(w.sock, asio::buffer(w.out_flight), tok(ec));
+    if (ec) break;
+  }
+  w.writing = false;
+}
+
+// Queues one frame; one write in flight per socket, later frames go out together behind it.
+void raw_queue(RawConn& w, unsigned opcode, std::string_view payload) {
+  if (!w.open) return;
+  append_client_frame(w.out, opcode, payload);
+  if (w.writing) return;
+  w.writing = true;
+  asio::co_spawn(w.strand, raw_write_loop(w), asio::detached);
+}
+
+using TextHandler = std::function<void(std::string_view)>;
+
+// Handles the complete frames at the front of w.in and keeps the rest. False when the
+// server closed or broke the protocol.
+bool raw_parse(Ctx& c, RawConn& w, const TextHandler& on_text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(w.in.data());
+  std::size_t pos = 0, need = 0;
+  bool alive = true;
+  while (alive && w.in_len - pos >= 2) {
+    const unsigned op = p[pos] & 0x0f;
+    if (!(p[pos] & 0x80) || (p[pos + 1] & 0x80)) {  // fragmented or masked: not our server
+      c.count(c.close_reasons, "fragmented or masked server frame");
+      return false;
+    }
+    std::uint64_t len = p[pos + 1] & 0x7f;
+    std::size_t hdr = 2;
+    if (len == 126) {
+      if (w.in_len - pos < 4) break;
+      len = (std::uint64_t(p[pos + 2]) << 8) | p[pos + 3];
+      hdr = 4;
+    } else if (len == 127) {
+      if (w.in_len - pos < 10) break;
+      len = 0;
+      for (int i = 0; i < 8; ++i) len = (len << 8) | p[pos + 2 + i];
+      hdr = 10;
+    }
+    if (w.in_len - pos < hdr + len) {
+      need = hdr + std::size_t(len);
+      break;
+    }
+    const std::string_view payload(w.in.data() + pos + hdr, std::size_t(len));
+    pos += hdr + std::size_t(len);
+    switch (op) {
+      case 0x1:
+        on_text(payload);
+        break;
+      case 0x8:
+        alive = false;
+        w.close_code = payload.size() >= 2
+                           ? (unsigned(std::uint8_t(payload[0])) << 8) | std::uint8_t(payload[1])
+                           : 1005;
+        break;
+      case 0x9:
+        raw_queue(w, 0xA, payload);
+        break;
+      default:
+        break;  // a pong
+    }
+  }
+  std::memmove(w.in.data(), w.in.data() + pos, w.in_len - pos);
+  w.in_len -= pos;
+  if (need > w.in.size()) w.in.resize(need);
+  return alive;
+}
+
+// Connects from `src` and upgrades by hand; the bytes after the 101 response stay in w.in.
+awaitable<std::string> raw_connect(Ctx& c, RawConn& w, const asio::ip::address& src,
+                                   const std::string& token) {
+  error_code ec;
+  w.in_len = 0;
+  w.out.clear();
+  w.close_code = 0;
+  w.sock.open(src.is_v6() ? tcp::v6() : tcp::v4(), ec);
+  if (ec) co_return "socket: " + ec.message();
+  int one = 1;
+  ::setsockopt(w.sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  w.sock.bind(tcp::endpoint(src, 0), ec);
+  if (ec) co_return "bind " + src.to_string() + ": " + ec.message();
+  co_await w.sock.async_connect(w.server ? *w.server : c.server, tok(ec));
+  if (ec) co_return "connect: " + ec.message();
+  w.sock.set_option(tcp::no_delay(true), ec);
+  const std::string req = "GET /ws HTTP/1.1\r\nHost: " + c.host_header +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
+                          token + "\r\n\r\n";
+  co_await asio::async_write(w.sock, asio::buffer(req), tok(ec));
+  if (ec) co_return "handshake write: " + ec.message();
+  for (;;) {
+    const std::string_view have(w.in.data(), w.in_len);
+    if (auto end = have.find("\r\n\r\n"); end != std::string_view::npos) {
+      if (!have.starts_with("HTTP/1.1 101"))
+        co_return "handshake: " + std::string(have.substr(0, have.find('\r')));
+      end += 4;
+      std::memmove(w.in.data(), w.in.data() + end, w.in_len - end);
+      w.in_len -= end;
+      co_return std::string();
+    }
+    if (w.in_len == w.in.size()) co_return "handshake: response too large";
+    const std::size_t n = co_await w.sock.async_read_some(
+        asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
+    if (ec) co_return "handshake read: " + ec.message();
+    w.in_len += n;
+  }
+}
+
+// Connects w from its source address; on failure counts it, closes the socket and returns false.
+awaitable<bool> raw_open(Ctx& c, RawConn& w) {
+  std::string err;
+  try {
+    err =
+        co_await raw_connect(c, w, c.sources[w.index % c.sources.size()], c.accounts[w.user].token);
+  } catch (const std::exception& e) {
+    err = std::string("exception: ") + e.what();
+  }
+  if (!err.empty()) {
+    c.count(c.failure_reasons, err);
+    ++c.failed;
+    error_code ignore;
+    w.sock.close(ignore);
+    co_return false;
+  }
+  w.open = true;
+  ++c.open_now;
+  ++c.established;
+  co_return true;
+}
+
+// Reads until the server closes (or the socket fails), handing on every text frame; then
+// closes the socket. An ending nobody asked for (`expected` false) counts as unexpected.
+awaitable<void> raw_read_until_closed(Ctx& c, RawConn& w, const TextHandler& on_text,
+                                      const std::function<bool()>& expected) {
+  error_code ec;
+  bool alive = raw_parse(c, w, on_text);
+  while (alive) {
+    if (w.in_len == w.in.size()) w.in.resize(w.in.size() * 2);
+    const std::size_t n = co_await w.sock.async_read_some(
+        asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
+    if (ec) break;
+    w.in_len += n;
+    alive = raw_parse(c, w, on_text);
+  }
+  w.open = false;
+  --c.open_now;
+  if (!expected()) {
+    ++c.unexpected_closes;
+    if (w.close_code)
+      c.count(c.close_reasons, "close frame code " + std::to_string(w.close_code));
+    else if (ec)
+      c.count(c.close_reasons, ec.message());
+  }
+  error_code ignore;
+  w.sock.close(ignore);
+}
+
+const std::string kCloseNormal("\x03\xe8", 2);  // close frame payload: 1000
+
+// Closes every raw socket (a close frame, then aborts what has not closed within `grace`)
+// and waits until `live` sessions are left: none.
+template <class Conns>
+awaitable<void> raw_close_all(Ctx& c, Conns& conns, std::atomic<long>& live,
+                              std::chrono::seconds grace) {
+  c.closing = true;
+  for (auto& wp : conns) {
+    RawConn& w = *wp;
+    asio::post(w.strand, [&w] { raw_queue(w, 0x8, kCloseNormal); });
+  }
+  if (co_await wait_until([&] { return live == 0; }, Clock::now() + grace)) co_return;
+  log("close: " + std::to_string(live.load()) + " sockets did not close in time; aborting them");
+  for (auto& wp : conns) {
+    RawConn& w = *wp;
+    asio::post(w.strand, [&w] {
+      error_code ec;
+      w.sock.close(ec);
+    });
+  }
+  co_await wait_until([&] { return live == 0; }, Clock::now() + std::chrono::seconds(5));
+}
+
+// Starts session(i) for i in [0, n) with opt.batch handshakes in flight (the next as each
+// finishes), then waits for every one to connect or fail.
+awaitable<void> raw_open_all(Ctx& c, std::size_t n, const std::function<void(std::size_t)>& start) {
+  const auto t0 = Clock::now();
+  std::size_t next = 0;
+  while (next < n) {
+    if (long(next) - (c.established + c.failed) < c.opt.batch) {
+      start(next++);
+      continue;
+    }
+    co_await sleep_for(std::chrono::milliseconds(5));
+  }
+  co_await wait_until([&] { return c.established + c.failed >= long(n); }, Clock::time_point::max(),
+                      [&] {
+                        log("connections: " + std::to_string(c.established.load()) + " up, " +
+                            std::to_string(c.failed.load()) + " failed of " + std::to_string(n));
+                      });
+  log("connected " + std::to_string(c.established.load()) + "/" + std::to_string(n) + " in " +
+      fmt("%.1f s", seconds_between(t0, Clock::now())));
+}
+
+// ---------------------------------------------------------------------------------------
 // dm scenario
 
 bool parse_u64(std::string_view s, std::uint64_t& out) {
@@ -958,14 +1210,22 @@ void dm_on_message(DmState& d, const DmFields& m, Clock::time_point now, bool in
   }
 }
 
-void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
+// One socket of a pair.
+struct DmConn : RawConn {
+  explicit DmConn(asio::io_context& ioc) : RawConn(ioc), dm(strand) {}
+  DmState dm;
+  std::uint64_t other_frames = 0;
+};
+
+void dm_on_frame(Ctx& c, DmConn& w, std::string_view text) {
   const auto now = Clock::now();
   const bool in_window = now >= c.t_meas0 && now < c.t_meas1;
-  if (DmFields fast; w.dm && scan_dm_frame(text, fast)) {
+  DmState& d = w.dm;
+  if (DmFields fast; scan_dm_frame(text, fast)) {
     if (fast.type == "ack") {
-      dm_on_ack(*w.dm, fast, now, in_window);
+      dm_on_ack(d, fast, now, in_window);
     } else {
-      dm_on_message(*w.dm, fast, now, in_window);
+      dm_on_message(d, fast, now, in_window);
     }
     return;
   }
@@ -979,8 +1239,6 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
   }
   if (f.type == "error") {
     record_error_frame(c, *f.obj);
-    if (!w.dm) return;
-    DmState& d = *w.dm;
     std::string_view ref = str_field(*f.obj, "ref");
     std::uint64_t ctr = 0;
     if (ref.size() > d.cmid_prefix.size() && ref.substr(0, d.cmid_prefix.size()) == d.cmid_prefix &&
@@ -991,12 +1249,6 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
     }
     return;
   }
-  if (!w.dm) {
-    ++w.other_frames;
-    return;
-  }
-  DmState& d = *w.dm;
-
   if (f.type != "ack" && f.type != "message") {
     ++w.other_frames;
     return;
@@ -1026,8 +1278,8 @@ void dm_on_frame(Ctx& c, Conn& w, std::string_view text) {
   }
 }
 
-awaitable<void> dm_writer(Ctx& c, Conn& w) {
-  DmState& d = *w.dm;
+awaitable<void> dm_writer(Ctx& c, DmConn& w, std::size_t sockets) {
+  DmState& d = w.dm;
   const std::size_t window = std::size_t(c.opt.window);
   const std::string head = R"({"type":"send","clientMsgId":")" + d.cmid_prefix;
   const std::string mid = R"(","conversationId":")" + d.conv + R"(","body":")";
@@ -1035,7 +1287,7 @@ awaitable<void> dm_writer(Ctx& c, Conn& w) {
   std::string frame;
   error_code ec;
   // --rate R: open loop, each of the n sockets sends every n/R seconds (staggered start).
-  Pacer pacer = make_pacer(c.t_begin, c.opt.rate, d.index, c.conns.size());
+  Pacer pacer = make_pacer(c.t_begin, c.opt.rate, d.index, sockets);
   const bool paced = pacer.paced();
   bool stalled = false;
   for (;;) {
@@ -1069,49 +1321,58 @@ awaitable<void> dm_writer(Ctx& c, Conn& w) {
     frame += tail;
     d.inflight_map.emplace(ctr, now);
     d.inflight = d.inflight_map.size();
-    w.writing = true;
-    co_await w.ws.async_write(asio::buffer(frame), tok(ec));
-    w.writing = false;
-    if (ec) {
-      c.count(c.failure_reasons, "send: " + ec.message());
-      break;
-    }
+    // Queued: what the window lets out before this socket's write completes goes in one.
+    raw_queue(w, 0x1, frame);
     ++d.sent;
     if (now >= c.t_meas0) ++d.sends_in_window;
   }
   d.writer_done = true;
 }
 
+awaitable<void> dm_session(Ctx& c, DmConn& w, std::atomic<long>& live) {
+  if (co_await raw_open(c, w)) {
+    co_await raw_read_until_closed(
+        c, w, [&c, &w](std::string_view text) { dm_on_frame(c, w, text); },
+        [&c] { return bool(c.closing); });
+  }
+  w.dm.wake.cancel();
+  --live;
+}
+
 awaitable<void> run_dm(Ctx& c, int& exit_code) {
   const Options& o = c.opt;
   const std::size_t n = std::size_t(2 * o.pairs);
-  c.on_frame = [&c](Conn& w, std::string_view text) { dm_on_frame(c, w, text); };
+  std::vector<std::unique_ptr<DmConn>> conns;
+  std::atomic<long> live{0};
 
   if (!co_await login_or_report(c, n, "dm")) {
     exit_code = 1;
     co_return;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    auto w = std::make_unique<Conn>(c.ioc);
+    auto w = std::make_unique<DmConn>(c.ioc);
     w->index = i;
     w->user = i;
-    auto d = std::make_unique<DmState>(w->strand);
-    d->index = i;
-    d->peer = i ^ 1;  // users 2k+1 and 2k+2 (1-based) pair up
+    DmState& d = w->dm;
+    d.index = i;
+    d.peer = i ^ 1;  // users 2k+1 and 2k+2 (1-based) pair up
     if (const auto k = i % (1 + c.peers.size()); k > 0) w->server = &c.peers[k - 1];
-    d->self_id = c.accounts[i].id;
+    d.self_id = c.accounts[i].id;
     const std::string& a = c.accounts[i].id;
     const std::string& b = c.accounts[i ^ 1].id;
-    d->conv = "dm_" + std::min(a, b) + "_" + std::max(a, b);
-    d->cmid_prefix = c.run_id + "-" + std::to_string(i) + "-";
-    w->dm = std::move(d);
-    c.conns.push_back(std::move(w));
+    d.conv = "dm_" + std::min(a, b) + "_" + std::max(a, b);
+    d.cmid_prefix = c.run_id + "-" + std::to_string(i) + "-";
+    conns.push_back(std::move(w));
   }
-  co_await open_all(c);
+  co_await raw_open_all(c, n, [&](std::size_t i) {
+    DmConn& w = *conns[i];
+    ++live;
+    asio::co_spawn(w.strand, dm_session(c, w, live), asio::detached);
+  });
   if (c.failed > 0) {
     std::printf("dm: %ld of %zu WebSocket connections failed\n", long(c.failed), n);
     print_errors(c);
-    co_await close_all(c, std::chrono::seconds(5));
+    co_await raw_close_all(c, conns, live, std::chrono::seconds(5));
     exit_code = 1;
     co_return;
   }
@@ -1123,22 +1384,22 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
                               std::chrono::duration<double>(o.warmup_s));
   c.t_meas1 = c.t_meas0 + std::chrono::duration_cast<Clock::duration>(
                               std::chrono::duration<double>(o.duration_s));
-  for (auto& wp : c.conns) {
-    Conn& w = *wp;
+  for (auto& wp : conns) {
+    DmConn& w = *wp;
     asio::co_spawn(
         w.strand,
-        [&c, &w]() -> awaitable<void> {
+        [&c, &w, n]() -> awaitable<void> {
           asio::steady_timer t(w.strand, c.t_begin);
           error_code ec;
           co_await t.async_wait(tok(ec));
-          co_await dm_writer(c, w);
+          co_await dm_writer(c, w, n);
         },
         asio::detached);
   }
 
   auto sum = [&](auto member) {
     std::uint64_t s = 0;
-    for (auto& wp : c.conns) s += (wp->dm.get()->*member).load();
+    for (auto& wp : conns) s += (wp->dm.*member).load();
     return s;
   };
   co_await wait_until([&] { return Clock::now() >= c.t_meas0; }, c.t_meas0);
@@ -1164,8 +1425,8 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
       Clock::now() +
           std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.drain_s)));
   const double drain_s = seconds_between(t_drain0, Clock::now());
-  // Writers stop at t_meas1 on their own; they are done once no write is pending.
-  co_await close_all(c, std::chrono::seconds(10));
+  // Writers stop at t_meas1 on their own; a close frame queues behind what they wrote.
+  co_await raw_close_all(c, conns, live, std::chrono::seconds(10));
 
   // Every session has ended: merge per-socket data.
   Latencies ack_lat, dlv_lat;
@@ -1173,9 +1434,9 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
                 gaps = 0, own = 0, foreign = 0, unknown_acks = 0, rejected = 0, unacked = 0,
                 lost = 0, sends_w = 0, other = 0, stalls = 0;
   bool cmid_echoed = false;
-  for (auto& wp : c.conns) {
-    DmState& d = *wp->dm;
-    DmState& p = *c.conns[d.peer]->dm;
+  for (auto& wp : conns) {
+    DmState& d = wp->dm;
+    DmState& p = conns[d.peer]->dm;
     sent += d.sent;
     sends_w += d.sends_in_window;
     stalls += d.window_stalls;
@@ -1296,47 +1557,6 @@ awaitable<void> run_dm(Ctx& c, int& exit_code) {
 
 // ---------------------------------------------------------------------------------------
 // fanout scenario
-//
-// Every member of one group receives every message: at 300,000+ frames/s on the cores the
-// server uses, Beast's one-operation-per-message read costs the load generator more than the
-// server spends. So each socket here is a plain TCP socket with a minimal RFC 6455 client:
-// the server's frames are unmasked and never fragmented, a read takes up to 16 KiB, and all
-// the frames in it are handled in one coroutine resume.
-
-// A client frame with FIN set, masked with a zero key: the key must be present (§5.3), and an
-// all-zero key leaves the payload as it is. Unpredictable keys protect proxies' caches, which
-// a loopback benchmark has none of.
-void append_client_frame(std::string& out, unsigned opcode, std::string_view payload) {
-  out.push_back(char(0x80 | opcode));
-  if (payload.size() < 126) {
-    out.push_back(char(0x80 | payload.size()));
-  } else if (payload.size() <= 0xffff) {
-    out.push_back(char(0x80 | 126));
-    out.push_back(char(payload.size() >> 8));
-    out.push_back(char(payload.size() & 0xff));
-  } else {
-    out.push_back(char(0x80 | 127));
-    for (int i = 7; i >= 0; --i) out.push_back(char((payload.size() >> (8 * i)) & 0xff));
-  }
-  out.append(4, '\0');
-  out.append(payload);
-}
-
-// A plain TCP socket speaking the minimal client above (fanout and presence). Touched only
-// on its strand.
-struct RawConn {
-  explicit RawConn(asio::io_context& ioc) : strand(asio::make_strand(ioc)), sock(strand) {}
-  Strand strand;
-  tcp::socket sock;
-  std::size_t index = 0;
-  std::size_t user = 0;
-  bool open = false;
-  bool writing = false;
-  std::string out, out_flight;  // queued bytes; bytes being written
-  std::vector<char> in = std::vector<char>(16 * 1024);
-  std::size_t in_len = 0;
-  unsigned close_code = 0;  // of the server's close frame; 0 before one came
-};
 
 // One member's socket. Touched only on its strand, except the atomics, which the
 // orchestrator polls.
@@ -1368,26 +1588,6 @@ struct Fanout {
   std::vector<std::unique_ptr<FanConn>> conns;
   std::atomic<long> live{0};
 };
-
-awaitable<void> raw_write_loop(RawConn& w) {
-  error_code ec;
-  while (!w.out.empty() && w.open) {
-    w.out_flight.clear();
-    w.out_flight.swap(w.out);
-    co_await asio::async_write(w.sock, asio::buffer(w.out_flight), tok(ec));
-    if (ec) break;
-  }
-  w.writing = false;
-}
-
-// Queues one frame; one write in flight per socket, later frames go out together behind it.
-void raw_queue(RawConn& w, unsigned opcode, std::string_view payload) {
-  if (!w.open) return;
-  append_client_frame(w.out, opcode, payload);
-  if (w.writing) return;
-  w.writing = true;
-  asio::co_spawn(w.strand, raw_write_loop(w), asio::detached);
-}
 
 std::int64_t scan_seq(std::string_view text, std::size_t from) {
   const auto sk = text.find(R"("seq":)", from);
@@ -1487,151 +1687,6 @@ void fan_on_text(Ctx& c, FanConn& w, std::string_view text) {
     w.inflight = w.inflight_map.size();
     w.wake.cancel();
   }
-}
-
-using TextHandler = std::function<void(std::string_view)>;
-
-// Handles the complete frames at the front of w.in and keeps the rest. False when the
-// server closed or broke the protocol.
-bool raw_parse(Ctx& c, RawConn& w, const TextHandler& on_text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(w.in.data());
-  std::size_t pos = 0, need = 0;
-  bool alive = true;
-  while (alive && w.in_len - pos >= 2) {
-    const unsigned op = p[pos] & 0x0f;
-    if (!(p[pos] & 0x80) || (p[pos + 1] & 0x80)) {  // fragmented or masked: not our server
-      c.count(c.close_reasons, "fragmented or masked server frame");
-      return false;
-    }
-    std::uint64_t len = p[pos + 1] & 0x7f;
-    std::size_t hdr = 2;
-    if (len == 126) {
-      if (w.in_len - pos < 4) break;
-      len = (std::uint64_t(p[pos + 2]) << 8) | p[pos + 3];
-      hdr = 4;
-    } else if (len == 127) {
-      if (w.in_len - pos < 10) break;
-      len = 0;
-      for (int i = 0; i < 8; ++i) len = (len << 8) | p[pos + 2 + i];
-      hdr = 10;
-    }
-    if (w.in_len - pos < hdr + len) {
-      need = hdr + std::size_t(len);
-      break;
-    }
-    const std::string_view payload(w.in.data() + pos + hdr, std::size_t(len));
-    pos += hdr + std::size_t(len);
-    switch (op) {
-      case 0x1:
-        on_text(payload);
-        break;
-      case 0x8:
-        alive = false;
-        w.close_code = payload.size() >= 2
-                           ? (unsigned(std::uint8_t(payload[0])) << 8) | std::uint8_t(payload[1])
-                           : 1005;
-        break;
-      case 0x9:
-        raw_queue(w, 0xA, payload);
-        break;
-      default:
-        break;  // a pong
-    }
-  }
-  std::memmove(w.in.data(), w.in.data() + pos, w.in_len - pos);
-  w.in_len -= pos;
-  if (need > w.in.size()) w.in.resize(need);
-  return alive;
-}
-
-// Connects from `src` and upgrades by hand; the bytes after the 101 response stay in w.in.
-awaitable<std::string> raw_connect(Ctx& c, RawConn& w, const asio::ip::address& src,
-                                   const std::string& token) {
-  error_code ec;
-  w.in_len = 0;
-  w.out.clear();
-  w.close_code = 0;
-  w.sock.open(src.is_v6() ? tcp::v6() : tcp::v4(), ec);
-  if (ec) co_return "socket: " + ec.message();
-  int one = 1;
-  ::setsockopt(w.sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-  w.sock.bind(tcp::endpoint(src, 0), ec);
-  if (ec) co_return "bind " + src.to_string() + ": " + ec.message();
-  co_await w.sock.async_connect(c.server, tok(ec));
-  if (ec) co_return "connect: " + ec.message();
-  w.sock.set_option(tcp::no_delay(true), ec);
-  const std::string req = "GET /ws HTTP/1.1\r\nHost: " + c.host_header +
-                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                          "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
-                          token + "\r\n\r\n";
-  co_await asio::async_write(w.sock, asio::buffer(req), tok(ec));
-  if (ec) co_return "handshake write: " + ec.message();
-  for (;;) {
-    const std::string_view have(w.in.data(), w.in_len);
-    if (auto end = have.find("\r\n\r\n"); end != std::string_view::npos) {
-      if (!have.starts_with("HTTP/1.1 101"))
-        co_return "handshake: " + std::string(have.substr(0, have.find('\r')));
-      end += 4;
-      std::memmove(w.in.data(), w.in.data() + end, w.in_len - end);
-      w.in_len -= end;
-      co_return std::string();
-    }
-    if (w.in_len == w.in.size()) co_return "handshake: response too large";
-    const std::size_t n = co_await w.sock.async_read_some(
-        asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
-    if (ec) co_return "handshake read: " + ec.message();
-    w.in_len += n;
-  }
-}
-
-// Connects w from its source address; on failure counts it, closes the socket and returns false.
-awaitable<bool> raw_open(Ctx& c, RawConn& w) {
-  std::string err;
-  try {
-    err =
-        co_await raw_connect(c, w, c.sources[w.index % c.sources.size()], c.accounts[w.user].token);
-  } catch (const std::exception& e) {
-    err = std::string("exception: ") + e.what();
-  }
-  if (!err.empty()) {
-    c.count(c.failure_reasons, err);
-    ++c.failed;
-    error_code ignore;
-    w.sock.close(ignore);
-    co_return false;
-  }
-  w.open = true;
-  ++c.open_now;
-  ++c.established;
-  co_return true;
-}
-
-// Reads until the server closes (or the socket fails), handing on every text frame; then
-// closes the socket. An ending nobody asked for (`expected` false) counts as unexpected.
-awaitable<void> raw_read_until_closed(Ctx& c, RawConn& w, const TextHandler& on_text,
-                                      const std::function<bool()>& expected) {
-  error_code ec;
-  bool alive = raw_parse(c, w, on_text);
-  while (alive) {
-    if (w.in_len == w.in.size()) w.in.resize(w.in.size() * 2);
-    const std::size_t n = co_await w.sock.async_read_some(
-        asio::buffer(w.in.data() + w.in_len, w.in.size() - w.in_len), tok(ec));
-    if (ec) break;
-    w.in_len += n;
-    alive = raw_parse(c, w, on_text);
-  }
-  w.open = false;
-  --c.open_now;
-  if (!expected()) {
-    ++c.unexpected_closes;
-    if (w.close_code)
-      c.count(c.close_reasons, "close frame code " + std::to_string(w.close_code));
-    else if (ec)
-      c.count(c.close_reasons, ec.message());
-  }
-  error_code ignore;
-  w.sock.close(ignore);
 }
 
 awaitable<void> fan_session(Ctx& c, Fanout& f, FanConn& w) {
@@ -1750,51 +1805,6 @@ awaitable<std::string> fan_setup_group(Ctx& c, Fanout& f, std::size_t members) {
   log(std::to_string(members - 1 - errors.size()) + " members joined " + f.conv + " in " +
       fmt("%.1f s", seconds_between(t0, Clock::now())));
   co_return errors.empty() ? std::string() : errors.front();
-}
-
-const std::string kCloseNormal("\x03\xe8", 2);  // close frame payload: 1000
-
-// Closes every raw socket (a close frame, then aborts what has not closed within `grace`)
-// and waits until `live` sessions are left: none.
-template <class Conns>
-awaitable<void> raw_close_all(Ctx& c, Conns& conns, std::atomic<long>& live,
-                              std::chrono::seconds grace) {
-  c.closing = true;
-  for (auto& wp : conns) {
-    RawConn& w = *wp;
-    asio::post(w.strand, [&w] { raw_queue(w, 0x8, kCloseNormal); });
-  }
-  if (co_await wait_until([&] { return live == 0; }, Clock::now() + grace)) co_return;
-  log("close: " + std::to_string(live.load()) + " sockets did not close in time; aborting them");
-  for (auto& wp : conns) {
-    RawConn& w = *wp;
-    asio::post(w.strand, [&w] {
-      error_code ec;
-      w.sock.close(ec);
-    });
-  }
-  co_await wait_until([&] { return live == 0; }, Clock::now() + std::chrono::seconds(5));
-}
-
-// Starts session(i) for i in [0, n) with opt.batch handshakes in flight (the next as each
-// finishes), then waits for every one to connect or fail.
-awaitable<void> raw_open_all(Ctx& c, std::size_t n, const std::function<void(std::size_t)>& start) {
-  const auto t0 = Clock::now();
-  std::size_t next = 0;
-  while (next < n) {
-    if (long(next) - (c.established + c.failed) < c.opt.batch) {
-      start(next++);
-      continue;
-    }
-    co_await sleep_for(std::chrono::milliseconds(5));
-  }
-  co_await wait_until([&] { return c.established + c.failed >= long(n); }, Clock::time_point::max(),
-                      [&] {
-                        log("connections: " + std::to_string(c.established.load()) + " up, " +
-                            std::to_string(c.failed.load()) + " failed of " + std::to_string(n));
-                      });
-  log("connected " + std::to_string(c.established.load()) + "/" + std::to_string(n) + " in " +
-      fmt("%.1f s", seconds_between(t0, Clock::now())));
 }
 
 awaitable<void> run_fanout(Ctx& c, int& exit_code) {
