@@ -48,7 +48,9 @@ MessageService::MessageService(store::Store& store, broker::Broker& broker, Grou
     : store_(store), broker_(broker), groups_(groups), shared_(shared), graph_(graph) {
   // Every frame a committed batch produces (broadcasts and acks) leaves through one Outbox:
   // one hand-over per connection per batch.
-  store_.messages().setBatchScope([this] { outbox_.emplace(); }, [this] { outbox_.reset(); });
+  // Thread-local: a store may commit on several threads (PostgreSQL's send writers).
+  static thread_local std::optional<hub::Outbox> batchOutbox;
+  store_.messages().setBatchScope([] { batchOutbox.emplace(); }, [] { batchOutbox.reset(); });
 }
 
 void MessageService::rememberUser(const std::string& userId) {

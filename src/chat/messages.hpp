@@ -174,7 +174,6 @@ class MessageService {
   const SocialGraph& graph_;
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;
-  std::optional<hub::Outbox> outbox_;  // open on the commit thread during a batch's callbacks
 };
 
 }  // namespace gc::chat

@@ -135,6 +135,7 @@ int run(const core::Config& config) {
   auto store = store::openStore(config.dbUrl, {.synchronous = config.sqliteSynchronous,
                                                .pageSize = config.sqlitePageSize,
                                                .readers = 4,
+                                               .appendWriters = config.postgresWriters,
                                                .readOnly = false});
   // Set once the hub and the delivery order exist: a subscription that came back after a
   // Redis outage asks every client here to reconnect and resync what it may have missed.

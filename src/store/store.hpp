@@ -45,8 +45,8 @@ class MessageStore {
   virtual ~MessageStore() = default;
   virtual void append(NewMessage message, AppendCallback done) = 0;
   // Runs `begin` before and `end` after the callbacks of each committed batch, on the
-  // commit thread, so a caller can gather what the callbacks produce and hand it on once
-  // per batch. Set once, before the first append.
+  // commit thread that runs them (a store may have several), so a caller can gather what the
+  // callbacks produce and hand it on once per batch. Set once, before the first append.
   virtual void setBatchScope(std::function<void()> begin, std::function<void()> end) = 0;
   // Ascending seq. No cursor: the newest `limit`; `before`/`after` bound the window.
   virtual std::vector<Message> page(std::string_view conversationId, const PageQuery& q) = 0;
@@ -217,6 +217,9 @@ struct StoreOptions {
   std::string synchronous = "full";  // sqlite: full | normal | off
   int pageSize = 4096;               // sqlite: bytes per page of a new database file
   int readers = 4;
+  // postgres: group-committing send writers, each on its own connection (see
+  // postgres/pg_append_shards.hpp).
+  int appendWriters = 1;
   // Another process owns the database (the video service reading the chat server's file):
   // no migrations, no writes (they fail), no search index. The database must exist.
   bool readOnly = false;

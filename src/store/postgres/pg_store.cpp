@@ -23,6 +23,21 @@ std::unique_ptr<PgConnection> openWriterConnection(const std::string& url,
   return conn;
 }
 
+// Sends go through `count` group-committing writers, each on a connection of its own; the
+// first one's connection migrates the schema.
+std::unique_ptr<PgAppendShards> openAppendWriters(const std::string& url,
+                                                  const StoreOptions& options,
+                                                  const std::function<void()>& afterBatch) {
+  std::vector<std::unique_ptr<PgAppendWriter>> writers;
+  const int count = std::max(options.appendWriters, 1);
+  for (int i = 0; i < count; ++i) {
+    auto conn = i == 0 ? openWriterConnection(url, options)
+                       : std::make_unique<PgConnection>(url, options.readOnly);
+    writers.push_back(std::make_unique<PgAppendWriter>(std::move(conn), kMaxBatch, afterBatch));
+  }
+  return std::make_unique<PgAppendShards>(std::move(writers));
+}
+
 // The readers, and one more for the ordinary writes (those hold theirs for a transaction).
 int poolSize(const StoreOptions& options) {
   return std::max(options.readers, 1) + 1;
@@ -36,8 +51,7 @@ PgStore::PgStore(const std::string& url, const StoreOptions& options)
                    : std::make_unique<PgSearchIndexer>(
                          std::make_unique<PgConnection>(url, false),
                          [this] { return writer_->busyWithin(std::chrono::milliseconds(250)); })),
-      writer_(std::make_unique<PgAppendWriter>(openWriterConnection(url, options), kMaxBatch,
-                                               [this] { pokeIndexer(); })),
+      writer_(openAppendWriters(url, options, [this] { pokeIndexer(); })),
       pool_(std::make_unique<PgPool>(url, poolSize(options), options.readOnly)),
       users_(*pool_),
       messages_(*writer_, *pool_, [this] { pokeIndexer(); }),
@@ -49,7 +63,8 @@ PgStore::PgStore(const std::string& url, const StoreOptions& options)
       uploads_(*pool_) {
   writer_->start();
   if (indexer_) indexer_->start();
-  spdlog::info("store: postgres ({} pooled connections{})", poolSize(options),
+  spdlog::info("store: postgres ({} send writers, {} pooled connections{})",
+               std::max(options.appendWriters, 1), poolSize(options),
                options.readOnly ? ", read-only" : "");
 }
 

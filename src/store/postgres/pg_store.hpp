@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "store/postgres/pg_append_writer.hpp"
+#include "store/postgres/pg_append_shards.hpp"
 #include "store/postgres/pg_pool.hpp"
 #include "store/postgres/pg_search_indexer.hpp"
 #include "store/store.hpp"
@@ -31,7 +31,7 @@ class PgUserStore final : public UserStore {
 class PgMessageStore final : public MessageStore {
  public:
   // `indexChanged` runs after an edit or a delete committed (it pokes the search indexer).
-  PgMessageStore(PgAppendWriter& writer, PgPool& pool, std::function<void()> indexChanged)
+  PgMessageStore(PgAppendShards& writer, PgPool& pool, std::function<void()> indexChanged)
       : writer_(writer), pool_(pool), indexChanged_(std::move(indexChanged)) {}
   void append(NewMessage message, AppendCallback done) override;
   void setBatchScope(std::function<void()> begin, std::function<void()> end) override;
@@ -41,7 +41,7 @@ class PgMessageStore final : public MessageStore {
   std::vector<MessageVersion> history(std::string_view messageId) override;
 
  private:
-  PgAppendWriter& writer_;
+  PgAppendShards& writer_;
   PgPool& pool_;
   std::function<void()> indexChanged_;
 };
@@ -161,8 +161,8 @@ class PgStore final : public Store {
 
   // Before the writer, whose batches poke it; absent on a read-only store.
   std::unique_ptr<PgSearchIndexer> indexer_;
-  // The writer's connection opens first and migrates, so the pool finds the schema.
-  std::unique_ptr<PgAppendWriter> writer_;
+  // The first writer's connection opens first and migrates, so the others find the schema.
+  std::unique_ptr<PgAppendShards> writer_;
   std::unique_ptr<PgPool> pool_;
   PgUserStore users_;
   PgMessageStore messages_;
