@@ -77,7 +77,18 @@ void DeliveryOrder::fill(const std::string& conversationId) {
   if (it == shard.conversations.end()) return;
   auto& c = it->second;
   c.fillScheduled = false;
-  if (c.waiting.empty()) return;  // the gap closed by itself
+  if (c.waiting.empty()) {  // the gap closed by itself
+    c.deferrals = 0;
+    return;
+  }
+  if (options_.ownSendPending && c.deferrals < options_.maxDeferrals &&
+      options_.ownSendPending(conversationId)) {
+    ++c.deferrals;  // the missing message may be ours, its delivery and ack on the way
+    c.fillScheduled = true;
+    after_(options_.wait, [this, conversationId] { fill(conversationId); });
+    return;
+  }
+  c.deferrals = 0;
   const auto before = c.waiting.begin()->first;
   try {
     for (const auto& missed : missed_(conversationId, c.last, before)) {

@@ -14,7 +14,11 @@
 // are handed to the connections before the next message of the conversation can go: each
 // connection sees the conversation's acks and messages in seq order, whichever instance
 // committed them. A message that was filled from the store before its own instance's
-// delivery came (rare) still gets its sender the ack, late.
+// delivery came still gets its sender the ack, late. That happens when this instance's own
+// commit lags (its callbacks wait for a core) while the other instance's next message is
+// already here; so a gap is not filled while this instance still has a send of that
+// conversation in flight (`ownSendPending`): its delivery, ack included, is on the way. The
+// fill waits `wait` again, at most `maxDeferrals` times, then fills anyway.
 //
 // The first message seen of a conversation sets its baseline: clients resync history on
 // connect, so only gaps after that are ours to fill. The table is bounded; a conversation
@@ -45,6 +49,9 @@ class DeliveryOrder {
   struct Options {
     std::chrono::milliseconds wait{25};  // how long a gap may stay open before it is filled
     std::size_t capacity = 200'000;      // conversations remembered
+    // True while this instance has a send of the conversation committing (may be empty).
+    std::function<bool(const std::string& conversationId)> ownSendPending = {};
+    int maxDeferrals = 8;  // waits added for such a send before the gap is filled anyway
   };
 
   DeliveryOrder(Deliver deliver, Missed missed, After after, Options options);
@@ -59,6 +66,7 @@ class DeliveryOrder {
     std::int64_t last = 0;                             // the highest seq that went out
     std::map<std::int64_t, broker::Delivery> waiting;  // ahead of a gap
     bool fillScheduled = false;
+    int deferrals = 0;  // of the fill scheduled now, for a send of ours in flight
   };
   static constexpr std::size_t kShards = 16;
   struct Shard {

@@ -291,10 +291,39 @@ void MessageService::appendAndPublish(store::NewMessage draft,
                                       SendDone done,
                                       std::function<std::string(std::string_view)> encodeAck) {
   std::string groupId = draft.conversationKind == "group" ? draft.message.to : std::string();
+  // Counted until the callback below has published (or failed): see sendInFlight.
+  struct InFlight {
+    MessageService* service = nullptr;  // null: not counted, or released
+    std::string conversationId;
+    ~InFlight() { release(); }
+    void release() {
+      if (!service) return;
+      std::lock_guard lock(service->inFlightMutex_);
+      if (auto it = service->inFlight_.find(conversationId);
+          it != service->inFlight_.end() && --it->second == 0) {
+        service->inFlight_.erase(it);
+      }
+      service = nullptr;
+    }
+  };
+  auto inFlight = std::make_shared<InFlight>();
+  if (shared_) {
+    std::lock_guard lock(inFlightMutex_);
+    ++inFlight_[draft.message.conversationId];
+    inFlight->service = this;
+    inFlight->conversationId = draft.message.conversationId;
+  }
   store_.messages().append(
-      std::move(draft), [this, participants = std::move(participants), groupId = std::move(groupId),
-                         origin, done = std::move(done), encodeAck = std::move(encodeAck)](
-                            store::AppendResult result, const std::exception_ptr& error) {
+      std::move(draft),
+      [this, participants = std::move(participants), groupId = std::move(groupId), origin,
+       done = std::move(done), encodeAck = std::move(encodeAck), inFlight = std::move(inFlight)](
+          store::AppendResult result, const std::exception_ptr& error) {
+        // Released when this returns, published or failed (not when the store lets go of
+        // the callback, which may be after the rest of its batch).
+        const struct Release {
+          InFlight& f;
+          ~Release() { f.release(); }
+        } release{*inFlight};
         if (error) {
           done(SendOutcome{}, error);
           return;
@@ -330,6 +359,11 @@ void MessageService::appendAndPublish(store::NewMessage draft,
         }
         done(std::move(outcome), nullptr);
       });
+}
+
+bool MessageService::sendInFlight(const std::string& conversationId) const {
+  std::lock_guard lock(inFlightMutex_);
+  return inFlight_.contains(conversationId);
 }
 
 std::vector<broker::Delivery> MessageService::missedDeliveries(const std::string& conversationId,

@@ -4,10 +4,12 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -141,6 +143,10 @@ class MessageService {
   // Blocking: the deliveries of a conversation's committed messages with after < seq < before,
   // to fill a gap in what the broker brought (chat/delivery_order.hpp): a DM's two users, a
   // group's members now, less those who blocked the sender. At most 500; clients resync more.
+  // True while a send of this conversation made here is committing or being published
+  // (scale-out only; always false otherwise): DeliveryOrder then waits for its delivery
+  // rather than filling a gap with it from the store.
+  bool sendInFlight(const std::string& conversationId) const;
   std::vector<broker::Delivery> missedDeliveries(const std::string& conversationId,
                                                  std::int64_t after, std::int64_t before);
 
@@ -174,6 +180,9 @@ class MessageService {
   const SocialGraph& graph_;
   mutable std::shared_mutex knownMutex_;
   std::unordered_set<std::string> knownUsers_;
+  // Sends appended here and not yet published, per conversation (scale-out only).
+  mutable std::mutex inFlightMutex_;
+  std::unordered_map<std::string, int> inFlight_;
 };
 
 }  // namespace gc::chat

@@ -225,7 +225,12 @@ int run(const core::Config& config) {
         [&after, &blocking](std::chrono::milliseconds delay, std::function<void()> fire) {
           after(delay, [&blocking, fire = std::move(fire)] { asio::post(blocking, fire); });
         },
-        chat::DeliveryOrder::Options{.wait = std::chrono::milliseconds(25), .capacity = 200'000});
+        chat::DeliveryOrder::Options{
+            .wait = std::chrono::milliseconds(25),
+            .capacity = 200'000,
+            .ownSendPending =
+                [&messages](const std::string& id) { return messages.sendInFlight(id); },
+            .maxDeferrals = 8});
     afterBrokerOutage = [&hub, &deliveryOrder] {
       deliveryOrder.reset();
       hub.closeAll(ws::close_code::kServiceRestart,

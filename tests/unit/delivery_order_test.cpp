@@ -23,6 +23,7 @@ struct Recorder {
   std::vector<std::string> delivered;  // "conversation:seq" (seq 0: the frame)
   std::vector<std::string> asked;      // "conversation after..before"
   bool storeDown = false;
+  bool ownSendPending = false;  // a send of this instance is committing in every conversation
   std::vector<std::function<void()>> timers;  // fills waiting for their time
 
   // The gaps' wait is over.
@@ -51,7 +52,10 @@ struct Recorder {
         [this](std::chrono::milliseconds, std::function<void()> fire) {
           timers.push_back(std::move(fire));
         },
-        {.wait = std::chrono::milliseconds(25), .capacity = 1000});
+        {.wait = std::chrono::milliseconds(25),
+         .capacity = 1000,
+         .ownSendPending = [this](const std::string&) { return ownSendPending; },
+         .maxDeferrals = 2});
   }
 };
 
@@ -103,6 +107,36 @@ TEST(DeliveryOrderTest, AMessageFilledFromTheStoreFirstStillGetsItsSenderTheAck)
   own.originFrame = std::make_shared<const std::string>("2");
   order(own);  // only its ack is left to send
   EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:2", "c:3", "ack 2"}));
+}
+
+TEST(DeliveryOrderTest, AGapIsNotFilledWhileASendOfOursIsCommittingItsDeliveryComesInOrder) {
+  Recorder r;
+  r.ownSendPending = true;
+  auto order = r.order();
+  order(message("c", 3));
+  order(message("c", 5));  // the other instance's 5 came before our own 4 was published
+  r.fireTimers();          // 4 may be ours: no fill yet
+  EXPECT_TRUE(r.asked.empty());
+  auto ours = message("c", 4);
+  ours.originFrame = std::make_shared<const std::string>("4");
+  order(ours);  // our delivery, with its sender's ack inside: in order, no late ack
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:3", "c:4", "c:5"}));
+  r.fireTimers();
+  EXPECT_TRUE(r.asked.empty());
+}
+
+TEST(DeliveryOrderTest, AGapIsFilledAfterAFewWaitsEvenWithASendOfOursCommitting) {
+  Recorder r;
+  r.ownSendPending = true;  // ours is a later message, or never comes: the wait is bounded
+  auto order = r.order();
+  order(message("c", 3));
+  order(message("c", 5));
+  r.fireTimers();  // deferred once
+  r.fireTimers();  // twice (maxDeferrals)
+  EXPECT_TRUE(r.asked.empty());
+  r.fireTimers();
+  EXPECT_EQ(r.asked, (std::vector<std::string>{"c 3..5"}));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:3", "c:4", "c:5"}));
 }
 
 TEST(DeliveryOrderTest, ConversationsKeepTheirOwnOrderAndOtherEventsPassThrough) {
