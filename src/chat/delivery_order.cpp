@@ -11,7 +11,7 @@ DeliveryOrder::DeliveryOrder(Deliver deliver, Missed missed, After after, Option
     : deliver_(std::move(deliver)),
       missed_(std::move(missed)),
       after_(std::move(after)),
-      options_(options) {}
+      options_(std::move(options)) {}
 
 DeliveryOrder::Shard& DeliveryOrder::shardOf(const std::string& conversationId) {
   return shards_[std::hash<std::string>{}(conversationId) % kShards];
