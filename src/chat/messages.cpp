@@ -306,12 +306,13 @@ void MessageService::appendAndPublish(store::NewMessage draft,
       service = nullptr;
     }
   };
-  auto inFlight = std::make_shared<InFlight>();
+  std::shared_ptr<InFlight> inFlight;  // only counted with other instances: no cost otherwise
   if (shared_) {
     std::lock_guard lock(inFlightMutex_);
     ++inFlight_[draft.message.conversationId];
-    inFlight->service = this;
+    inFlight = std::make_shared<InFlight>();  // not from a temporary: its destructor releases
     inFlight->conversationId = draft.message.conversationId;
+    inFlight->service = this;
   }
   store_.messages().append(
       std::move(draft),
@@ -321,9 +322,11 @@ void MessageService::appendAndPublish(store::NewMessage draft,
         // Released when this returns, published or failed (not when the store lets go of
         // the callback, which may be after the rest of its batch).
         const struct Release {
-          InFlight& f;
-          ~Release() { f.release(); }
-        } release{*inFlight};
+          InFlight* f;
+          ~Release() {
+            if (f) f->release();
+          }
+        } release{inFlight.get()};
         if (error) {
           done(SendOutcome{}, error);
           return;

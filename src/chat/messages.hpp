@@ -140,13 +140,13 @@ class MessageService {
   std::vector<store::MessageVersion> history(const std::string& userId,
                                              const std::string& messageId);
 
-  // Blocking: the deliveries of a conversation's committed messages with after < seq < before,
-  // to fill a gap in what the broker brought (chat/delivery_order.hpp): a DM's two users, a
-  // group's members now, less those who blocked the sender. At most 500; clients resync more.
   // True while a send of this conversation made here is committing or being published
   // (scale-out only; always false otherwise): DeliveryOrder then waits for its delivery
   // rather than filling a gap with it from the store.
   bool sendInFlight(const std::string& conversationId) const;
+  // Blocking: the deliveries of a conversation's committed messages with after < seq < before,
+  // to fill a gap in what the broker brought (chat/delivery_order.hpp): a DM's two users, a
+  // group's members now, less those who blocked the sender. At most 500; clients resync more.
   std::vector<broker::Delivery> missedDeliveries(const std::string& conversationId,
                                                  std::int64_t after, std::int64_t before);
 

@@ -50,8 +50,8 @@ struct Config {
   // each B-tree page it touched whole, and a batch of sends touches about one index leaf per
   // conversation, so the page size sets the WAL bytes per message (docs/performance.md).
   int sqlitePageSize = 4096;
-  int postgresWriters =
-      1;  // group-committing send writers, a connection each (see --postgres-writers)
+  // PostgreSQL: group-committing send writers, a connection each (see --postgres-writers).
+  int postgresWriters = 1;
   int headerTimeoutSeconds = 10;
   int bodyTimeoutSeconds = 30;
   int keepAliveTimeoutSeconds = 75;
