@@ -35,6 +35,7 @@ class PgAppendShards {
   void drain();
   // True when any writer had a busy batch within `window` (PgAppendWriter::busyWithin).
   bool busyWithin(std::chrono::steady_clock::duration window) const;
+  std::size_t size() const { return writers_.size(); }
 
  private:
   std::vector<std::unique_ptr<PgAppendWriter>> writers_;

@@ -63,9 +63,8 @@ PgStore::PgStore(const std::string& url, const StoreOptions& options)
       uploads_(*pool_) {
   writer_->start();
   if (indexer_) indexer_->start();
-  spdlog::info("store: postgres ({} send writers, {} pooled connections{})",
-               std::max(options.appendWriters, 1), poolSize(options),
-               options.readOnly ? ", read-only" : "");
+  spdlog::info("store: postgres ({} send writers, {} pooled connections{})", writer_->size(),
+               poolSize(options), options.readOnly ? ", read-only" : "");
 }
 
 PgStore::~PgStore() {
