@@ -7,6 +7,7 @@
 #include "api/rate_limits.hpp"
 #include "broker/broker.hpp"
 #include "chat/accounts.hpp"
+#include "chat/conversation_follows.hpp"
 #include "chat/friends.hpp"
 #include "chat/groups.hpp"
 #include "chat/messages.hpp"
@@ -39,6 +40,8 @@ struct App {
   // and kept apart so that they never hold up the store's callers on `blocking`.
   boost::asio::thread_pool& files;
   RateLimiters& limits;
+  // Scale-out: which conversations this instance follows; null with one instance.
+  chat::ConversationFollows* follows = nullptr;
   std::atomic<bool> draining{false};
   std::atomic<int> requestsInFlight{0};
 };

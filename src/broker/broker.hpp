@@ -21,9 +21,11 @@ struct Delivery {
   // More recipients, shared rather than copied: a group's member list straight from the
   // membership cache, which 1,000 members would otherwise cost 1,000 strings per message.
   std::shared_ptr<const std::vector<std::string>> sharedUserIds = nullptr;
-  // A new message's conversation and seq (0 for every other event): with several instances,
-  // a receiver puts each conversation's messages back in seq order and fetches what it missed
-  // (chat/delivery_order.hpp).
+  // The conversation whose participants this event is for (its messages, edits, reactions,
+  // read markers, typing; empty for anything else), and a new message's seq (0 for every
+  // other event). With several instances the conversation picks the Redis channel (only the
+  // instances following it hear it), and a receiver puts each conversation's messages back
+  // in seq order and fetches what it missed (chat/delivery_order.hpp).
   std::string conversationId = {};
   std::int64_t seq = 0;
   // State other instances keep a copy of, changed here: a group whose membership or settings
@@ -56,6 +58,18 @@ class Broker {
   // Deliveries published from one thread reach subscribers in the order published.
   virtual void publish(const Delivery& delivery) = 0;
   virtual void subscribe(Subscriber subscriber) = 0;
+  // Scale-out: the events of these conversations are wanted here (a user connected here is in
+  // them) from now on; `followed` runs once they are heard, on a thread of the broker's
+  // (every event reaches every instance with the in-process broker: at once). Repeating a
+  // follow is harmless; counting who needs a conversation is the caller's business.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): by value for the overrides to keep
+  virtual void follow(std::vector<std::string> conversationIds, std::function<void()> followed) {
+    (void)conversationIds;
+    if (followed) followed();
+  }
+  // No longer wanted here: stops hearing them.
+  // NOLINTNEXTLINE(performance-unnecessary-value-param): by value for the overrides to keep
+  virtual void unfollow(std::vector<std::string> conversationIds) { (void)conversationIds; }
   virtual bool ready() = 0;
   // Stops delivering events from other instances: after it returns no subscriber runs again
   // (the server calls it before what its subscribers use goes away).

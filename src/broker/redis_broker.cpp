@@ -10,6 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "broker/redis_client.hpp"
@@ -38,6 +39,10 @@ std::string randomInstanceId() {
   }
   return id;
 }
+
+constexpr std::string_view kConversationPrefix = "gc:c:";
+// Channels per SUBSCRIBE after a reconnect: one command per thousand, not one giant one.
+constexpr std::size_t kChannelsPerCommand = 1000;
 
 class RedisBroker final : public Broker {
  public:
@@ -78,7 +83,10 @@ class RedisBroker final : public Broker {
       core::metrics().brokerPublishesDropped.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    client->command({"PUBLISH", options_.channel, encodeEnvelope(instance_, delivery)},
+    auto channel = options_.conversationChannels && onConversationChannel(delivery)
+                       ? conversationChannel(delivery.conversationId)
+                       : options_.channel;
+    client->command({"PUBLISH", std::move(channel), encodeEnvelope(instance_, delivery)},
                     [](const RedisReply& reply) {
                       if (reply.isError()) {
                         core::metrics().brokerPublishesDropped.fetch_add(1,
@@ -94,16 +102,73 @@ class RedisBroker final : public Broker {
     if (subscribers_.size() == 1) asio::post(ioc_, [this] { connect(); });
   }
 
+  void follow(std::vector<std::string> conversationIds, std::function<void()> followed) override {
+    asio::post(ioc_, [this, ids = std::move(conversationIds), followed = std::move(followed)] {
+      auto waiter = std::make_shared<Waiter>(Waiter{.remaining = 0, .followed = followed});
+      std::vector<std::string> subscribe;
+      for (const auto& id : ids) {
+        auto& c = conversations_[id];
+        c.wanted = true;
+        if (c.state == State::Subscribed) continue;
+        ++waiter->remaining;
+        c.waiters.push_back(waiter);
+        if (c.state == State::None && subscriber_) {
+          c.state = State::Subscribing;
+          subscribe.push_back(conversationChannel(id));
+        }
+      }
+      if (!subscribe.empty()) subscriber_->subscribe(std::move(subscribe));
+      if (waiter->remaining == 0 && followed) followed();
+      followedGauge();
+    });
+  }
+
+  void unfollow(std::vector<std::string> conversationIds) override {
+    asio::post(ioc_, [this, ids = std::move(conversationIds)] {
+      std::vector<std::string> unsubscribe;
+      for (const auto& id : ids) {
+        auto it = conversations_.find(id);
+        if (it == conversations_.end()) continue;
+        auto& c = it->second;
+        c.wanted = false;
+        if (c.state == State::None) {
+          conversations_.erase(it);
+        } else if (c.state == State::Subscribed) {
+          c.state = State::Unsubscribing;
+          unsubscribe.push_back(conversationChannel(id));
+        }  // subscribing or unsubscribing: settled when Redis confirms
+      }
+      if (!unsubscribe.empty() && subscriber_) subscriber_->unsubscribe(std::move(unsubscribe));
+      followedGauge();
+    });
+  }
+
   // An instance without Redis still commits and delivers to its own users: it stays ready.
   bool ready() override { return true; }
 
  private:
+  // A follow() waiting for its conversations' subscriptions to be confirmed.
+  struct Waiter {
+    std::size_t remaining = 0;
+    std::function<void()> followed;
+  };
+  // A conversation's channel goes None → Subscribing → Subscribed → Unsubscribing → (gone, or
+  // Subscribing again if it is wanted again by then): never two (un)subscribes of one channel
+  // in flight, which hiredis 0.14 would get wrong.
+  enum class State { None, Subscribing, Subscribed, Unsubscribing };
+  struct Conversation {
+    bool wanted = false;
+    State state = State::None;
+    std::vector<std::shared_ptr<Waiter>> waiters;
+  };
+
   std::shared_ptr<RedisClient> publisher() {
     std::lock_guard lock(publisherMutex_);
     return publisher_;
   }
 
-  // On the broker's thread: a publishing connection and a subscribed one.
+  // On the broker's thread: a publishing connection and a subscribed one, which subscribes
+  // the main channel and every conversation followed here.
   void connect() {
     if (stopping_) return;
     const auto generation = ++generation_;
@@ -115,15 +180,30 @@ class RedisBroker final : public Broker {
       publisher_ = RedisClient::connect(ioc_.get_executor(), host_, port_, onLost);
     }
     subscriber_ = RedisClient::connect(ioc_.get_executor(), host_, port_, onLost);
-    subscriber_->command({"SUBSCRIBE", options_.channel},
-                         [this, generation](const RedisReply& reply) {
-                           if (generation == generation_) onSubscription(reply);
-                         });
+    subscriber_->listen([this, generation](const RedisReply& reply) {
+      if (generation == generation_) onSubscription(reply);
+    });
+    subscriber_->subscribe({options_.channel});
+    std::vector<std::string> channels;
+    for (auto& [id, c] : conversations_) {
+      c.state = State::Subscribing;
+      channels.push_back(conversationChannel(id));
+      if (channels.size() == kChannelsPerCommand) {
+        subscriber_->subscribe(std::move(channels));
+        channels.clear();
+      }
+    }
+    if (!channels.empty()) subscriber_->subscribe(std::move(channels));
   }
 
   void onSubscription(const RedisReply& reply) {
     if (reply.type != RedisReply::Type::Array || reply.elements.size() != 3) return;
     const auto& kind = reply.elements[0].text;
+    const auto& channel = reply.elements[1].text;
+    if (channel != options_.channel) {
+      onConversationReply(kind, channel, reply.elements[2]);
+      return;
+    }
     if (kind == "subscribe") {
       retryDelay_ = kFirstRetry;
       spdlog::info("broker: subscribed to {} on redis {}:{}", options_.channel, host_, port_);
@@ -131,8 +211,41 @@ class RedisBroker final : public Broker {
       subscribedOnce_ = true;
       return;
     }
-    if (kind != "message") return;
-    auto envelope = decodeEnvelope(reply.elements[2].text);
+    if (kind == "message") heard(reply.elements[2].text);
+  }
+
+  void onConversationReply(const std::string& kind, const std::string& channel,
+                           const RedisReply& payload) {
+    if (!channel.starts_with(kConversationPrefix)) return;
+    const auto it = conversations_.find(channel.substr(kConversationPrefix.size()));
+    if (it == conversations_.end()) return;
+    auto& c = it->second;
+    if (kind == "message") {
+      if (c.wanted) heard(payload.text);  // else: on its way out, nobody here needs it
+      return;
+    }
+    if (kind == "subscribe") {
+      c.state = State::Subscribed;
+      for (const auto& waiter : std::exchange(c.waiters, {})) {
+        if (--waiter->remaining == 0 && waiter->followed) waiter->followed();
+      }
+      if (!c.wanted) {
+        c.state = State::Unsubscribing;
+        subscriber_->unsubscribe({channel});
+      }
+    } else if (kind == "unsubscribe") {
+      if (!c.wanted) {
+        conversations_.erase(it);
+      } else {
+        c.state = State::Subscribing;
+        subscriber_->subscribe({channel});
+      }
+    }
+    followedGauge();
+  }
+
+  void heard(const std::string& payload) {
+    auto envelope = decodeEnvelope(payload);
     if (!envelope) {
       spdlog::warn("broker: an event that is not an envelope of {} was dropped", kVersion);
       return;
@@ -140,6 +253,11 @@ class RedisBroker final : public Broker {
     if (envelope->instance == instance_) return;  // ours: delivered when it was published
     core::metrics().brokerEventsReceived.fetch_add(1, std::memory_order_relaxed);
     for (const auto& s : subscribers_) s(envelope->delivery);
+  }
+
+  void followedGauge() {
+    core::metrics().brokerConversationsFollowed.store(
+        static_cast<std::uint64_t>(conversations_.size()), std::memory_order_relaxed);
   }
 
   void lost(std::uint64_t generation, const std::string& why) {
@@ -155,6 +273,11 @@ class RedisBroker final : public Broker {
     }
     if (subscriber_) subscriber_->close();
     subscriber_.reset();
+    // What was on its way out is gone with the connection; what is wanted is subscribed
+    // again by the next connect(), its waiters still waiting.
+    std::erase_if(conversations_, [](const auto& entry) { return !entry.second.wanted; });
+    for (auto& [id, c] : conversations_) c.state = State::None;
+    followedGauge();
     retry_.expires_after(retryDelay_);
     retryDelay_ = std::min<std::chrono::milliseconds>(retryDelay_ * 2, kLastRetry);
     retry_.async_wait([this](boost::system::error_code ec) {
@@ -175,6 +298,7 @@ class RedisBroker final : public Broker {
   std::shared_ptr<RedisClient> publisher_;  // publisherMutex_
   // The rest: the broker's thread only.
   std::shared_ptr<RedisClient> subscriber_;
+  std::unordered_map<std::string, Conversation> conversations_;  // followed, or on the way out
   std::uint64_t generation_ = 0;
   std::chrono::milliseconds retryDelay_ = kFirstRetry;
   bool subscribedOnce_ = false;
@@ -248,6 +372,17 @@ std::optional<BrokerEnvelope> decodeEnvelope(std::string_view payload) {
   }
   d.frame = std::make_shared<const std::string>(payload);
   return out;
+}
+
+std::string conversationChannel(std::string_view conversationId) {
+  std::string channel(kConversationPrefix);
+  channel += conversationId;
+  return channel;
+}
+
+bool onConversationChannel(const Delivery& delivery) {
+  return !delivery.conversationId.empty() && delivery.seq != 1 && delivery.groupChanged.empty() &&
+         delivery.pairChanged.empty() && delivery.presenceOf.empty() && !delivery.tokensRevoked;
 }
 
 std::unique_ptr<Broker> makeRedisBroker(RedisBrokerOptions options) {

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include <boost/asio/post.hpp>
+#include <cstring>
 #include <mutex>
 
 namespace gc::broker {
@@ -50,12 +51,10 @@ RedisReply errorReply(std::string text) {
   return r;
 }
 
-bool isSubscribe(const std::string& name) {
-  return strcasecmp(name.c_str(), "subscribe") == 0 || strcasecmp(name.c_str(), "psubscribe") == 0;
-}
-
 bool isSubscriptionCommand(const std::string& name) {
-  return isSubscribe(name) || strcasecmp(name.c_str(), "unsubscribe") == 0 ||
+  return strcasecmp(name.c_str(), "subscribe") == 0 ||
+         strcasecmp(name.c_str(), "psubscribe") == 0 ||
+         strcasecmp(name.c_str(), "unsubscribe") == 0 ||
          strcasecmp(name.c_str(), "punsubscribe") == 0;
 }
 
@@ -134,14 +133,53 @@ void RedisClient::close() {
   });
 }
 
+void RedisClient::listen(Done handler) {
+  asio::post(strand_, [self = shared_from_this(), handler = std::move(handler)]() mutable {
+    self->subscription_.done = std::move(handler);
+  });
+}
+
+void RedisClient::subscribe(std::vector<std::string> channels) {
+  asio::post(strand_, [self = shared_from_this(), channels = std::move(channels)] {
+    self->sendSubscription("SUBSCRIBE", channels);
+  });
+}
+
+void RedisClient::unsubscribe(std::vector<std::string> channels) {
+  asio::post(strand_, [self = shared_from_this(), channels = std::move(channels)] {
+    self->sendSubscription("UNSUBSCRIBE", channels);
+  });
+}
+
+void RedisClient::sendSubscription(const char* verb, const std::vector<std::string>& channels) {
+  // Without a connection there is nothing to subscribe on: the owner subscribes its new
+  // client again when it makes one (it knows what it follows).
+  if (!context_ || channels.empty() || !subscription_.done) return;
+  std::vector<const char*> argv{verb};
+  std::vector<std::size_t> lengths{std::strlen(verb)};
+  for (const auto& c : channels) {
+    argv.push_back(c.data());
+    lengths.push_back(c.size());
+  }
+  // hiredis files the shared callback under each channel (SUBSCRIBE) or appends none
+  // (UNSUBSCRIBE: its replies go to the channel's callback): nothing to free either way.
+  if (redisAsyncCommandArgv(context_, &RedisClient::onReply, &subscription_,
+                            static_cast<int>(argv.size()), argv.data(),
+                            lengths.data()) == REDIS_OK) {
+    if (std::strcmp(verb, "SUBSCRIBE") == 0) subscribed_ = true;
+  }
+}
+
 void RedisClient::send(const std::vector<std::string>& args, Done done) {
   // Redis answers anything else on a subscribed connection with an error that hiredis 0.14
   // takes for a broken connection, and drops it with every subscription: refused here.
-  const bool notNow = !args.empty() && subscribed_ && !isSubscriptionCommand(args.front());
-  if (!context_ || args.empty() || notNow) {
-    const char* why = args.empty() ? "redis: empty command"
-                      : notNow     ? "redis: a subscribed connection takes only (un)subscribe"
-                                   : "redis: not connected";
+  const bool notNow = !args.empty() && subscribed_;
+  const bool subscription = !args.empty() && isSubscriptionCommand(args.front());
+  if (!context_ || args.empty() || notNow || subscription) {
+    const char* why = args.empty()   ? "redis: empty command"
+                      : subscription ? "redis: (un)subscribe through subscribe()/unsubscribe()"
+                      : notNow       ? "redis: a subscribed connection takes no commands"
+                                     : "redis: not connected";
     asio::post(strand_, [done = std::move(done), why] { done(errorReply(why)); });
     return;
   }
@@ -151,25 +189,14 @@ void RedisClient::send(const std::vector<std::string>& args, Done done) {
     argv.push_back(a.data());
     lengths.push_back(a.size());
   }
-  Pending* pending = nullptr;
-  const bool stays = isSubscribe(args.front());
-  if (stays) {
-    subscribed_ = true;
-    pending = &subscriptions_.emplace_back(Pending{.done = std::move(done), .stays = true});
-  } else {
-    pending = new Pending{.done = std::move(done), .stays = false};
-  }
+  auto* pending = new Pending{.done = std::move(done), .stays = false};
   if (redisAsyncCommandArgv(context_, &RedisClient::onReply, pending, static_cast<int>(argv.size()),
                             argv.data(), lengths.data()) == REDIS_OK) {
     return;
   }
-  // Refused before it was sent: closing, or a plain command on a subscribed connection.
+  // Refused before it was sent: the connection is closing.
   Done refused = std::move(pending->done);
-  if (stays) {
-    subscriptions_.pop_back();
-  } else {
-    delete pending;
-  }
+  delete pending;
   asio::post(strand_, [refused = std::move(refused)] {
     refused(errorReply("redis: command refused on this connection"));
   });
@@ -184,7 +211,7 @@ void RedisClient::fail(const std::string& why) {
 void RedisClient::onReply(redisAsyncContext* context, void* reply, void* privdata) {
   auto* pending = static_cast<Pending*>(privdata);
   // No owner: the client is being destroyed, and whoever waited is gone with it.
-  if (owner(context)) {
+  if (owner(context) && pending->done) {
     if (reply) {
       pending->done(convert(*static_cast<redisReply*>(reply)));
     } else {

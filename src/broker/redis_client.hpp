@@ -10,7 +10,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <functional>
-#include <list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,10 +41,19 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
 
-  // Sends a command from any thread; `done` runs on the strand with the reply. For SUBSCRIBE
-  // and PSUBSCRIBE it runs for the confirmation and then for every message; from then on the
-  // connection takes only (P)(UN)SUBSCRIBE (anything else gets an error reply, unsent).
+  // Sends a command from any thread; `done` runs on the strand with the reply. Not for
+  // (UN)SUBSCRIBE (refused: they have subscribe() and unsubscribe()); once subscribed, the
+  // connection takes no command at all (refused with an error reply, unsent).
   void command(std::vector<std::string> args, Done done);
+  // Subscriptions, from any thread. Every reply they bring (a channel's subscribe and
+  // unsubscribe confirmations, its messages) goes to the one `handler` given to listen(),
+  // which must come first: hiredis 0.14 keeps a callback per channel and hands UNSUBSCRIBE's
+  // replies to it, so one shared handler is the only one that is neither freed while a
+  // channel still uses it nor leaked per command. A channel must not be subscribed again
+  // before its unsubscribe is confirmed (hiredis would drop the new callback with the old).
+  void listen(Done handler);
+  void subscribe(std::vector<std::string> channels);
+  void unsubscribe(std::vector<std::string> channels);
   // Closes the connection (commands already sent still get their replies first); `lost` runs.
   void close();
 
@@ -59,6 +67,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   RedisClient(boost::asio::any_io_executor strand, Lost lost);
   void open(const std::string& host, int port);
   void send(const std::vector<std::string>& args, Done done);
+  void sendSubscription(const char* verb, const std::vector<std::string>& channels);
   void fail(const std::string& why);
   void armRead();
   void armWrite();
@@ -75,9 +84,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   boost::asio::posix::stream_descriptor socket_;
   redisAsyncContext* context_ = nullptr;  // null once hiredis freed it
   Lost lost_;
-  // Callbacks of subscriptions: hiredis calls them for every message, so they live as long
-  // as the connection does.
-  std::list<Pending> subscriptions_;
+  // What every subscribed channel calls: lives as long as the connection does.
+  Pending subscription_{.done = nullptr, .stays = true};
   bool wantRead_ = false;
   bool wantWrite_ = false;
   bool readArmed_ = false;

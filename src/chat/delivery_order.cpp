@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
+
 #include "core/metrics.hpp"
 #include "hub/outbox.hpp"
 
@@ -77,7 +79,7 @@ void DeliveryOrder::fill(const std::string& conversationId) {
   if (it == shard.conversations.end()) return;
   auto& c = it->second;
   c.fillScheduled = false;
-  if (c.waiting.empty()) {  // the gap closed by itself
+  if (c.waiting.empty() && !c.catchingUp) {  // the gap closed by itself
     c.deferrals = 0;
     return;
   }
@@ -89,7 +91,9 @@ void DeliveryOrder::fill(const std::string& conversationId) {
     return;
   }
   c.deferrals = 0;
-  const auto before = c.waiting.begin()->first;
+  c.catchingUp = false;
+  const auto before =
+      c.waiting.empty() ? std::numeric_limits<std::int64_t>::max() : c.waiting.begin()->first;
   try {
     for (const auto& missed : missed_(conversationId, c.last, before)) {
       if (missed.seq != c.last + 1 || missed.seq >= before) continue;
@@ -103,12 +107,36 @@ void DeliveryOrder::fill(const std::string& conversationId) {
   }
   // What the store could not give (it is away, or the gap is longer than it returns) is the
   // clients' resync to fill: the waiting messages go out rather than wait for ever.
-  if (c.waiting.begin()->first > c.last + 1) c.last = c.waiting.begin()->first - 1;
+  if (!c.waiting.empty() && c.waiting.begin()->first > c.last + 1) {
+    c.last = c.waiting.begin()->first - 1;
+  }
   drain(c);
   if (!c.waiting.empty()) {  // a further gap behind the first one
     c.fillScheduled = true;
     after_(options_.wait, [this, conversationId] { fill(conversationId); });
   }
+}
+
+void DeliveryOrder::catchUp(const std::string& conversationId) {
+  auto& shard = shardOf(conversationId);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.conversations.find(conversationId);
+  if (it == shard.conversations.end()) return;
+  auto& c = it->second;
+  c.catchingUp = true;
+  if (c.fillScheduled) return;
+  c.fillScheduled = true;
+  after_(options_.wait, [this, conversationId] { fill(conversationId); });
+}
+
+void DeliveryOrder::forget(const std::string& conversationId) {
+  auto& shard = shardOf(conversationId);
+  std::lock_guard lock(shard.mutex);
+  hub::Outbox handOver;
+  auto it = shard.conversations.find(conversationId);
+  if (it == shard.conversations.end()) return;
+  for (const auto& [seq, delivery] : it->second.waiting) deliver_(delivery);
+  shard.conversations.erase(it);  // a fill still scheduled finds nothing to do
 }
 
 void DeliveryOrder::forgetIdle(Shard& shard) {

@@ -57,6 +57,14 @@ class DeliveryOrder {
   DeliveryOrder(Deliver deliver, Missed missed, After after, Options options);
 
   void operator()(const broker::Delivery& delivery);
+  // The conversation's channel was just subscribed while it already had a baseline here (a
+  // conversation whose first message started it): what was committed after the baseline and
+  // before the subscription held is fetched from the store and delivered, soon. Nothing for
+  // a conversation without a baseline (its first message heard here will be one).
+  void catchUp(const std::string& conversationId);
+  // Nobody here follows the conversation any more: its baseline goes (what waited goes
+  // out), so that a later follow starts from a new one instead of filling what it missed.
+  void forget(const std::string& conversationId);
   // Forgets every baseline (after a broker outage the clients resync: nothing to fill).
   // What was waiting goes out.
   void reset();
@@ -66,7 +74,8 @@ class DeliveryOrder {
     std::int64_t last = 0;                             // the highest seq that went out
     std::map<std::int64_t, broker::Delivery> waiting;  // ahead of a gap
     bool fillScheduled = false;
-    int deferrals = 0;  // of the fill scheduled now, for a send of ours in flight
+    bool catchingUp = false;  // the fill looks past `last` even with nothing waiting
+    int deferrals = 0;        // of the fill scheduled now, for a send of ours in flight
   };
   static constexpr std::size_t kShards = 16;
   struct Shard {

@@ -461,7 +461,8 @@ store::Message MessageService::applyChange(const Target& target,
   broker::Delivery delivery{.userIds = {},
                             .frame = std::make_shared<std::string>(std::move(frame)),
                             .exceptConnection = 0,
-                            .sharedUserIds = target.participants};
+                            .sharedUserIds = target.participants,
+                            .conversationId = target.conversationId};
   if (target.kind == "group") withholdFromBlockers(delivery, message);
   broker_.publish(delivery);
   return message;
@@ -526,8 +527,11 @@ std::int64_t MessageService::markRead(const std::string& userId, const Target& t
   const auto marker = store_.readMarkers().advance(userId, target.conversationId, seq);
   // Across a DM block the receipt stays with the reader's own devices; in a group it does
   // not reach the members who blocked the reader (they see nothing the reader does there).
-  broker::Delivery delivery{
-      .userIds = {}, .frame = nullptr, .exceptConnection = originConnection, .sharedUserIds = {}};
+  broker::Delivery delivery{.userIds = {},
+                            .frame = nullptr,
+                            .exceptConnection = originConnection,
+                            .sharedUserIds = {},
+                            .conversationId = target.conversationId};
   const auto blockers =
       target.kind == "group" ? graph_.blockersOf(userId) : std::vector<std::string>{};
   if (target.kind == "dm" && target.to != userId && graph_.blockedEitherWay(userId, target.to)) {

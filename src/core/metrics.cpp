@@ -68,6 +68,9 @@ std::string Metrics::render() const {
   renderSeries(out, "gc_broker_events_received_total", "counter",
                "Events received from other instances through the broker.",
                brokerEventsReceived.load());
+  renderSeries(out, "gc_broker_conversations_followed", "gauge",
+               "Conversations whose events this instance subscribes to (a user here is in them).",
+               brokerConversationsFollowed.load());
   renderSeries(out, "gc_broker_publishes_dropped_total", "counter",
                "Events not published to other instances (the broker was unreachable).",
                brokerPublishesDropped.load());

@@ -22,6 +22,7 @@
 #include "broker/redis_broker.hpp"
 #include "broker/redis_link.hpp"
 #include "broker/redis_presence.hpp"
+#include "chat/conversation_follows.hpp"
 #include "chat/delivery_order.hpp"
 #include "chat/jwt.hpp"
 #include "chat/shared_state.hpp"
@@ -144,6 +145,7 @@ int run(const core::Config& config) {
                     ? broker::makeLocalBroker()
                     : broker::makeRedisBroker({.url = config.redisUrl,
                                                .channel = "gc:events",
+                                               .conversationChannels = true,
                                                .resubscribed = [&afterBrokerOutage] {
                                                  if (afterBrokerOutage) afterBrokerOutage();
                                                }});
@@ -182,6 +184,10 @@ int run(const core::Config& config) {
                                 .clamdTimeout = std::chrono::seconds(config.clamdTimeoutSeconds),
                                 .thumbnailEdge = 320,
                                 .maxImagePixels = 100'000'000});
+  // Before the io_context: a connection waiting for its admission (a timer's handler holds it)
+  // releases its follows when the io_context goes, and they forget into the delivery order.
+  std::optional<chat::DeliveryOrder> order;
+  std::optional<chat::ConversationFollows> follows;
   asio::io_context ioc(static_cast<int>(threads));
   // Runs `fire` on the io_context `delay` from now.
   const auto after = [&ioc](std::chrono::milliseconds delay, std::function<void()> fire) {
@@ -212,7 +218,6 @@ int run(const core::Config& config) {
   friends.load();
   // One instance: the commit order is the delivery order. Several: each conversation's
   // messages are put back in seq order and gaps filled from the store (on the blocking pool).
-  std::optional<chat::DeliveryOrder> order;
   if (!scaledOut) {
     broker->subscribe([&hub](const broker::Delivery& d) { hub.deliver(d); });
   } else {
@@ -236,9 +241,29 @@ int run(const core::Config& config) {
       hub.closeAll(ws::close_code::kServiceRestart,
                    "events may have been missed: reconnect and resync");
     };
-    broker->subscribe([&deliveryOrder, &groups, &friends, &presence, &accounts, &blocking,
-                       &hub](const broker::Delivery& d) {
+    // Each instance subscribes to the conversations of the users connected to it.
+    auto& conversationFollows = follows.emplace(
+        *broker,
+        chat::ConversationFollows::Options{
+            .conversationsOf =
+                [&store](const std::string& userId) {
+                  return store->conversations().idsForUser(userId);
+                },
+            .membersOf =
+                [&groupDirectory](const std::string& groupId) {
+                  const auto entry = groupDirectory.find(groupId);
+                  return entry ? entry->memberIds : std::vector<std::string>{};
+                },
+            .offload =
+                [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); },
+            .after = after,
+            .caughtUp = [&deliveryOrder](const std::string& id) { deliveryOrder.catchUp(id); },
+            .forgotten = [&deliveryOrder](const std::string& id) { deliveryOrder.forget(id); },
+            .admitTimeout = std::chrono::milliseconds(2000)});
+    broker->subscribe([&deliveryOrder, &conversationFollows, &groups, &friends, &presence,
+                       &accounts, &blocking, &hub](const broker::Delivery& d) {
       chat::applySharedStateChange(d, groups, friends);
+      conversationFollows.heard(d);
       presence.heard(d);
       if (d.tokensRevoked) followRevocations(accounts, blocking, hub);
       deliveryOrder(d);
@@ -261,7 +286,8 @@ int run(const core::Config& config) {
                .hashing = hashing,
                .uploads = uploads,
                .files = filePool,
-               .limits = limits};
+               .limits = limits,
+               .follows = follows ? &*follows : nullptr};
   api::HttpServer http(
       ioc,
       api::HttpHost{.config = app.config,

@@ -64,6 +64,8 @@ class ConversationStore {
   virtual ~ConversationStore() = default;
   // The user's conversations, most recent activity first, with unread counts.
   virtual std::vector<ConversationSummary> listForUser(std::string_view userId, int limit) = 0;
+  // The ids of every conversation the user is in (DMs with a message, groups), no order.
+  virtual std::vector<std::string> idsForUser(std::string_view userId) = 0;
   // 0 when the conversation has no message yet.
   virtual std::int64_t lastSeq(std::string_view conversationId) = 0;
 };

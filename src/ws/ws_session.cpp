@@ -38,6 +38,23 @@ class Session final : public SocketSession {
                        .floodLimit = app.config.wsFloodLimit}),
         app_(app) {}
 
+  // Scale-out: the 101 waits until the user's conversations are followed here, so that the
+  // client's resync, which starts once it has the 101, misses nothing committed meanwhile
+  // (chat/conversation_follows.hpp). One instance: at once.
+  void admit(std::string key, bool answerSubprotocol, std::string early) {
+    if (!app_.follows) {
+      start(key, answerSubprotocol, early);
+      return;
+    }
+    auto self = selfAs<Session>();
+    followed_ = app_.follows->admit(
+        userId(), [self, key = std::move(key), answerSubprotocol, early = std::move(early)] {
+          asio::post(self->executor(), [self, key, answerSubprotocol, early] {
+            self->start(key, answerSubprotocol, early);
+          });
+        });
+  }
+
  private:
   void onOpen() override {
     app_.hub.attach(shared_from_this());
@@ -212,7 +229,17 @@ class Session final : public SocketSession {
         broker::Delivery{.userIds = std::move(others),
                          .frame = std::make_shared<const std::string>(
                              encodeTypingFrame(target.conversationId, userId(), state)),
-                         .exceptConnection = 0});
+                         .exceptConnection = 0,
+                         .sharedUserIds = nullptr,
+                         .conversationId = onConversationChannel(target.conversationId)});
+  }
+
+  // Scale-out: typing in a conversation the instances do not follow yet (a DM before its
+  // first message: nobody's conversation list has it) goes to every instance, not to the
+  // conversation's channel, which nobody would hear.
+  std::string onConversationChannel(const std::string& conversationId) const {
+    return !app_.follows || app_.follows->isFollowed(conversationId) ? conversationId
+                                                                     : std::string();
   }
 
   // A connection that closes mid-sentence would leave "typing…" up until it expires.
@@ -245,6 +272,7 @@ class Session final : public SocketSession {
 
   api::App& app_;
   chat::TypingThrottle typing_;
+  std::shared_ptr<chat::ConversationFollows::Ticket> followed_;  // scale-out: while alive
 };
 
 }  // namespace
@@ -252,7 +280,7 @@ class Session final : public SocketSession {
 void startSession(api::App& app, tcp::socket socket, chat::Claims claims, std::string_view key,
                   bool answerSubprotocol, std::string_view early) {
   auto session = std::make_shared<Session>(app, std::move(socket), std::move(claims));
-  session->start(key, answerSubprotocol, early);
+  session->admit(std::string(key), answerSubprotocol, std::string(early));
 }
 
 }  // namespace gc::ws

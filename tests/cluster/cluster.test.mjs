@@ -91,12 +91,17 @@ function assertRateLimited(res, maxSeconds, what) {
   assert.ok(seconds >= 1 && seconds <= maxSeconds, `${what}: Retry-After ${seconds} not in [1, ${maxSeconds}]`);
 }
 
-/** gc_rate_limit_redis_fallbacks_total of instance n: decisions made without Redis. */
-async function redisFallbacks(n) {
+/** A counter or gauge of instance n's /metrics. */
+async function metric(n, name) {
   const res = await fetch(`${cluster.instance(n).baseUrl}/metrics`);
-  const line = (await res.text()).split('\n').find((l) => l.startsWith('gc_rate_limit_redis_fallbacks_total '));
-  assert.ok(line, 'the fallback counter is exported');
+  const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(line, `${name} is exported`);
   return Number(line.split(' ')[1]);
+}
+
+/** gc_rate_limit_redis_fallbacks_total of instance n: decisions made without Redis. */
+function redisFallbacks(n) {
+  return metric(n, 'gc_rate_limit_redis_fallbacks_total');
 }
 
 function assertGapFree(messages) {
@@ -368,6 +373,65 @@ describe('cluster: live events between instances', () => {
     const atA = await aOn1.next((f) => f.type === 'message' && f.message.id === reply.message.id);
     assert.equal(atA.message.body, 'a DM from instance 3');
     for (const ws of [aOn1, bOn2, cOn3]) ws.close();
+  });
+});
+
+describe('cluster: each instance hears the conversations of its own users', () => {
+  it('a DM between users on instances 1 and 2 never reaches instance 3; its first messages arrive live', T, async () => {
+    const [a, b, w] = [
+      await register(cluster.instance(1)),
+      await register(cluster.instance(2)),
+      await register(cluster.instance(3)),
+    ];
+    const group = await createGroup(a, [b, w]);
+    const gid = `grp_${group.id}`;
+    const dm = `dm_${[a.user.id, b.user.id].sort().join('_')}`;
+    const wOn3 = await connectWs(cluster.instance(3), { token: w.token });
+    const aOn1 = await connectWs(cluster.instance(1), { token: a.token });
+    const bOn2 = await connectWs(cluster.instance(2), { token: b.token });
+    // The upgrade is answered once the user's conversations are subscribed: the group's
+    // channel has a subscriber on each instance now, and nothing else follows it.
+    assert.equal((await cluster.subscribers(`gc:c:${gid}`)).get(`gc:c:${gid}`), 3);
+
+    // A message from instance 1 and one from instance 2 on the group's channel, heard by w on
+    // instance 3: Redis keeps each publisher's order, so instance 3 has by then received
+    // whatever else those two published before that it was going to receive.
+    const barrier = async () => {
+      for (const [ws, text] of [[aOn1, 'barrier from 1'], [bOn2, 'barrier from 2']]) {
+        const ack = await ws.sendMessage(gid, text);
+        await wOn3.next((f) => f.type === 'message' && f.message.id === ack.message.id, 10_000);
+      }
+    };
+    await barrier();
+    const heardBefore = await metric(3, 'gc_broker_events_received_total');
+
+    // The DM's first message (on the main channel: it makes instance 2 follow the DM) and
+    // the one right behind it, sent before the first is acknowledged.
+    aOn1.send({ type: 'send', clientMsgId: 'first-1', conversationId: dm, body: 'one', msgType: 'text' });
+    aOn1.send({ type: 'send', clientMsgId: 'first-2', conversationId: dm, body: 'two', msgType: 'text' });
+    const firstTwo = await bOn2.collect((f) => f.type === 'message' && f.message.conversationId === dm, 2, 10_000);
+    assert.deepEqual(firstTwo.map((f) => [f.message.seq, f.message.body]), [[1, 'one'], [2, 'two']]);
+    for (let i = 0; i < 10; i += 1) {
+      const there = await aOn1.sendMessage(dm, `a ${i}`);
+      const back = await bOn2.sendMessage(dm, `b ${i}`);
+      await bOn2.next((f) => f.type === 'message' && f.message.id === there.message.id, 10_000);
+      await aOn1.next((f) => f.type === 'message' && f.message.id === back.message.id, 10_000);
+    }
+    aOn1.send({ type: 'typing', conversationId: dm, state: 'start' });
+    await bOn2.next((f) => f.type === 'typing' && f.conversationId === dm, 10_000);
+    assert.equal((await cluster.subscribers(`gc:c:${dm}`)).get(`gc:c:${dm}`), 2, 'instances 1 and 2 follow the DM');
+
+    await barrier();
+    // The two barrier messages and the DM's first message: none of the 21 DMs after it, nor
+    // the typing.
+    assert.equal((await metric(3, 'gc_broker_events_received_total')) - heardBefore, 3);
+
+    // w's last connection gone: instance 3 unsubscribes from the group's channel.
+    wOn3.close();
+    await waitFor(async () => (await cluster.subscribers(`gc:c:${gid}`)).get(`gc:c:${gid}`) === 2, {
+      what: 'instance 3 unsubscribed from the group',
+    });
+    for (const ws of [aOn1, bOn2]) ws.close();
   });
 });
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <stdexcept>
 
 namespace gc::chat {
@@ -23,7 +24,8 @@ struct Recorder {
   std::vector<std::string> delivered;  // "conversation:seq" (seq 0: the frame)
   std::vector<std::string> asked;      // "conversation after..before"
   bool storeDown = false;
-  bool ownSendPending = false;  // a send of this instance is committing in every conversation
+  std::int64_t storeLast = 100;  // the last seq the store has of every conversation
+  bool ownSendPending = false;   // a send of this instance is committing in every conversation
   std::vector<std::function<void()>> timers;  // fills waiting for their time
 
   // The gaps' wait is over.
@@ -46,7 +48,7 @@ struct Recorder {
           asked.push_back(c + " " + std::to_string(after) + ".." + std::to_string(before));
           if (storeDown) throw std::runtime_error("store unavailable");
           std::vector<broker::Delivery> out;
-          for (auto s = after + 1; s < before; ++s) out.push_back(message(c, s));
+          for (auto s = after + 1; s < before && s <= storeLast; ++s) out.push_back(message(c, s));
           return out;
         },
         [this](std::chrono::milliseconds, std::function<void()> fire) {
@@ -173,6 +175,44 @@ TEST(DeliveryOrderTest, ResetSendsWhatWaitedAndForgetsTheBaselines) {
   order(message("c", 1));
   order(message("c", 3));
   order.reset();  // a broker outage: the clients resync, nothing to fill
+  order(message("c", 9));
+  r.fireTimers();
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:3", "c:9"}));
+  EXPECT_TRUE(r.asked.empty());
+}
+
+// A conversation followed again (its channel subscribed after its first message set the
+// baseline): what was committed meanwhile is fetched once the wait is over, late copies of it
+// are dropped, and the conversation goes on from there.
+TEST(DeliveryOrderTest, CatchUpFetchesWhatWasCommittedAfterTheBaseline) {
+  Recorder r;
+  r.storeLast = 3;
+  auto order = r.order();
+  order(message("c", 1));
+  order.catchUp("c");
+  order.catchUp("c");  // one fill, however often it is asked
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1"}));
+  r.fireTimers();
+  ASSERT_EQ(r.asked.size(), 1u);
+  EXPECT_EQ(r.asked[0], "c 1.." + std::to_string(std::numeric_limits<std::int64_t>::max()));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:2", "c:3"}));
+  order(message("c", 3));  // its own delivery, late: out already
+  order(message("c", 4));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:2", "c:3", "c:4"}));
+  order.catchUp("unknown");  // no baseline: the clients' resync covers it, nothing to fetch
+  r.fireTimers();
+  EXPECT_EQ(r.asked.size(), 1u);
+}
+
+// Nobody here follows the conversation any more: what waited goes out, and the next message
+// heard (after a later follow) is a new baseline, not a gap to fill from the old one.
+TEST(DeliveryOrderTest, ForgetDropsTheBaseline) {
+  Recorder r;
+  auto order = r.order();
+  order(message("c", 1));
+  order(message("c", 3));  // waits for 2
+  order.forget("c");
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:3"}));
   order(message("c", 9));
   r.fireTimers();
   EXPECT_EQ(r.delivered, (std::vector<std::string>{"c:1", "c:3", "c:9"}));

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <future>
 #include <mutex>
 
 #include "redis_test_server.hpp"
@@ -61,9 +62,10 @@ struct Instance {
   int resubscribed = 0;
   std::unique_ptr<Broker> broker;
 
-  explicit Instance(int port) {
+  explicit Instance(int port, bool conversationChannels = false) {
     broker = makeRedisBroker({.url = "redis://127.0.0.1:" + std::to_string(port),
                               .channel = "gc:test",
+                              .conversationChannels = conversationChannels,
                               .resubscribed = [this] {
                                 std::lock_guard lock(mutex);
                                 ++resubscribed;
@@ -138,6 +140,63 @@ TEST(RedisBrokerTest, AfterRedisRestartsBothSubscribeAgainAndSaySo) {
   EXPECT_TRUE(b.waitResubscribed());
   EXPECT_FALSE(publishUntilHeard(a, b, "after ").empty());
   EXPECT_FALSE(contains(b.heard.events(), "while away"));
+}
+
+// With a channel per conversation: an instance hears a conversation's events only while it
+// follows it, and every instance hears the main channel, which carries a conversation's first
+// message (so that the instances of its participants learn to follow it).
+TEST(RedisBrokerTest, AConversationsEventsReachOnlyTheInstancesFollowingIt) {
+  RedisServer redis;
+  ASSERT_TRUE(redis.ready());
+  Instance a(redis.port(), true), b(redis.port(), true);
+  const auto inConversation = [](const std::string& id, std::int64_t seq,
+                                 const std::string& frame) {
+    return Delivery{.userIds = {"u1"},
+                    .frame = std::make_shared<const std::string>(frame),
+                    .exceptConnection = 0,
+                    .sharedUserIds = nullptr,
+                    .conversationId = id,
+                    .seq = seq};
+  };
+  // Waits until b hears `frame`, published by a on the main channel after everything before
+  // it: Redis keeps one publisher's order, so b has heard by then all it was going to.
+  const auto barrier = [&](const std::string& frame, std::chrono::milliseconds limit = 10s) {
+    a.broker->publish(event(frame));
+    return b.heard.waitUntil([&](const auto& e) { return contains(e, frame); }, limit);
+  };
+  const auto follow = [](Instance& instance, std::vector<std::string> ids) {
+    std::promise<void> followed;
+    instance.broker->follow(std::move(ids), [&followed] { followed.set_value(); });
+    return followed.get_future().wait_for(10s) == std::future_status::ready;
+  };
+  bool warm = false;
+  for (int i = 0; i < 200 && !warm; ++i) warm = barrier("warm-up " + std::to_string(i), 100ms);
+  ASSERT_TRUE(warm);
+  ASSERT_TRUE(follow(b, {"dm_x"}));
+  a.broker->publish(inConversation("dm_x", 2, "x2"));
+  a.broker->publish(inConversation("dm_y", 2, "y2"));  // b does not follow it
+  a.broker->publish(inConversation("dm_z", 1, "z1"));  // a first message: the main channel
+  a.broker->publish(inConversation("dm_y", 0, "y typing"));
+  ASSERT_TRUE(barrier("barrier 1"));
+  EXPECT_TRUE(contains(b.heard.events(), "x2"));
+  EXPECT_TRUE(contains(b.heard.events(), "z1"));
+  EXPECT_FALSE(contains(b.heard.events(), "y2"));
+  EXPECT_FALSE(contains(b.heard.events(), "y typing"));
+  // Unfollowed: once a later follow is confirmed, Redis has taken the unsubscribe before it.
+  b.broker->unfollow({"dm_x"});
+  ASSERT_TRUE(follow(b, {"dm_w"}));
+  a.broker->publish(inConversation("dm_x", 3, "x3"));
+  a.broker->publish(inConversation("dm_w", 5, "w5"));
+  ASSERT_TRUE(barrier("barrier 2"));
+  EXPECT_FALSE(contains(b.heard.events(), "x3"));
+  EXPECT_TRUE(contains(b.heard.events(), "w5"));
+  // Followed again: heard again.
+  ASSERT_TRUE(follow(b, {"dm_x"}));
+  a.broker->publish(inConversation("dm_x", 4, "x4"));
+  ASSERT_TRUE(barrier("barrier 3"));
+  EXPECT_TRUE(contains(b.heard.events(), "x4"));
+  a.broker->close();
+  b.broker->close();
 }
 
 TEST(RedisBrokerTest, TheEnvelopeRoundTripsAndRefusesWhatItIsNot) {

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "broker/redis_client.hpp"
@@ -80,7 +83,7 @@ TEST_F(RedisClientTest, ASubscriberGetsWhatAnotherConnectionPublishes) {
   std::promise<void> subscribed;
   std::promise<RedisReply> message;
   int seen = 0;
-  subscriber->command({"SUBSCRIBE", "conv:1"}, [&](const RedisReply& r) {
+  subscriber->listen([&](const RedisReply& r) {
     ASSERT_EQ(r.type, Type::Array);
     if (++seen == 1) {
       EXPECT_EQ(r.elements[0].text, "subscribe");
@@ -89,6 +92,7 @@ TEST_F(RedisClientTest, ASubscriberGetsWhatAnotherConnectionPublishes) {
       message.set_value(r);
     }
   });
+  subscriber->subscribe({"conv:1"});
   ASSERT_EQ(subscribed.get_future().wait_for(10s), std::future_status::ready);
   const std::string payload("{\"type\":\"message\"}\0binary", 25);
   EXPECT_EQ(run(*publisher, {"PUBLISH", "conv:1", payload}).integer, 1);  // one subscriber
@@ -104,14 +108,55 @@ TEST_F(RedisClientTest, ASubscriberGetsWhatAnotherConnectionPublishes) {
   EXPECT_EQ(run(*publisher, {"PUBLISH", "conv:1", "again"}).integer, 1);
 }
 
+// Channels come and go on one connection: every confirmation and message reaches the one
+// handler, an unsubscribed channel hears nothing more while the others still do, and the
+// channel can be subscribed again once its unsubscribe is confirmed.
+TEST_F(RedisClientTest, ChannelsAreSubscribedAndUnsubscribedThroughOneHandler) {
+  auto subscriber = client();
+  auto publisher = client();
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> heard;  // "kind channel [payload]"
+  subscriber->listen([&](const RedisReply& r) {
+    if (r.type != Type::Array || r.elements.size() != 3) return;
+    std::lock_guard lock(mutex);
+    auto line = r.elements[0].text + " " + r.elements[1].text;
+    if (r.elements[0].text == "message") line += " " + r.elements[2].text;
+    heard.push_back(line);
+    changed.notify_all();
+  });
+  const auto waitFor = [&](const std::string& line) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(
+        lock, 10s, [&] { return std::find(heard.begin(), heard.end(), line) != heard.end(); });
+  };
+  subscriber->subscribe({"c:a", "c:b"});
+  ASSERT_TRUE(waitFor("subscribe c:a"));
+  ASSERT_TRUE(waitFor("subscribe c:b"));
+  subscriber->unsubscribe({"c:a"});
+  ASSERT_TRUE(waitFor("unsubscribe c:a"));
+  EXPECT_EQ(run(*publisher, {"PUBLISH", "c:a", "lost"}).integer, 0);
+  EXPECT_EQ(run(*publisher, {"PUBLISH", "c:b", "kept"}).integer, 1);
+  ASSERT_TRUE(waitFor("message c:b kept"));
+  subscriber->subscribe({"c:a"});
+  ASSERT_TRUE(waitFor("subscribe c:a"));
+  EXPECT_EQ(run(*publisher, {"PUBLISH", "c:a", "back"}).integer, 1);
+  ASSERT_TRUE(waitFor("message c:a back"));
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(std::count(heard.begin(), heard.end(), "message c:a lost"), 0);
+  // (Un)subscribing through command() would leave hiredis a callback per command: refused.
+  EXPECT_TRUE(run(*publisher, {"SUBSCRIBE", "c:x"}).isError());
+}
+
 TEST_F(RedisClientTest, AKilledSubscriberIsReportedLost) {
   std::promise<std::string> lost;
   auto subscriber = client(&lost);
   std::promise<void> subscribed;
   bool first = true;
-  subscriber->command({"SUBSCRIBE", "conv:2"}, [&](const RedisReply&) {
+  subscriber->listen([&](const RedisReply&) {
     if (std::exchange(first, false)) subscribed.set_value();
   });
+  subscriber->subscribe({"conv:2"});
   ASSERT_EQ(subscribed.get_future().wait_for(10s), std::future_status::ready);
   auto admin = client();
   EXPECT_EQ(run(*admin, {"CLIENT", "KILL", "TYPE", "pubsub"}).integer, 1);

@@ -580,6 +580,29 @@ TEST_P(StoreSuite, RefusesMembersPastMaxMembersEvenWhenRacing) {
   EXPECT_EQ(store_->groups().byId(g.id)->members.size(), 3u);
 }
 
+// What an instance follows for a user who connects (scale-out): every DM with a message and
+// every group they are in, a group before its first message too, and no group they left.
+TEST_P(StoreSuite, IdsForUserNameEveryConversationTheUserIsIn) {
+  const auto a = core::newId(), b = core::newId(), c = core::newId();
+  const auto dm = "dm_" + std::min(a, b) + "_" + std::max(a, b);
+  appendSync(draft(dm, a, b, "hi"));
+  auto g = group("quiet", a);
+  store_->groups().create(g);
+  store_->groups().addMember(g.id, {.userId = b, .role = "member", .joinedAtMs = 1}, 1);
+  const auto sorted = [&](const std::string& userId) {
+    auto ids = store_->conversations().idsForUser(userId);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  auto both = std::vector<std::string>{dm, "grp_" + g.id};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(sorted(a), both);
+  EXPECT_EQ(sorted(b), both);
+  EXPECT_TRUE(sorted(c).empty());
+  store_->groups().removeMember(g.id, b, std::nullopt, 2);
+  EXPECT_EQ(sorted(b), std::vector<std::string>{dm});
+}
+
 TEST_P(StoreSuite, GroupConversationIsListedForExactlyItsMembers) {
   const auto a = core::newId(), b = core::newId();
   auto g = group("talk", a);

@@ -32,6 +32,15 @@ std::vector<ConversationSummary> PgConversationStore::listForUser(std::string_vi
   });
 }
 
+std::vector<std::string> PgConversationStore::idsForUser(std::string_view userId) {
+  return pool_.with([userId](PgConnection& conn) {
+    std::vector<std::string> out;
+    const auto rows = conn.query(sql::kConversationIdsOfUser, userId);
+    for (int i = 0; i < rows.rows(); ++i) out.push_back(rows.text(i, 0));
+    return out;
+  });
+}
+
 std::int64_t PgConversationStore::lastSeq(std::string_view conversationId) {
   return pool_.with([conversationId](PgConnection& conn) {
     const auto rows = conn.query(sql::kLastSeq, conversationId);

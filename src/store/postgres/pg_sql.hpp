@@ -350,6 +350,8 @@ inline constexpr const char* kLastVisibleMessage =
 inline constexpr const char* kUnreadCount =
     "SELECT count(*) FROM messages m WHERE m.conversation_id = $1"
     " AND m.seq > $2 AND m.sender_id <> $3 AND NOT" GC_PG_HIDDEN_FROM("$3");
+inline constexpr const char* kConversationIdsOfUser =
+    "SELECT conversation_id FROM conversation_members WHERE user_id = $1";
 inline constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = $1";
 inline constexpr const char* kAdvanceMarker =
     "INSERT INTO read_markers (user_id, conversation_id, seq) VALUES ($1, $2,"

@@ -50,6 +50,7 @@ class PgConversationStore final : public ConversationStore, public ReadMarkerSto
  public:
   explicit PgConversationStore(PgPool& pool) : pool_(pool) {}
   std::vector<ConversationSummary> listForUser(std::string_view userId, int limit) override;
+  std::vector<std::string> idsForUser(std::string_view userId) override;
   std::int64_t lastSeq(std::string_view conversationId) override;
   std::int64_t advance(std::string_view userId, std::string_view conversationId,
                        std::int64_t seq) override;

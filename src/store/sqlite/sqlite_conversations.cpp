@@ -14,6 +14,16 @@ std::int64_t markerOf(SqliteDb& db, std::string_view userId, std::string_view co
 
 }  // namespace
 
+std::vector<std::string> SqliteConversationStore::idsForUser(std::string_view userId) {
+  return readers_.with([userId](SqliteDb& db) {
+    std::vector<std::string> out;
+    auto& q = db.prepare("SELECT conversation_id FROM conversation_members WHERE user_id = ?1")
+                  .bind(1, userId);
+    while (q.step()) out.push_back(q.text(0));
+    return out;
+  });
+}
+
 std::vector<ConversationSummary> SqliteConversationStore::listForUser(std::string_view userId,
                                                                       int limit) {
   return readers_.with([userId, limit](SqliteDb& db) {

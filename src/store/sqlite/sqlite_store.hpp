@@ -97,6 +97,7 @@ class SqliteConversationStore final : public ConversationStore, public ReadMarke
   SqliteConversationStore(SqliteWriter& writer, ReaderPool& readers)
       : writer_(writer), readers_(readers) {}
   std::vector<ConversationSummary> listForUser(std::string_view userId, int limit) override;
+  std::vector<std::string> idsForUser(std::string_view userId) override;
   std::int64_t lastSeq(std::string_view conversationId) override;
   std::int64_t advance(std::string_view userId, std::string_view conversationId,
                        std::int64_t seq) override;

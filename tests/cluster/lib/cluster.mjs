@@ -64,6 +64,19 @@ class Cluster {
     }
     this.statsUrl = vars.GC_CLUSTER_STATS_URL;
     this.dbUrl = vars.GC_CLUSTER_DB_URL;
+    this.redisPort = Number(vars.GC_CLUSTER_REDIS_PORT);
+  }
+
+  /** How many connections subscribe to each Redis channel (PUBSUB NUMSUB), as a Map. */
+  async subscribers(...channels) {
+    const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(this.redisPort), 'PUBSUB', 'NUMSUB', ...channels], {
+      cwd: repoRoot,
+      env: this.env,
+    });
+    const words = stdout.trim().split('\n');
+    const out = new Map();
+    for (let i = 0; i + 1 < words.length; i += 2) out.set(words[i], Number(words[i + 1]));
+    return out;
   }
 
   /** Instance n (1-based), reached directly, not through HAProxy. */
