@@ -224,6 +224,11 @@ cpu_seconds() {
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
 }
 
+# One unlabelled series of a server's /metrics ($1: its base URL, $2: the series).
+metric() {
+  curl -sf --max-time 5 "$1/metrics" | awk -v name="$2" '$1 == name { print $2 }'
+}
+
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   stop_video >/dev/null 2>&1 || true
@@ -367,9 +372,12 @@ run_scenario() {
   timeout --signal=INT --kill-after=10 "$limit" "${runner[@]}" "${args[@]}" | tee "$out" || rc=$?
   if ((INSTANCES > 1)); then
     # The whole run (login, warmup, measured, drain): CPU per instance and for Redis.
-    local i=0 delivered
+    # And what each heard through Redis: an instance hears only the conversations of the
+    # users connected to it (plus the main channel's state changes and first messages).
+    local i=0 delivered urls=("http://127.0.0.1:$PORT" "${PEER_URLS[@]}")
     for pid in "${pids[@]}"; do
-      echo "run.sh: instance $((i + 1)) used $(awk -v a="${cpu0[$i]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.2f", b - a }') CPU s"
+      echo "run.sh: instance $((i + 1)) used $(awk -v a="${cpu0[$i]}" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.2f", b - a }') CPU s," \
+        "heard $(metric "${urls[$i]}" gc_broker_events_received_total) events from other instances"
       i=$((i + 1))
     done
     delivered="$(grep -o '[0-9]* delivered to peers' "$out" | grep -o '^[0-9]*' || echo 0)"

@@ -20,6 +20,20 @@ class ConversationFollows::Ticket {
 ConversationFollows::ConversationFollows(broker::Broker& broker, Options options)
     : broker_(broker), options_(std::move(options)) {}
 
+ConversationFollows::~ConversationFollows() {
+  // Connections still waiting for their admission (at exit) hold tickets: they release them
+  // here, while everything they release into is still whole.
+  std::vector<std::function<void()>> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, user] : users_) {
+      for (auto& ready : user.waiting) waiting.push_back(std::move(ready));
+      user.waiting.clear();
+    }
+  }
+  waiting.clear();
+}
+
 std::shared_ptr<ConversationFollows::Ticket> ConversationFollows::admit(
     const std::string& userId, std::function<void()> ready) {
   auto ticket = std::make_shared<Ticket>(*this, userId);

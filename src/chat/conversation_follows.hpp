@@ -51,6 +51,9 @@ class ConversationFollows {
   class Ticket;
 
   ConversationFollows(broker::Broker& broker, Options options);
+  ~ConversationFollows();
+  ConversationFollows(const ConversationFollows&) = delete;
+  ConversationFollows& operator=(const ConversationFollows&) = delete;
 
   // A connection of `userId` is about to open: `ready` runs (on any thread) once their
   // conversations are followed here, at once when they already are.

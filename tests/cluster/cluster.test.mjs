@@ -417,8 +417,11 @@ describe('cluster: each instance hears the conversations of its own users', () =
       await bOn2.next((f) => f.type === 'message' && f.message.id === there.message.id, 10_000);
       await aOn1.next((f) => f.type === 'message' && f.message.id === back.message.id, 10_000);
     }
+    // Typing is never filled from the database: heard, it proves each side's subscription.
     aOn1.send({ type: 'typing', conversationId: dm, state: 'start' });
     await bOn2.next((f) => f.type === 'typing' && f.conversationId === dm, 10_000);
+    bOn2.send({ type: 'typing', conversationId: dm, state: 'start' });
+    await aOn1.next((f) => f.type === 'typing' && f.conversationId === dm, 10_000);
     assert.equal((await cluster.subscribers(`gc:c:${dm}`)).get(`gc:c:${dm}`), 2, 'instances 1 and 2 follow the DM');
 
     await barrier();

@@ -65,7 +65,16 @@ struct Fixture {
     timers.clear();
     for (auto& fire : due) fire();
   }
-  // A connection of `user`, admitted when `admitted` becomes true.
+  // A connection of `user` admitted: its conversations read and their follow confirmed.
+  std::shared_ptr<ConversationFollows::Ticket> admitted(const std::string& user) {
+    int admitted = 0;
+    auto ticket = connect(user, admitted);
+    runOffloaded();
+    broker.confirm();
+    EXPECT_EQ(admitted, 1);
+    return ticket;
+  }
+  // A connection of `user`; `admitted` counts the times it was let in.
   std::shared_ptr<ConversationFollows::Ticket> connect(const std::string& user, int& admitted) {
     return follows.admit(user, [&admitted] { ++admitted; });
   }
@@ -146,10 +155,7 @@ TEST(ConversationFollowsTest, AUserGoneBeforeTheirConversationsAreReadFollowsNot
 
 TEST(ConversationFollowsTest, AConversationsFirstMessageIsFollowedWhereAParticipantIsAndCaughtUp) {
   Fixture f;
-  int admitted = 0;
-  auto ticket = f.connect("u1", admitted);
-  f.runOffloaded();
-  f.broker.confirm();
+  auto ticket = f.admitted("u1");
   f.follows.heard(messageOf("dm_new", 1, {"u1", "u9"}));  // u9 is not connected here
   EXPECT_EQ(f.broker.follows.back(), (Ids{"dm_new"}));
   f.broker.confirm();  // subscribed: what came between the first message and now is fetched
@@ -165,10 +171,7 @@ TEST(ConversationFollowsTest, AConversationsFirstMessageIsFollowedWhereAParticip
 
 TEST(ConversationFollowsTest, AGroupIsFollowedWhenAUserHereJoinsAndUnfollowedWhenTheyLeave) {
   Fixture f;
-  int admitted = 0;
-  auto ticket = f.connect("u1", admitted);
-  f.runOffloaded();
-  f.broker.confirm();
+  auto ticket = f.admitted("u1");
   broker::Delivery changed{.userIds = {"u1"},
                            .frame = std::make_shared<const std::string>("g"),
                            .exceptConnection = 0,
@@ -189,6 +192,29 @@ TEST(ConversationFollowsTest, AGroupIsFollowedWhenAUserHereJoinsAndUnfollowedWhe
   EXPECT_FALSE(f.follows.isFollowed("grp_g"));
   ticket.reset();
   EXPECT_EQ(f.broker.unfollows.size(), 1u) << "nothing left to unfollow";
+}
+
+// At exit, a connection still waiting for its admission holds its ticket in the waiting list:
+// going with the follows, it releases the ticket (and unfollows) while they are still whole.
+TEST(ConversationFollowsTest, ConnectionsStillWaitingAtExitReleaseTheirFollows) {
+  FakeBroker broker;
+  auto follows = std::make_unique<ConversationFollows>(
+      broker,
+      ConversationFollows::Options{.conversationsOf = [](const std::string&) { return Ids{"c1"}; },
+                                   .membersOf = [](const std::string&) { return Ids{}; },
+                                   .offload = [](std::function<void()> work) { work(); },
+                                   .after = [](std::chrono::milliseconds, std::function<void()>) {},
+                                   .caughtUp = nullptr,
+                                   .forgotten = nullptr,
+                                   .admitTimeout = std::chrono::milliseconds(2000)});
+  {
+    // The waiting connection keeps its own ticket, as a session does.
+    auto holder = std::make_shared<std::shared_ptr<ConversationFollows::Ticket>>();
+    *holder = follows->admit("u1", [holder] { (void)holder; });
+  }
+  EXPECT_EQ(broker.follows, (std::vector<Ids>{{"c1"}}));
+  follows.reset();
+  EXPECT_EQ(broker.unfollows, (std::vector<Ids>{{"c1"}}));
 }
 
 }  // namespace
