@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <limits>
+#include <algorithm>
 
 #include "core/metrics.hpp"
 #include "hub/outbox.hpp"
@@ -79,7 +79,7 @@ void DeliveryOrder::fill(const std::string& conversationId) {
   if (it == shard.conversations.end()) return;
   auto& c = it->second;
   c.fillScheduled = false;
-  if (c.waiting.empty() && !c.catchingUp) {  // the gap closed by itself
+  if (c.waiting.empty() && c.catchUpTo <= c.last) {  // the gap closed by itself
     c.deferrals = 0;
     return;
   }
@@ -91,9 +91,8 @@ void DeliveryOrder::fill(const std::string& conversationId) {
     return;
   }
   c.deferrals = 0;
-  c.catchingUp = false;
-  const auto before =
-      c.waiting.empty() ? std::numeric_limits<std::int64_t>::max() : c.waiting.begin()->first;
+  const auto before = c.waiting.empty() ? c.catchUpTo + 1 : c.waiting.begin()->first;
+  c.catchUpTo = 0;
   try {
     for (const auto& missed : missed_(conversationId, c.last, before)) {
       if (missed.seq != c.last + 1 || missed.seq >= before) continue;
@@ -117,13 +116,14 @@ void DeliveryOrder::fill(const std::string& conversationId) {
   }
 }
 
-void DeliveryOrder::catchUp(const std::string& conversationId) {
+void DeliveryOrder::catchUp(const std::string& conversationId, std::int64_t lastSeq) {
   auto& shard = shardOf(conversationId);
   std::lock_guard lock(shard.mutex);
   auto it = shard.conversations.find(conversationId);
   if (it == shard.conversations.end()) return;
   auto& c = it->second;
-  c.catchingUp = true;
+  if (lastSeq <= c.last) return;  // heard it all already
+  c.catchUpTo = std::max(c.catchUpTo, lastSeq);
   if (c.fillScheduled) return;
   c.fillScheduled = true;
   after_(options_.wait, [this, conversationId] { fill(conversationId); });

@@ -58,10 +58,12 @@ class DeliveryOrder {
 
   void operator()(const broker::Delivery& delivery);
   // The conversation's channel was just subscribed while it already had a baseline here (a
-  // conversation whose first message started it): what was committed after the baseline and
-  // before the subscription held is fetched from the store and delivered, soon. Nothing for
-  // a conversation without a baseline (its first message heard here will be one).
-  void catchUp(const std::string& conversationId);
+  // conversation whose first message started it), and `lastSeq` is the store's last seq of it
+  // read after the subscription held: what was committed after the baseline up to it is
+  // fetched and delivered when the wait is over (unless it came meanwhile). Never past it:
+  // what this instance commits after that is its own to deliver, ack included. Nothing for a
+  // conversation without a baseline (its first message heard here will be one).
+  void catchUp(const std::string& conversationId, std::int64_t lastSeq);
   // Nobody here follows the conversation any more: its baseline goes (what waited goes
   // out), so that a later follow starts from a new one instead of filling what it missed.
   void forget(const std::string& conversationId);
@@ -74,8 +76,8 @@ class DeliveryOrder {
     std::int64_t last = 0;                             // the highest seq that went out
     std::map<std::int64_t, broker::Delivery> waiting;  // ahead of a gap
     bool fillScheduled = false;
-    bool catchingUp = false;  // the fill looks past `last` even with nothing waiting
-    int deferrals = 0;        // of the fill scheduled now, for a send of ours in flight
+    std::int64_t catchUpTo = 0;  // the fill looks up to here even with nothing waiting
+    int deferrals = 0;           // of the fill scheduled now, for a send of ours in flight
   };
   static constexpr std::size_t kShards = 16;
   struct Shard {

@@ -257,7 +257,18 @@ int run(const core::Config& config) {
             .offload =
                 [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); },
             .after = after,
-            .caughtUp = [&deliveryOrder](const std::string& id) { deliveryOrder.catchUp(id); },
+            // Bounded by the last seq once subscribed: what this instance commits after it
+            // is its own to deliver (acks included), not the store's.
+            .caughtUp =
+                [&deliveryOrder, &store, &blocking](const std::string& id) {
+                  asio::post(blocking, [&deliveryOrder, &store, id] {
+                    try {
+                      deliveryOrder.catchUp(id, store->conversations().lastSeq(id));
+                    } catch (const std::exception& e) {
+                      spdlog::warn("a conversation followed late not caught up: {}", e.what());
+                    }
+                  });
+                },
             .forgotten = [&deliveryOrder](const std::string& id) { deliveryOrder.forget(id); },
             .admitTimeout = std::chrono::milliseconds(2000)});
     broker->subscribe([&deliveryOrder, &conversationFollows, &groups, &friends, &presence,
