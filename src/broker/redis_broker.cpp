@@ -118,7 +118,13 @@ class RedisBroker final : public Broker {
         }
       }
       if (!subscribe.empty()) subscriber_->subscribe(std::move(subscribe));
-      if (waiter->remaining == 0 && followed) followed();
+      // Redis away: nothing to wait for (its return closes every connection with 1012, and
+      // the clients resync then); the conversations are subscribed when it is back.
+      if (!subscriber_) {
+        for (const auto& id : ids) releaseWaiters(conversations_[id]);
+      } else if (waiter->remaining == 0 && followed) {
+        followed();
+      }
       followedGauge();
     });
   }
@@ -226,9 +232,7 @@ class RedisBroker final : public Broker {
     }
     if (kind == "subscribe") {
       c.state = State::Subscribed;
-      for (const auto& waiter : std::exchange(c.waiters, {})) {
-        if (--waiter->remaining == 0 && waiter->followed) waiter->followed();
-      }
+      releaseWaiters(c);
       if (!c.wanted) {
         c.state = State::Unsubscribing;
         subscriber_->unsubscribe({channel});
@@ -242,6 +246,13 @@ class RedisBroker final : public Broker {
       }
     }
     followedGauge();
+  }
+
+  // The conversation is heard (or Redis is away, and there is nothing to wait for).
+  static void releaseWaiters(Conversation& c) {
+    for (const auto& waiter : std::exchange(c.waiters, {})) {
+      if (--waiter->remaining == 0 && waiter->followed) waiter->followed();
+    }
   }
 
   void heard(const std::string& payload) {
@@ -274,9 +285,13 @@ class RedisBroker final : public Broker {
     if (subscriber_) subscriber_->close();
     subscriber_.reset();
     // What was on its way out is gone with the connection; what is wanted is subscribed
-    // again by the next connect(), its waiters still waiting.
+    // again by the next connect(). Nobody waits for that: the return of Redis closes every
+    // connection with 1012 (`resubscribed`), and the clients resync then.
     std::erase_if(conversations_, [](const auto& entry) { return !entry.second.wanted; });
-    for (auto& [id, c] : conversations_) c.state = State::None;
+    for (auto& [id, c] : conversations_) {
+      c.state = State::None;
+      releaseWaiters(c);
+    }
     followedGauge();
     retry_.expires_after(retryDelay_);
     retryDelay_ = std::min<std::chrono::milliseconds>(retryDelay_ * 2, kLastRetry);

@@ -4,8 +4,9 @@
 // every instance hearing every event.
 //
 // - A user's first connection here is admitted once their conversations are followed: the
-//   WebSocket upgrade is answered only then (or after `admitTimeout`, when Redis is away: its
-//   return closes every connection with 1012 anyway), so the client's resync, which starts
+//   WebSocket upgrade is answered only then (or after `admitTimeout` when Redis is slow; the
+//   broker answers at once while Redis is away: its return closes every connection with
+//   1012 anyway), so the client's resync, which starts
 //   after the upgrade, cannot miss a message committed while the subscriptions were on
 //   their way. Their last connection going unfollows what no other user here is in.
 // - A conversation that starts while its participant is connected (its first message, which
@@ -43,7 +44,9 @@ class ConversationFollows {
     // A conversation is followed again after a gap: fetch what it missed (may be empty).
     std::function<void(const std::string& conversationId)> caughtUp;
     // The conversation's delivery baseline is not to be trusted: nobody here follows it any
-    // more, or somebody does from now on and did not before (may be empty).
+    // more, or somebody does from now on and did not before (may be empty). Called with this
+    // object's lock held, from wherever a connection goes: it must not wait for a lock that
+    // a delivery holds (post it elsewhere).
     std::function<void(const std::string& conversationId)> forgotten;
     std::chrono::milliseconds admitTimeout{2000};
   };

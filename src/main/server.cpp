@@ -269,7 +269,12 @@ int run(const core::Config& config) {
                     }
                   });
                 },
-            .forgotten = [&deliveryOrder](const std::string& id) { deliveryOrder.forget(id); },
+            // Posted: a ticket is released where its connection is destroyed, which may be
+            // inside a delivery holding the delivery order's lock for this conversation.
+            .forgotten =
+                [&deliveryOrder, &blocking](const std::string& id) {
+                  asio::post(blocking, [&deliveryOrder, id] { deliveryOrder.forget(id); });
+                },
             .admitTimeout = std::chrono::milliseconds(2000)});
     broker->subscribe([&deliveryOrder, &conversationFollows, &groups, &friends, &presence,
                        &accounts, &blocking, &hub](const broker::Delivery& d) {

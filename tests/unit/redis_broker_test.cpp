@@ -134,6 +134,10 @@ TEST(RedisBrokerTest, AfterRedisRestartsBothSubscribeAgainAndSaySo) {
   redis.kill();
   a.broker->publish(event("while away"));  // local only: Redis is gone
   EXPECT_TRUE(a.heard.waitUntil([](const auto& e) { return contains(e, "while away"); }));
+  // A follow does not wait for an absent Redis (its return closes every connection anyway).
+  std::promise<void> followed;
+  a.broker->follow({"dm_q"}, [&followed] { followed.set_value(); });
+  EXPECT_EQ(followed.get_future().wait_for(5s), std::future_status::ready);
   redis.start();
   ASSERT_TRUE(redis.ready());
   EXPECT_TRUE(a.waitResubscribed());
