@@ -162,8 +162,14 @@ void ConversationFollows::heard(const broker::Delivery& delivery) {
     if (it != users_.end()) fresh = add(m, it->second, conversationId) || fresh;
   }
   if (fresh) {
-    if (options_.forgotten) options_.forgotten(conversationId);  // stale, as in load()
-    followLate(conversationId);
+    // The group's delivery order starts at its last seq first, then the channel is
+    // subscribed: the catch-up once subscribed then has a baseline to fill from, and what
+    // was committed between the two reaches the new member live.
+    options_.offload([this, conversationId] {
+      if (options_.startAtLastSeq) options_.startAtLastSeq(conversationId);
+      std::lock_guard lock(mutex_);
+      if (followers_.contains(conversationId)) followLate(conversationId);  // still wanted
+    });
   }
   const auto f = followers_.find(conversationId);
   if (f == followers_.end()) return;

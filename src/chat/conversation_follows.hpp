@@ -11,9 +11,10 @@
 //   their way. Their last connection going unfollows what no other user here is in.
 // - A conversation that starts while its participant is connected (its first message, which
 //   the broker sends on the main channel) and a group the user joins (its groupChanged
-//   event) are followed when heard; once subscribed, what was committed in between is
-//   fetched from the store (`caughtUp`: DeliveryOrder::catchUp). A group the user left is
-//   unfollowed where no other member is connected.
+//   event) are followed when heard (a group once its delivery order starts at its last
+//   seq); once subscribed, what was committed in between is fetched from the store
+//   (`caughtUp`: DeliveryOrder::catchUp). A group the user left is unfollowed where no
+//   other member is connected.
 // Who follows what is counted per user here; the broker sees only the first follower
 // arriving and the last leaving.
 #include <chrono>
@@ -43,6 +44,9 @@ class ConversationFollows {
     std::function<void(std::chrono::milliseconds delay, std::function<void()>)> after;
     // A conversation is followed again after a gap: fetch what it missed (may be empty).
     std::function<void(const std::string& conversationId)> caughtUp;
+    // Blocking: a group a user here just joined starts its delivery order at the store's last
+    // seq (DeliveryOrder::startAt), before its channel is subscribed (may be empty).
+    std::function<void(const std::string& conversationId)> startAtLastSeq;
     // The conversation's delivery baseline is not to be trusted: nobody here follows it any
     // more, or somebody does from now on and did not before (may be empty). Called with this
     // object's lock held, from wherever a connection goes: it must not wait for a lock that

@@ -129,6 +129,20 @@ void DeliveryOrder::catchUp(const std::string& conversationId, std::int64_t last
   after_(options_.wait, [this, conversationId] { fill(conversationId); });
 }
 
+void DeliveryOrder::startAt(const std::string& conversationId, std::int64_t seq) {
+  auto& shard = shardOf(conversationId);
+  std::lock_guard lock(shard.mutex);
+  hub::Outbox handOver;
+  if (!shard.conversations.contains(conversationId) &&
+      shard.conversations.size() >= options_.capacity / kShards) {
+    forgetIdle(shard);
+  }
+  auto& c = shard.conversations[conversationId];
+  if (seq <= c.last) return;
+  c.last = seq;
+  drain(c);  // what waited at or below it is history now (its acks still go)
+}
+
 void DeliveryOrder::forget(const std::string& conversationId) {
   auto& shard = shardOf(conversationId);
   std::lock_guard lock(shard.mutex);

@@ -64,6 +64,10 @@ class DeliveryOrder {
   // what this instance commits after that is its own to deliver, ack included. Nothing for a
   // conversation without a baseline (its first message heard here will be one).
   void catchUp(const std::string& conversationId, std::int64_t lastSeq);
+  // A conversation about to be followed here (a group just joined) starts at `seq`, the
+  // store's last seq: a baseline for the catch-up once subscribed. A baseline already past
+  // it stays (this instance's own messages set it).
+  void startAt(const std::string& conversationId, std::int64_t seq);
   // Nobody here follows the conversation any more: its baseline goes (what waited goes
   // out), so that a later follow starts from a new one instead of filling what it missed.
   void forget(const std::string& conversationId);

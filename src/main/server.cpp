@@ -271,6 +271,14 @@ int run(const core::Config& config) {
                 },
             // Posted: a ticket is released where its connection is destroyed, which may be
             // inside a delivery holding the delivery order's lock for this conversation.
+            .startAtLastSeq =
+                [&deliveryOrder, &store](const std::string& id) {
+                  try {
+                    deliveryOrder.startAt(id, store->conversations().lastSeq(id));
+                  } catch (const std::exception& e) {
+                    spdlog::warn("a group joined here not given a baseline: {}", e.what());
+                  }
+                },
             .forgotten =
                 [&deliveryOrder, &blocking](const std::string& id) {
                   asio::post(blocking, [&deliveryOrder, id] { deliveryOrder.forget(id); });

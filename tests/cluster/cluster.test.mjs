@@ -438,6 +438,38 @@ describe('cluster: each instance hears the conversations of its own users', () =
   });
 });
 
+describe('cluster: following groups as members come and go', () => {
+  it('a user added to a group while connected to another instance hears it live; removed, the instance unfollows', T, async () => {
+    const [a, j] = [await register(cluster.instance(1)), await register(cluster.instance(3))];
+    const group = await createGroup(a, []);
+    const gid = `grp_${group.id}`;
+    const jOn3 = await connectWs(cluster.instance(3), { token: j.token });
+    const aOn1 = await connectWs(cluster.instance(1), { token: a.token });
+    assert.equal((await cluster.subscribers(`gc:c:${gid}`)).get(`gc:c:${gid}`), 1, 'only instance 1 follows it');
+
+    const add = await api(cluster.instance(1), 'POST', `/api/groups/${group.id}/members`, {
+      token: a.token,
+      body: { userId: j.user.id },
+    });
+    assert.equal(add.status, 200, add.text);
+    await jOn3.next((f) => f.type === 'group-updated' && f.group.id === group.id, 10_000);
+    // Sent at once: whether instance 3's subscription holds by then or not, it arrives live
+    // (the group's delivery order there starts at its last seq before it subscribes, and
+    // catches up from the store once it has).
+    const ack = await aOn1.sendMessage(gid, 'welcome');
+    const got = await jOn3.next((f) => f.type === 'message' && f.message.id === ack.message.id, 10_000);
+    assert.equal(got.message.body, 'welcome');
+    assert.equal((await cluster.subscribers(`gc:c:${gid}`)).get(`gc:c:${gid}`), 2, 'instance 3 follows it too');
+
+    const kick = await api(cluster.instance(1), 'DELETE', `/api/groups/${group.id}/members/${j.user.id}`, { token: a.token });
+    assert.equal(kick.status, 200, kick.text);
+    await waitFor(async () => (await cluster.subscribers(`gc:c:${gid}`)).get(`gc:c:${gid}`) === 1, {
+      what: 'instance 3 unsubscribed from the group it has no member of',
+    });
+    for (const ws of [aOn1, jOn3]) ws.close();
+  });
+});
+
 describe('cluster: one conversation written from every instance', () => {
   let members;
   let cid;

@@ -43,6 +43,7 @@ struct Fixture {
   std::vector<std::function<void()>> offloaded;  // run by runOffloaded()
   std::vector<std::function<void()>> timers;     // fired by fireTimers()
   Ids caughtUp;
+  Ids started;  // at their last seq
   Ids forgotten;
   ConversationFollows follows{
       broker,
@@ -52,6 +53,7 @@ struct Fixture {
        .after = [this](std::chrono::milliseconds,
                        std::function<void()> fire) { timers.push_back(std::move(fire)); },
        .caughtUp = [this](const std::string& c) { caughtUp.push_back(c); },
+       .startAtLastSeq = [this](const std::string& c) { started.push_back(c); },
        .forgotten = [this](const std::string& c) { forgotten.push_back(c); },
        .admitTimeout = std::chrono::milliseconds(2000)}};
 
@@ -87,6 +89,17 @@ broker::Delivery messageOf(const std::string& conversation, std::int64_t seq, Id
                           .sharedUserIds = nullptr,
                           .conversationId = conversation,
                           .seq = seq};
+}
+
+// A group's membership or settings changed (its frame for the members is beside the point).
+broker::Delivery groupChanged(const std::string& groupId) {
+  return broker::Delivery{.userIds = {},
+                          .frame = std::make_shared<const std::string>("group-updated"),
+                          .exceptConnection = 0,
+                          .sharedUserIds = nullptr,
+                          .conversationId = {},
+                          .seq = 0,
+                          .groupChanged = groupId};
 }
 
 TEST(ConversationFollowsTest, AFirstConnectionIsAdmittedOnceItsConversationsAreFollowed) {
@@ -172,26 +185,40 @@ TEST(ConversationFollowsTest, AConversationsFirstMessageIsFollowedWhereAParticip
 TEST(ConversationFollowsTest, AGroupIsFollowedWhenAUserHereJoinsAndUnfollowedWhenTheyLeave) {
   Fixture f;
   auto ticket = f.admitted("u1");
-  broker::Delivery changed{.userIds = {"u1"},
-                           .frame = std::make_shared<const std::string>("g"),
-                           .exceptConnection = 0,
-                           .sharedUserIds = nullptr,
-                           .conversationId = {},
-                           .seq = 0,
-                           .groupChanged = "g"};
+  const auto changed = groupChanged("g");
   f.membersOf["g"] = {"u5", "u1"};
   f.follows.heard(changed);
-  EXPECT_EQ(f.broker.follows.back(), (Ids{"grp_g"}));
   EXPECT_TRUE(f.follows.isFollowed("grp_g"));
+  EXPECT_EQ(f.broker.follows.size(), 1u) << "not before its delivery order has a baseline";
+  f.runOffloaded();
+  EXPECT_EQ(f.started, (Ids{"grp_g"}));
+  EXPECT_EQ(f.broker.follows.back(), (Ids{"grp_g"}));
+  f.broker.confirm();  // subscribed: what was committed since the baseline is fetched
+  EXPECT_EQ(f.caughtUp, (Ids{"grp_g"}));
   f.follows.heard(changed);  // another change, u1 still in: nothing new
+  f.runOffloaded();
   EXPECT_EQ(f.broker.follows.size(), 2u);
   f.membersOf["g"] = {"u5"};
   f.follows.heard(changed);
   EXPECT_EQ(f.broker.unfollows, (std::vector<Ids>{{"grp_g"}}));
-  EXPECT_EQ(f.forgotten, (Ids{"grp_g", "grp_g"}));  // on the join and on the leave
+  EXPECT_EQ(f.forgotten, (Ids{"grp_g"}));
   EXPECT_FALSE(f.follows.isFollowed("grp_g"));
   ticket.reset();
   EXPECT_EQ(f.broker.unfollows.size(), 1u) << "nothing left to unfollow";
+}
+
+// A user added and removed again before the group's baseline was read: nothing is followed.
+TEST(ConversationFollowsTest, AGroupLeftBeforeItsFollowStartedIsNotFollowed) {
+  Fixture f;
+  auto ticket = f.admitted("u1");
+  const auto changed = groupChanged("g");
+  f.membersOf["g"] = {"u1"};
+  f.follows.heard(changed);
+  f.membersOf["g"] = {};
+  f.follows.heard(changed);
+  f.runOffloaded();
+  EXPECT_EQ(f.broker.follows.size(), 1u) << "only the admission's";
+  EXPECT_FALSE(f.follows.isFollowed("grp_g"));
 }
 
 // At exit, a connection still waiting for its admission holds its ticket in the waiting list:
@@ -205,6 +232,7 @@ TEST(ConversationFollowsTest, ConnectionsStillWaitingAtExitReleaseTheirFollows) 
                                    .offload = [](std::function<void()> work) { work(); },
                                    .after = [](std::chrono::milliseconds, std::function<void()>) {},
                                    .caughtUp = nullptr,
+                                   .startAtLastSeq = nullptr,
                                    .forgotten = nullptr,
                                    .admitTimeout = std::chrono::milliseconds(2000)});
   {

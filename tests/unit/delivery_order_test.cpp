@@ -204,6 +204,24 @@ TEST(DeliveryOrderTest, CatchUpFetchesWhatWasCommittedUpToTheLastSeqOnceSubscrib
   EXPECT_EQ(r.asked.size(), 1u);
 }
 
+// A group joined here: its delivery order starts at the store's last seq before its channel
+// is subscribed, so the catch-up once subscribed fills from there; a baseline already past
+// it (this instance's own messages) stays.
+TEST(DeliveryOrderTest, StartAtGivesAJoinedGroupABaselineToCatchUpFrom) {
+  Recorder r;
+  auto order = r.order();
+  order.startAt("g", 5);
+  order.catchUp("g", 7);  // 6 and 7 were committed before the subscription held
+  r.fireTimers();
+  EXPECT_EQ(r.asked, (std::vector<std::string>{"g 5..8"}));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"g:6", "g:7"}));
+  order(message("g", 5));  // history: not delivered
+  order(message("g", 8));
+  order.startAt("g", 3);  // behind what went out: nothing changes
+  order(message("g", 9));
+  EXPECT_EQ(r.delivered, (std::vector<std::string>{"g:6", "g:7", "g:8", "g:9"}));
+}
+
 // Nobody here follows the conversation any more: what waited goes out, and the next message
 // heard (after a later follow) is a new baseline, not a gap to fill from the old one.
 TEST(DeliveryOrderTest, ForgetDropsTheBaseline) {
