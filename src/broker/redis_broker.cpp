@@ -118,12 +118,12 @@ class RedisBroker final : public Broker {
         }
       }
       if (!subscribe.empty()) subscriber_->subscribe(std::move(subscribe));
-      // Redis away: nothing to wait for (its return closes every connection with 1012, and
-      // the clients resync then); the conversations are subscribed when it is back.
-      if (!subscriber_) {
+      if (waiter->remaining == 0) {
+        if (followed) followed();
+      } else if (!subscriber_) {
+        // Redis away: nothing to wait for (its return closes every connection with 1012, and
+        // the clients resync then); the conversations are subscribed when it is back.
         for (const auto& id : ids) releaseWaiters(conversations_[id]);
-      } else if (waiter->remaining == 0 && followed) {
-        followed();
       }
       followedGauge();
     });

@@ -138,6 +138,9 @@ TEST(RedisBrokerTest, AfterRedisRestartsBothSubscribeAgainAndSaySo) {
   std::promise<void> followed;
   a.broker->follow({"dm_q"}, [&followed] { followed.set_value(); });
   EXPECT_EQ(followed.get_future().wait_for(5s), std::future_status::ready);
+  std::promise<void> nothingToFollow;  // a user in no conversation yet
+  a.broker->follow({}, [&nothingToFollow] { nothingToFollow.set_value(); });
+  EXPECT_EQ(nothingToFollow.get_future().wait_for(5s), std::future_status::ready);
   redis.start();
   ASSERT_TRUE(redis.ready());
   EXPECT_TRUE(a.waitResubscribed());
