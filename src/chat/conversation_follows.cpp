@@ -208,7 +208,8 @@ void ConversationFollows::remove(const std::string& userId, User& user,
 
 void ConversationFollows::followLate(const std::string& conversationId) {
   broker_.follow({conversationId}, [this, conversationId] {
-    if (options_.caughtUp) options_.caughtUp(conversationId);
+    if (options_.caughtUp)
+      options_.offload([this, conversationId] { options_.caughtUp(conversationId); });
   });
 }
 

@@ -42,7 +42,8 @@ class ConversationFollows {
     std::function<void(std::function<void()>)> offload;
     // Runs a function once, `delay` from now.
     std::function<void(std::chrono::milliseconds delay, std::function<void()>)> after;
-    // A conversation is followed again after a gap: fetch what it missed (may be empty).
+    // Blocking (run through `offload`): a conversation is followed again after a gap, fetch
+    // what it missed (may be empty).
     std::function<void(const std::string& conversationId)> caughtUp;
     // Blocking: a group a user here just joined starts its delivery order at the store's last
     // seq (DeliveryOrder::startAt), before its channel is subscribed (may be empty).

@@ -242,6 +242,16 @@ int run(const core::Config& config) {
                    "events may have been missed: reconnect and resync");
     };
     // Each instance subscribes to the conversations of the users connected to it.
+    // Blocking: hands a conversation's last seq in the store to `apply`. Copied into the
+    // callbacks below: this scope ends long before they run.
+    const auto atLastSeq = [&store](const std::string& id, std::string_view failed,
+                                    const std::function<void(std::int64_t)>& apply) {
+      try {
+        apply(store->conversations().lastSeq(id));
+      } catch (const std::exception& e) {
+        spdlog::warn("{}: {}", failed, e.what());
+      }
+    };
     auto& conversationFollows = follows.emplace(
         *broker,
         chat::ConversationFollows::Options{
@@ -260,25 +270,17 @@ int run(const core::Config& config) {
             // Bounded by the last seq once subscribed: what this instance commits after it
             // is its own to deliver (acks included), not the store's.
             .caughtUp =
-                [&deliveryOrder, &store, &blocking](const std::string& id) {
-                  asio::post(blocking, [&deliveryOrder, &store, id] {
-                    try {
-                      deliveryOrder.catchUp(id, store->conversations().lastSeq(id));
-                    } catch (const std::exception& e) {
-                      spdlog::warn("a conversation followed late not caught up: {}", e.what());
-                    }
-                  });
+                [&deliveryOrder, atLastSeq](const std::string& id) {
+                  atLastSeq(id, "a conversation followed late not caught up",
+                            [&](std::int64_t seq) { deliveryOrder.catchUp(id, seq); });
+                },
+            .startAtLastSeq =
+                [&deliveryOrder, atLastSeq](const std::string& id) {
+                  atLastSeq(id, "a group joined here not given a baseline",
+                            [&](std::int64_t seq) { deliveryOrder.startAt(id, seq); });
                 },
             // Posted: a ticket is released where its connection is destroyed, which may be
             // inside a delivery holding the delivery order's lock for this conversation.
-            .startAtLastSeq =
-                [&deliveryOrder, &store](const std::string& id) {
-                  try {
-                    deliveryOrder.startAt(id, store->conversations().lastSeq(id));
-                  } catch (const std::exception& e) {
-                    spdlog::warn("a group joined here not given a baseline: {}", e.what());
-                  }
-                },
             .forgotten =
                 [&deliveryOrder, &blocking](const std::string& id) {
                   asio::post(blocking, [&deliveryOrder, id] { deliveryOrder.forget(id); });

@@ -172,6 +172,7 @@ TEST(ConversationFollowsTest, AConversationsFirstMessageIsFollowedWhereAParticip
   f.follows.heard(messageOf("dm_new", 1, {"u1", "u9"}));  // u9 is not connected here
   EXPECT_EQ(f.broker.follows.back(), (Ids{"dm_new"}));
   f.broker.confirm();  // subscribed: what came between the first message and now is fetched
+  f.runOffloaded();
   EXPECT_EQ(f.caughtUp, (Ids{"dm_new"}));
   const auto followsSoFar = f.broker.follows.size();
   f.follows.heard(messageOf("dm_new", 1, {"u1", "u9"}));  // its copy from another instance
@@ -194,6 +195,7 @@ TEST(ConversationFollowsTest, AGroupIsFollowedWhenAUserHereJoinsAndUnfollowedWhe
   EXPECT_EQ(f.started, (Ids{"grp_g"}));
   EXPECT_EQ(f.broker.follows.back(), (Ids{"grp_g"}));
   f.broker.confirm();  // subscribed: what was committed since the baseline is fetched
+  f.runOffloaded();
   EXPECT_EQ(f.caughtUp, (Ids{"grp_g"}));
   f.follows.heard(changed);  // another change, u1 still in: nothing new
   f.runOffloaded();
